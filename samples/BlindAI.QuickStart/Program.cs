@@ -1,0 +1,1 @@
+Console.WriteLine("BlindAI quick start: not built yet.");
