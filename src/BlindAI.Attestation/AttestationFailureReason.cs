@@ -1,0 +1,68 @@
+namespace BlindAI.Attestation;
+
+/// <summary>Why attestation rejected the evidence. Stable codes: new values are only ever added.</summary>
+public enum AttestationFailureReason
+{
+    /// <summary>The input could not be read (see the inner <see cref="AttestationFormatException"/>).</summary>
+    MalformedInput = 1,
+
+    /// <summary>A certificate chain does not lead to the trusted root.</summary>
+    UntrustedRoot,
+
+    /// <summary>A certificate chain is broken: wrong issuer, bad signature, or not a CA.</summary>
+    InvalidCertificateChain,
+
+    /// <summary>A certificate is revoked by a CRL.</summary>
+    CertificateRevoked,
+
+    /// <summary>A certificate, CRL or collateral document is past its validity window.</summary>
+    Expired,
+
+    /// <summary>A certificate, CRL or collateral document is not valid yet.</summary>
+    NotYetValid,
+
+    /// <summary>A CRL's signature or issuer does not check out.</summary>
+    InvalidCrl,
+
+    /// <summary>A TCB Info or QE Identity signature does not verify.</summary>
+    InvalidCollateralSignature,
+
+    /// <summary>Collateral does not belong to this quote (wrong TEE type, id, version or CA).</summary>
+    CollateralMismatch,
+
+    /// <summary>The QE report signature does not verify with the PCK key.</summary>
+    InvalidQeReportSignature,
+
+    /// <summary>The QE report data does not bind the attestation key and QE authentication data.</summary>
+    QeReportDataMismatch,
+
+    /// <summary>The quoting enclave does not match the QE Identity.</summary>
+    QeIdentityMismatch,
+
+    /// <summary>The quoting enclave's TCB is revoked.</summary>
+    QeTcbRevoked,
+
+    /// <summary>The PCK certificate's FMSPC or PCE-ID differs from the TCB Info.</summary>
+    PlatformMismatch,
+
+    /// <summary>No TCB level of the TCB Info matches the platform.</summary>
+    TcbLevelNotFound,
+
+    /// <summary>The platform's TCB level is revoked.</summary>
+    TcbRevoked,
+
+    /// <summary>The quote signature does not verify with the attestation key.</summary>
+    InvalidQuoteSignature,
+
+    /// <summary>The verified evidence does not satisfy the attestation policy.</summary>
+    PolicyViolation,
+
+    /// <summary>The evidence does not bind the TLS certificate's public key.</summary>
+    CertificateBindingMismatch,
+
+    /// <summary>Fresh evidence does not carry the nonce the client sent.</summary>
+    NonceMismatch,
+
+    /// <summary>The evidence or collateral needed is missing.</summary>
+    EvidenceMissing,
+}
