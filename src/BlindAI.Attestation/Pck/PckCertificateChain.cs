@@ -17,10 +17,13 @@ public sealed class PckCertificateChain
 {
     private const string CertificateLabel = "CERTIFICATE";
     private const int ChainLength = 3;
+    private const string CommonNameOid = "2.5.4.3";
 
     private readonly Lazy<X509Certificate2> _leaf;
     private readonly Lazy<X509Certificate2> _intermediate;
     private readonly Lazy<X509Certificate2> _root;
+    private readonly Lazy<SgxPckExtensions> _extensions;
+    private readonly Lazy<PckCaType> _caType;
 
     private PckCertificateChain(string pem, ReadOnlyMemory<byte> leafDer, ReadOnlyMemory<byte> intermediateDer, ReadOnlyMemory<byte> rootDer)
     {
@@ -31,6 +34,8 @@ public sealed class PckCertificateChain
         _leaf = new Lazy<X509Certificate2>(() => Decode(LeafDer, "PCK leaf"));
         _intermediate = new Lazy<X509Certificate2>(() => Decode(IntermediateDer, "PCK CA"));
         _root = new Lazy<X509Certificate2>(() => Decode(RootDer, "root CA"));
+        _extensions = new Lazy<SgxPckExtensions>(() => SgxPckExtensions.FromCertificate(Leaf));
+        _caType = new Lazy<PckCaType>(() => CaTypeOf(Leaf));
     }
 
     /// <summary>The chain as PEM text (trailing NUL bytes removed).</summary>
@@ -56,6 +61,40 @@ public sealed class PckCertificateChain
     /// <summary>The root CA certificate as the quote carries it.</summary>
     /// <exception cref="AttestationFormatException">The certificate cannot be decoded (reason <see cref="AttestationFormatError.InvalidCertificate"/>).</exception>
     public X509Certificate2 Root => _root.Value;
+
+    /// <summary>The Intel SGX extensions of the PCK leaf (FMSPC, PCE-ID, TCB components, ...).</summary>
+    /// <exception cref="AttestationFormatException">The leaf cannot be decoded or its SGX extension is missing or malformed.</exception>
+    public SgxPckExtensions Extensions => _extensions.Value;
+
+    /// <summary>Which PCK CA issued the leaf (selects the PCK CRL: <c>ca=platform</c> or <c>ca=processor</c>).</summary>
+    /// <exception cref="AttestationFormatException">The leaf cannot be decoded or its issuer is neither PCK CA (reason <see cref="AttestationFormatError.InvalidCertificate"/>).</exception>
+    public PckCaType CaType => _caType.Value;
+
+    /// <summary>Reads which PCK CA issued a PCK certificate, from the common name of its issuer.</summary>
+    /// <param name="pckCertificate">A PCK leaf certificate.</param>
+    /// <returns><see cref="PckCaType.Platform"/> for "Intel SGX PCK Platform CA", <see cref="PckCaType.Processor"/> for "Intel SGX PCK Processor CA".</returns>
+    /// <exception cref="AttestationFormatException">The issuer is neither (reason <see cref="AttestationFormatError.InvalidCertificate"/>).</exception>
+    public static PckCaType CaTypeOf(X509Certificate2 pckCertificate)
+    {
+        ArgumentNullException.ThrowIfNull(pckCertificate);
+        string? commonName = null;
+        foreach (X500RelativeDistinguishedName rdn in pckCertificate.IssuerName.EnumerateRelativeDistinguishedNames())
+        {
+            if (!rdn.HasMultipleElements && rdn.GetSingleElementType().Value == CommonNameOid)
+            {
+                commonName = commonName is null
+                    ? rdn.GetSingleElementValue()
+                    : throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, "The PCK certificate's issuer has more than one common name.");
+            }
+        }
+
+        return commonName switch
+        {
+            "Intel SGX PCK Platform CA" => PckCaType.Platform,
+            "Intel SGX PCK Processor CA" => PckCaType.Processor,
+            _ => throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, $"The PCK certificate's issuer '{commonName}' is neither the Intel SGX PCK Platform CA nor the Processor CA."),
+        };
+    }
 
     /// <summary>Parses a PCK certificate chain from PEM text: exactly three certificates, leaf first, separated only by whitespace.</summary>
     /// <param name="pem">The PEM text; trailing NUL characters are ignored.</param>

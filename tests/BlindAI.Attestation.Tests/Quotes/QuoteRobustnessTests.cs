@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 
+using BlindAI.Attestation.Pck;
 using BlindAI.Attestation.Quotes;
 
 namespace BlindAI.Attestation.Tests.Quotes;
@@ -151,7 +152,7 @@ public sealed class QuoteRobustnessTests
         string pem = Pem([0x30, 0x03, 0x02, 0x01, 0x05]) + Pem(Quote.Parse(QuoteVectors.SgxV3).SignatureData.PckCertificateChain.IntermediateDer.ToArray())
             + Pem(Quote.Parse(QuoteVectors.SgxV3).SignatureData.PckCertificateChain.RootDer.ToArray());
 
-        var chain = Pck.PckCertificateChain.Parse(pem);
+        var chain = PckCertificateChain.Parse(pem);
         var ex = Assert.Throws<AttestationFormatException>(() => chain.Leaf);
 
         Assert.Equal(AttestationFormatError.InvalidCertificate, ex.Reason);
@@ -166,7 +167,7 @@ public sealed class QuoteRobustnessTests
         var source = Quote.Parse(QuoteVectors.SgxV3).SignatureData.PckCertificateChain;
         string pem = string.Concat(Enumerable.Repeat(Pem(source.LeafDer.ToArray()), count));
 
-        var ex = Assert.Throws<AttestationFormatException>(() => Pck.PckCertificateChain.Parse(pem));
+        var ex = Assert.Throws<AttestationFormatException>(() => PckCertificateChain.Parse(pem));
 
         Assert.Equal(AttestationFormatError.InvalidCertificationData, ex.Reason);
     }
