@@ -646,6 +646,60 @@ internal sealed class WireReader
 
     public void EndField() => PopPath();
 
+    /// <summary>
+    /// For open maps (problem details): like <see cref="NextField"/>, but an unknown text key is returned in
+    /// <paramref name="otherKey"/> (with <paramref name="field"/> -1) for the caller to read or skip; other unknown keys are skipped.
+    /// </summary>
+    public bool NextMember(ref StructScope scope, out int field, out string? otherKey)
+    {
+        otherKey = null;
+        if (scope.IsArray)
+        {
+            throw Fail(ProtocolErrorReason.UnexpectedType, $"Expected a map ({scope.Fields.TypeName}), found an array.");
+        }
+
+        while (true)
+        {
+            if (scope.Remaining == 0 || (scope.Remaining < 0 && _reader.PeekState() == CborReaderState.EndMap))
+            {
+                field = -1;
+                return false;
+            }
+
+            if (scope.Remaining > 0)
+            {
+                scope.Remaining--;
+            }
+
+            Header header = PeekValueHeader();
+            if (header.Major != 3)
+            {
+                SkipValue();
+                SkipValue();
+                continue;
+            }
+
+            string key = DecodeUtf8(ReadKeyBytes(header).Span);
+            field = Array.IndexOf(scope.Fields.Names, key);
+            if (field < 0)
+            {
+                otherKey = key;
+                PushPath(key);
+                return true;
+            }
+
+            ulong bit = 1UL << field;
+            if ((scope.Seen & bit) != 0)
+            {
+                throw Fail(ProtocolErrorReason.DuplicateField, $"Member '{key}' appears twice.");
+            }
+
+            scope.Seen |= bit;
+            PushPath(key);
+            return true;
+        }
+    }
+
     private int ReadFieldKey(FieldSet fields)
     {
         Header header = PeekValueHeader();
