@@ -88,7 +88,6 @@ public sealed partial record AttestationPolicy
 
     private static AttestationPolicy ReadSgx(AttestationPolicy policy, JsonElement sgx)
     {
-        MaskedValue? flags = null, xfrm = null;
         foreach (JsonProperty member in Members(sgx, "$.sgx"))
         {
             string path = "$.sgx." + member.Name;
@@ -102,16 +101,14 @@ public sealed partial record AttestationPolicy
                 case "mrSigner": policy = Apply(path, () => policy.RequireMrSigner(Hex(String(v, path), path))); break;
                 case "isvProdId": policy = policy.RequireIsvProdId((ushort)Integer(v, path, ushort.MaxValue)); break;
                 case "minimumIsvSvn": policy = policy.RequireMinimumIsvSvn((ushort)Integer(v, path, ushort.MaxValue)); break;
-                case "attributeFlags": flags = Masked(v, path, ulong.MaxValue); break;
-                case "xfrm": xfrm = Masked(v, path, ulong.MaxValue); break;
+                case "attributeFlags": policy = policy.RequireSgxAttributeFlags(Masked(v, path, ulong.MaxValue)); break;
+                case "xfrm": policy = policy.RequireSgxXfrm(Masked(v, path, ulong.MaxValue)); break;
                 case "miscSelect": policy = policy.RequireMiscSelect(Masked(v, path, uint.MaxValue)); break;
                 default: throw Unknown("$.sgx", member.Name);
             }
         }
 
-        return flags is null && xfrm is null
-            ? policy
-            : policy.RequireSgxAttributes(flags ?? default, xfrm ?? default);
+        return policy;
     }
 
     private static AttestationPolicy ReadTdx(AttestationPolicy policy, JsonElement tdx)

@@ -66,11 +66,14 @@ public sealed partial record AttestationPolicy
         }
 
         // An initialised enclave always has INIT set; BlindAI compared against the manifest flags with INIT added.
-        MaskedValue? flags = TomlMasked(table, "attributes_flags_hex", "attributes_mask_flags_hex", ulong.MaxValue, SgxInitFlag);
-        MaskedValue? xfrm = TomlMasked(table, "attributes_xfrm_hex", "attributes_mask_xfrm_hex", ulong.MaxValue, 0);
-        if (flags is not null || xfrm is not null)
+        if (TomlMasked(table, "attributes_flags_hex", "attributes_mask_flags_hex", ulong.MaxValue, SgxInitFlag) is { } flags)
         {
-            policy = policy.RequireSgxAttributes(flags ?? default, xfrm ?? default);
+            policy = policy.RequireSgxAttributeFlags(flags);
+        }
+
+        if (TomlMasked(table, "attributes_xfrm_hex", "attributes_mask_xfrm_hex", ulong.MaxValue, 0) is { } xfrm)
+        {
+            policy = policy.RequireSgxXfrm(xfrm);
         }
 
         if (TomlMasked(table, "misc_select_hex", "misc_mask_hex", uint.MaxValue, 0) is { } misc)

@@ -178,11 +178,15 @@ public sealed partial record AttestationPolicy
     /// <returns>The stricter policy.</returns>
     public AttestationPolicy RequireMinimumIsvSvn(ushort minimum) => this with { MinimumIsvSvn = minimum };
 
-    /// <summary>SGX: requires the attribute flags and XFRM under masks.</summary>
+    /// <summary>SGX: requires the attribute flags under a mask (the DEBUG bit is governed by <see cref="AllowDebug"/> as well).</summary>
     /// <param name="flags">The expected flags (INIT is bit 0, DEBUG bit 1, MODE64BIT bit 2).</param>
+    /// <returns>The stricter policy.</returns>
+    public AttestationPolicy RequireSgxAttributeFlags(MaskedValue flags) => this with { SgxAttributeFlags = flags };
+
+    /// <summary>SGX: requires XFRM (the extended CPU state the enclave may use) under a mask.</summary>
     /// <param name="xfrm">The expected XFRM.</param>
     /// <returns>The stricter policy.</returns>
-    public AttestationPolicy RequireSgxAttributes(MaskedValue flags, MaskedValue xfrm) => this with { SgxAttributeFlags = flags, SgxXfrm = xfrm };
+    public AttestationPolicy RequireSgxXfrm(MaskedValue xfrm) => this with { SgxXfrm = xfrm };
 
     /// <summary>SGX: requires MISCSELECT under a mask.</summary>
     /// <param name="miscSelect">The expected MISCSELECT (only the low 32 bits exist).</param>

@@ -34,7 +34,8 @@ public sealed class AttestationPolicyTests
             .RequireMrSigner(SgxMrSigner)
             .RequireIsvProdId(0)
             .RequireMinimumIsvSvn(0)
-            .RequireSgxAttributes(new MaskedValue(0x5, ~SgxReportBody.DebugFlag), MaskedValue.Exactly(0xe7))
+            .RequireSgxAttributeFlags(new MaskedValue(0x5, ~SgxReportBody.DebugFlag))
+            .RequireSgxXfrm(MaskedValue.Exactly(0xe7))
             .RequireMiscSelect(MaskedValue.Exactly(0))
             .RequireMinimumTcbEvaluationDataNumber(17);
 
@@ -63,7 +64,8 @@ public sealed class AttestationPolicyTests
             .RequireMrSigner(Measurement.FromBytes(Enumerable.Repeat((byte)0xaa, 32).ToArray()))
             .RequireIsvProdId(7)
             .RequireMinimumIsvSvn(2)
-            .RequireSgxAttributes(new MaskedValue(0x7, ulong.MaxValue), new MaskedValue(0x3, 0x3))
+            .RequireSgxAttributeFlags(new MaskedValue(0x7, ulong.MaxValue))
+            .RequireSgxXfrm(new MaskedValue(0x3, 0x3))
             .RequireMiscSelect(new MaskedValue(0x1, 0x1))
             .RequireMinimumTcbEvaluationDataNumber(18);
 
