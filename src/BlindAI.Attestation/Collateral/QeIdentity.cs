@@ -1,0 +1,126 @@
+using System.Buffers.Binary;
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
+namespace BlindAI.Attestation.Collateral;
+
+/// <summary>
+/// Intel's enclave identity (version 2) of a quoting enclave (QE, TD_QE) or of the QVE: the expected signer, product,
+/// masked MISCSELECT and attributes, and the TCB levels by ISVSVN. Keeps the exact bytes of the signed
+/// <c>enclaveIdentity</c> object in <see cref="RawJson"/> for signature verification.
+/// </summary>
+public sealed class QeIdentity
+{
+    private QeIdentity()
+    {
+    }
+
+    /// <summary>Which enclave this identity describes (<c>id</c>).</summary>
+    public EnclaveIdentityId Id { get; private init; }
+
+    /// <summary>The enclave identity format version (2).</summary>
+    public int Version { get; private init; }
+
+    /// <summary>When Intel issued this identity.</summary>
+    public DateTimeOffset IssueDate { get; private init; }
+
+    /// <summary>When Intel will issue the next identity; this one must not be used after it.</summary>
+    public DateTimeOffset NextUpdate { get; private init; }
+
+    /// <summary>The TCB evaluation data number.</summary>
+    public int TcbEvaluationDataNumber { get; private init; }
+
+    /// <summary>The expected MISCSELECT after masking (the JSON's 8 hex digits read as a number).</summary>
+    public uint MiscSelect { get; private init; }
+
+    /// <summary>The mask applied to the report's MISCSELECT before comparing.</summary>
+    public uint MiscSelectMask { get; private init; }
+
+    /// <summary>The expected ATTRIBUTES after masking (16 bytes, in report byte order).</summary>
+    public ImmutableArray<byte> Attributes { get; private init; }
+
+    /// <summary>The mask applied byte by byte to the report's ATTRIBUTES before comparing (16 bytes).</summary>
+    public ImmutableArray<byte> AttributesMask { get; private init; }
+
+    /// <summary>The expected MRSIGNER (32 bytes).</summary>
+    public ImmutableArray<byte> MrSigner { get; private init; }
+
+    /// <summary>The expected ISVPRODID.</summary>
+    public ushort IsvProdId { get; private init; }
+
+    /// <summary>The TCB levels by ISVSVN, highest first.</summary>
+    public ImmutableArray<EnclaveTcbLevel> TcbLevels { get; private init; }
+
+    /// <summary>The exact UTF-8 bytes of the signed <c>enclaveIdentity</c> JSON object, as received.</summary>
+    public ReadOnlyMemory<byte> RawJson { get; private init; }
+
+    /// <summary>Parses the signed <c>enclaveIdentity</c> JSON object and keeps a copy of its exact bytes.</summary>
+    /// <param name="utf8Json">The UTF-8 bytes of the <c>enclaveIdentity</c> object (not the PCS response around it).</param>
+    /// <returns>The identity.</returns>
+    /// <exception cref="AttestationFormatException">The JSON is malformed or a field is missing, unknown or out of range.</exception>
+    public static QeIdentity Parse(ReadOnlySpan<byte> utf8Json)
+    {
+        var raw = utf8Json.ToArray();
+        using var document = CollateralJson.Parse(raw, "QE Identity");
+        return FromElement(document.RootElement, raw);
+    }
+
+    /// <summary>Parses the signed <c>enclaveIdentity</c> JSON object, without throwing.</summary>
+    /// <param name="utf8Json">The UTF-8 bytes of the <c>enclaveIdentity</c> object.</param>
+    /// <param name="identity">The identity, when the input is well formed.</param>
+    /// <param name="error">The reason it is not, otherwise.</param>
+    /// <returns><see langword="true"/> when the input is a well-formed identity.</returns>
+    public static bool TryParse(ReadOnlySpan<byte> utf8Json, [NotNullWhen(true)] out QeIdentity? identity, [NotNullWhen(false)] out AttestationFormatException? error)
+    {
+        try
+        {
+            identity = Parse(utf8Json);
+            error = null;
+            return true;
+        }
+        catch (AttestationFormatException e)
+        {
+            identity = null;
+            error = e;
+            return false;
+        }
+    }
+
+    private static QeIdentity FromElement(JsonElement root, byte[] raw)
+    {
+        const string P = "enclaveIdentity";
+        CollateralJson.Object(root, P);
+        var version = CollateralJson.Int(CollateralJson.Required(root, "version", P), $"{P}.version", 0, int.MaxValue);
+        if (version != 2)
+        {
+            throw new AttestationFormatException(AttestationFormatError.UnsupportedVersion, $"Enclave identity version {version} is not supported (2).");
+        }
+
+        var idText = CollateralJson.String(CollateralJson.Required(root, "id", P), $"{P}.id");
+        var id = idText switch
+        {
+            "QE" => EnclaveIdentityId.Qe,
+            "QVE" => EnclaveIdentityId.Qve,
+            "TD_QE" => EnclaveIdentityId.TdQe,
+            _ => throw CollateralJson.Invalid($"{P}.id", $"'{idText}' is not QE, QVE or TD_QE"),
+        };
+
+        return new QeIdentity
+        {
+            Id = id,
+            Version = version,
+            IssueDate = CollateralJson.Date(CollateralJson.Required(root, "issueDate", P), $"{P}.issueDate"),
+            NextUpdate = CollateralJson.Date(CollateralJson.Required(root, "nextUpdate", P), $"{P}.nextUpdate"),
+            TcbEvaluationDataNumber = CollateralJson.Int(CollateralJson.Required(root, "tcbEvaluationDataNumber", P), $"{P}.tcbEvaluationDataNumber", 0, int.MaxValue),
+            MiscSelect = BinaryPrimitives.ReadUInt32BigEndian(CollateralJson.Hex(CollateralJson.Required(root, "miscselect", P), $"{P}.miscselect", 4).AsSpan()),
+            MiscSelectMask = BinaryPrimitives.ReadUInt32BigEndian(CollateralJson.Hex(CollateralJson.Required(root, "miscselectMask", P), $"{P}.miscselectMask", 4).AsSpan()),
+            Attributes = CollateralJson.Hex(CollateralJson.Required(root, "attributes", P), $"{P}.attributes", 16),
+            AttributesMask = CollateralJson.Hex(CollateralJson.Required(root, "attributesMask", P), $"{P}.attributesMask", 16),
+            MrSigner = CollateralJson.Hex(CollateralJson.Required(root, "mrsigner", P), $"{P}.mrsigner", 32),
+            IsvProdId = (ushort)CollateralJson.Int(CollateralJson.Required(root, "isvprodid", P), $"{P}.isvprodid", 0, ushort.MaxValue),
+            TcbLevels = EnclaveTcbLevels.Parse(CollateralJson.Required(root, "tcbLevels", P), $"{P}.tcbLevels"),
+            RawJson = raw,
+        };
+    }
+}

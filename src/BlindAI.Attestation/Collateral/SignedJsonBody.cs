@@ -1,0 +1,70 @@
+using System.Text.Json;
+
+namespace BlindAI.Attestation.Collateral;
+
+/// <summary>
+/// Splits a PCS response body <c>{"tcbInfo":{…},"signature":"…"}</c> into the exact bytes of the signed inner object
+/// (sliced by token positions, never re-serialised) and the signature text.
+/// </summary>
+internal static class SignedJsonBody
+{
+    public readonly record struct Parts(byte[] Document, string Signature);
+
+    public static Parts Read(ReadOnlySpan<byte> body, string documentName, string what)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+        byte[]? document = null;
+        string? signature = null;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new AttestationFormatException(AttestationFormatError.InvalidJson, $"{what} is not a JSON object.", reader.TokenStartIndex);
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(documentName))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartObject || document is not null)
+                    {
+                        throw new AttestationFormatException(AttestationFormatError.InvalidField, $"{what}: '{documentName}' must appear once, as an object.", reader.TokenStartIndex);
+                    }
+
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    document = body[start..(int)reader.BytesConsumed].ToArray();
+                }
+                else if (reader.ValueTextEquals("signature"))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.String || signature is not null)
+                    {
+                        throw new AttestationFormatException(AttestationFormatError.InvalidField, $"{what}: 'signature' must appear once, as a string.", reader.TokenStartIndex);
+                    }
+
+                    signature = reader.GetString()!;
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                throw new AttestationFormatException(AttestationFormatError.InvalidJson, $"{what} has content after its JSON object.", reader.TokenStartIndex);
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new AttestationFormatException(AttestationFormatError.InvalidJson, $"{what} is not valid JSON: {e.Message}", reader.BytesConsumed, e);
+        }
+
+        return new Parts(
+            document ?? throw new AttestationFormatException(AttestationFormatError.MissingField, $"{what} has no '{documentName}'."),
+            signature ?? throw new AttestationFormatException(AttestationFormatError.MissingField, $"{what} has no 'signature'."));
+    }
+}

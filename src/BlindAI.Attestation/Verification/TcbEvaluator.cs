@@ -1,0 +1,245 @@
+using System.Buffers.Binary;
+using System.Collections.Immutable;
+using BlindAI.Attestation.Collateral;
+using BlindAI.Attestation.Pck;
+using BlindAI.Attestation.Quotes;
+
+namespace BlindAI.Attestation.Verification;
+
+/// <summary>
+/// Intel QVL's TCB rules: which TCB Info level a platform sits at, the TDX module's level, the quoting
+/// enclave's level, and how their statuses converge.
+/// </summary>
+internal static class TcbEvaluator
+{
+    /// <summary>The outcome of one TCB lookup: a status and the advisories of the level that gave it.</summary>
+    internal readonly record struct Outcome(TcbStatus Status, ImmutableArray<string> AdvisoryIds);
+
+    /// <summary>
+    /// Finds the first (newest) TCB level the platform meets: every SGX component SVN and the PCESVN of the PCK
+    /// certificate at least the level's, and for TDX every TEE_TCB_SVN component at least the level's.
+    /// Intel QVL skips TDX components 0 and 1 when TEE_TCB_SVN[1] &gt; 0: those are the module's SVN and
+    /// version, judged by the TDX module identity instead.
+    /// </summary>
+    /// <exception cref="AttestationException">No level matches (<see cref="AttestationFailureReason.TcbLevelNotFound"/>).</exception>
+    public static Outcome EvaluatePlatform(TcbInfo tcbInfo, PckTcb pckTcb, TdReportBody? tdReport)
+    {
+        ReadOnlySpan<byte> teeTcbSvn = tdReport is null ? default : tdReport.TeeTcbSvn.Span;
+        bool skipModuleComponents = tdReport is not null && teeTcbSvn[1] > 0;
+
+        foreach (TcbLevel level in tcbInfo.TcbLevels)
+        {
+            if (!MeetsSgx(level, pckTcb))
+            {
+                continue;
+            }
+
+            if (tdReport is not null && !MeetsTdx(level, teeTcbSvn, skipModuleComponents))
+            {
+                continue;
+            }
+
+            return new Outcome(level.TcbStatus, level.AdvisoryIds);
+        }
+
+        throw new AttestationException(
+            AttestationFailureReason.TcbLevelNotFound,
+            VerificationStep.TcbLevel,
+            "The platform is below every TCB level of the TCB Info (Intel: TCB not supported).",
+            expected: DescribeLowestLevel(tcbInfo, tdReport is not null),
+            actual: DescribePlatform(pckTcb, tdReport));
+    }
+
+    /// <summary>
+    /// Matches the TDX module against the TCB Info's module identity and returns the module's TCB outcome, or
+    /// <see langword="null"/> for TCB Info without module identities.
+    /// </summary>
+    /// <exception cref="AttestationException">The module's signer or attributes differ, or no module level matches.</exception>
+    public static Outcome? EvaluateTdxModule(TcbInfo tcbInfo, TdReportBody tdReport)
+    {
+        ReadOnlySpan<byte> teeTcbSvn = tdReport.TeeTcbSvn.Span;
+        byte moduleVersion = teeTcbSvn[1];
+        byte moduleSvn = teeTcbSvn[0];
+
+        if (moduleVersion == 0)
+        {
+            // Older modules: only the signer and attributes of tdxModule are checked; their TCB is in the components.
+            if (tcbInfo.TdxModule is { } module)
+            {
+                CheckModuleIdentity(module.MrSigner, module.Attributes, module.AttributesMask, tdReport, "tdxModule");
+            }
+
+            return null;
+        }
+
+        if (tcbInfo.TdxModuleIdentities.IsDefaultOrEmpty)
+        {
+            if (tcbInfo.TdxModule is { } module)
+            {
+                CheckModuleIdentity(module.MrSigner, module.Attributes, module.AttributesMask, tdReport, "tdxModule");
+            }
+
+            return null;
+        }
+
+        string id = $"TDX_{moduleVersion:X2}";
+        TdxModuleIdentity identity = tcbInfo.TdxModuleIdentities.FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.Ordinal))
+            ?? throw new AttestationException(
+                AttestationFailureReason.TcbLevelNotFound,
+                VerificationStep.TcbLevel,
+                $"The TCB Info has no TDX module identity {id} (Intel: TDX module mismatch).",
+                expected: string.Join(",", tcbInfo.TdxModuleIdentities.Select(m => m.Id)),
+                actual: id);
+
+        CheckModuleIdentity(identity.MrSigner, identity.Attributes, identity.AttributesMask, tdReport, identity.Id);
+        EnclaveTcbLevel level = FindEnclaveLevel(identity.TcbLevels, moduleSvn)
+            ?? throw new AttestationException(
+                AttestationFailureReason.TcbLevelNotFound,
+                VerificationStep.TcbLevel,
+                $"The TDX module {id} ISVSVN is below every level of its identity.",
+                expected: $"isvsvn >= {identity.TcbLevels.Select(l => (int)l.IsvSvn).DefaultIfEmpty(0).Min()}",
+                actual: $"isvsvn {moduleSvn}");
+
+        return new Outcome(level.TcbStatus, level.AdvisoryIds);
+    }
+
+    /// <summary>The quoting enclave's TCB: the highest level whose ISVSVN is at most the QE's.</summary>
+    /// <exception cref="AttestationException">The QE's ISVSVN is below every level.</exception>
+    public static Outcome EvaluateQe(QeIdentity identity, ushort qeIsvSvn)
+    {
+        EnclaveTcbLevel level = FindEnclaveLevel(identity.TcbLevels, qeIsvSvn)
+            ?? throw new AttestationException(
+                AttestationFailureReason.QeIdentityMismatch,
+                VerificationStep.QeIdentity,
+                "The quoting enclave's ISVSVN is below every TCB level of the QE Identity.",
+                expected: $"isvsvn >= {identity.TcbLevels.Select(l => (int)l.IsvSvn).DefaultIfEmpty(0).Min()}",
+                actual: $"isvsvn {qeIsvSvn}");
+        return new Outcome(level.TcbStatus, level.AdvisoryIds);
+    }
+
+    /// <summary>
+    /// Intel QVL's convergence of the platform status with a QE or TDX module status: an out-of-date enclave
+    /// turns an up-to-date platform out of date and a configuration-needed one out-of-date-configuration-needed;
+    /// a revoked one revokes everything.
+    /// </summary>
+    public static TcbStatus Converge(TcbStatus platform, TcbStatus other) => other switch
+    {
+        TcbStatus.Revoked => TcbStatus.Revoked,
+        TcbStatus.OutOfDate or TcbStatus.OutOfDateConfigurationNeeded => platform switch
+        {
+            TcbStatus.UpToDate or TcbStatus.SWHardeningNeeded => TcbStatus.OutOfDate,
+            TcbStatus.ConfigurationNeeded or TcbStatus.ConfigurationAndSWHardeningNeeded => TcbStatus.OutOfDateConfigurationNeeded,
+            _ => platform,
+        },
+        _ => platform,
+    };
+
+    private static bool MeetsSgx(TcbLevel level, PckTcb pckTcb)
+    {
+        IReadOnlyList<byte> platform = pckTcb.SgxTcbComponents;
+        if (level.SgxComponents.Length != TcbLevel.ComponentCount || platform.Count != TcbLevel.ComponentCount)
+        {
+            // A short list must never be zipped into a silent match.
+            return false;
+        }
+
+        for (int i = 0; i < TcbLevel.ComponentCount; i++)
+        {
+            if (platform[i] < level.SgxComponents[i].Svn)
+            {
+                return false;
+            }
+        }
+
+        return pckTcb.PceSvn >= level.PceSvn;
+    }
+
+    private static bool MeetsTdx(TcbLevel level, ReadOnlySpan<byte> teeTcbSvn, bool skipModuleComponents)
+    {
+        if (level.TdxComponents.Length != TcbLevel.ComponentCount || teeTcbSvn.Length != TcbLevel.ComponentCount)
+        {
+            return false;
+        }
+
+        for (int i = skipModuleComponents ? 2 : 0; i < TcbLevel.ComponentCount; i++)
+        {
+            if (teeTcbSvn[i] < level.TdxComponents[i].Svn)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static EnclaveTcbLevel? FindEnclaveLevel(ImmutableArray<EnclaveTcbLevel> levels, int isvSvn)
+    {
+        EnclaveTcbLevel? best = null;
+        foreach (EnclaveTcbLevel level in levels)
+        {
+            if (level.IsvSvn <= isvSvn && (best is null || level.IsvSvn > best.IsvSvn))
+            {
+                best = level;
+            }
+        }
+
+        return best;
+    }
+
+    private static void CheckModuleIdentity(
+        ImmutableArray<byte> mrSigner, ImmutableArray<byte> attributes, ImmutableArray<byte> mask, TdReportBody tdReport, string name)
+    {
+        if (!tdReport.MrSignerSeam.Equals(mrSigner.AsSpan()))
+        {
+            throw new AttestationException(
+                AttestationFailureReason.TcbLevelNotFound,
+                VerificationStep.TcbLevel,
+                $"MRSIGNERSEAM differs from the signer of {name} (Intel: TDX module mismatch).",
+                expected: Convert.ToHexStringLower(mrSigner.AsSpan()),
+                actual: tdReport.MrSignerSeam.ToString());
+        }
+
+        Span<byte> seamAttributes = stackalloc byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64LittleEndian(seamAttributes, tdReport.SeamAttributes);
+        if (attributes.Length != seamAttributes.Length || mask.Length != seamAttributes.Length)
+        {
+            throw new AttestationException(
+                AttestationFailureReason.CollateralMismatch,
+                VerificationStep.TcbLevel,
+                $"The attributes of {name} are not 8 bytes.",
+                expected: "8 bytes",
+                actual: $"{attributes.Length} and {mask.Length} bytes");
+        }
+
+        for (int i = 0; i < seamAttributes.Length; i++)
+        {
+            if ((seamAttributes[i] & mask[i]) != attributes[i])
+            {
+                throw new AttestationException(
+                    AttestationFailureReason.TcbLevelNotFound,
+                    VerificationStep.TcbLevel,
+                    $"SEAMATTRIBUTES under the mask of {name} differ from its attributes (Intel: TDX module mismatch).",
+                    expected: Convert.ToHexStringLower(attributes.AsSpan()),
+                    actual: Convert.ToHexStringLower(seamAttributes));
+            }
+        }
+    }
+
+    private static string DescribeLowestLevel(TcbInfo tcbInfo, bool tdx)
+    {
+        if (tcbInfo.TcbLevels.IsDefaultOrEmpty)
+        {
+            return "a TCB level (the TCB Info has none)";
+        }
+
+        TcbLevel lowest = tcbInfo.TcbLevels[^1];
+        string sgx = $"sgx >= [{string.Join(",", lowest.SgxComponents.Select(c => c.Svn))}], pcesvn >= {lowest.PceSvn}";
+        return tdx ? $"{sgx}, tdx >= [{string.Join(",", lowest.TdxComponents.Select(c => c.Svn))}]" : sgx;
+    }
+
+    private static string DescribePlatform(PckTcb pckTcb, TdReportBody? tdReport)
+    {
+        string sgx = $"sgx [{string.Join(",", pckTcb.SgxTcbComponents)}], pcesvn {pckTcb.PceSvn}";
+        return tdReport is null ? sgx : $"{sgx}, tdx [{string.Join(",", tdReport.TeeTcbSvn.Span.ToArray())}]";
+    }
+}

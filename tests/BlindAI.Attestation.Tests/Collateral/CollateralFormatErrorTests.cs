@@ -1,0 +1,162 @@
+using System.Text;
+
+using BlindAI.Attestation.Collateral;
+
+namespace BlindAI.Attestation.Tests.Collateral;
+
+public sealed class CollateralFormatErrorTests
+{
+    private static string SgxTcbInfo() => Encoding.UTF8.GetString(CollateralVectors.SgxBundle().TcbInfo.RawJson.Span);
+
+    private static string SgxQeIdentity() => Encoding.UTF8.GetString(CollateralVectors.SgxBundle().QeIdentity.RawJson.Span);
+
+    private static AttestationFormatError TcbInfoError(string json) =>
+        Assert.Throws<AttestationFormatException>(() => TcbInfo.Parse(Encoding.UTF8.GetBytes(json))).Reason;
+
+    [Fact]
+    public void Tcb_info_with_15_sgx_components_is_rejected()
+    {
+        var json = SgxTcbInfo();
+        var first = json.IndexOf("{\"svn\":11},", StringComparison.Ordinal);
+        Assert.Equal(AttestationFormatError.InvalidField, TcbInfoError(json.Remove(first, "{\"svn\":11},".Length)));
+    }
+
+    [Fact]
+    public void Tdx_tcb_info_with_a_missing_tdx_component_list_is_rejected()
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(CollateralVectors.TdxBundle().TcbInfo.RawJson.Span)!.AsObject();
+        node["tcbLevels"]![0]!["tcb"]!.AsObject().Remove("tdxtcbcomponents");
+        Assert.Equal(AttestationFormatError.MissingField, TcbInfoError(node.ToJsonString()));
+    }
+
+    [Fact]
+    public void Tcb_info_v2_with_a_missing_component_is_rejected()
+    {
+        var body = CollateralVectors.AutomataText("tcbinfov2.json").Replace("\"sgxtcbcomp16svn\":0,", string.Empty, StringComparison.Ordinal);
+        var responses = CollateralVectors.AutomataSgxResponses() with { TcbInfoBody = Encoding.UTF8.GetBytes(body) };
+        var error = Assert.Throws<AttestationFormatException>(() => QuoteCollateral.FromPcsResponses(responses));
+        Assert.Equal(AttestationFormatError.MissingField, error.Reason);
+        Assert.Contains("sgxtcbcomp16svn", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"tcbStatus\":\"SWHardeningNeeded\"", "\"tcbStatus\":\"Fine\"", AttestationFormatError.InvalidField)]
+    [InlineData("\"fmspc\":\"00A067110000\"", "\"fmspc\":\"00A0671100\"", AttestationFormatError.InvalidField)]
+    [InlineData("\"fmspc\":\"00A067110000\"", "\"fmspc\":\"00A06711000G\"", AttestationFormatError.InvalidField)]
+    [InlineData("\"id\":\"SGX\"", "\"id\":\"SEV\"", AttestationFormatError.InvalidField)]
+    [InlineData("\"version\":3", "\"version\":4", AttestationFormatError.UnsupportedVersion)]
+    [InlineData("\"issueDate\":\"2025-06-19T10:56:11Z\"", "\"issueDate\":\"yesterday\"", AttestationFormatError.InvalidField)]
+    [InlineData("\"pceId\":\"0000\",", "", AttestationFormatError.MissingField)]
+    [InlineData("{\"svn\":11}", "{\"svn\":256}", AttestationFormatError.InvalidField)]
+    [InlineData("{\"svn\":11}", "{\"svn\":\"11\"}", AttestationFormatError.InvalidField)]
+    [InlineData("\"pcesvn\":13", "\"pcesvn\":-1", AttestationFormatError.InvalidField)]
+    [InlineData("\"tcbType\":0,", "\"tcbType\":0,\"tcbType\":1,", AttestationFormatError.InvalidJson)]
+    public void Malformed_tcb_info_fields_are_typed_errors(string find, string replace, AttestationFormatError expected)
+    {
+        var json = SgxTcbInfo();
+        Assert.Contains(find, json, StringComparison.Ordinal);
+        Assert.Equal(expected, TcbInfoError(json.Replace(find, replace, StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("\"id\":\"QE\"", "\"id\":\"PCE\"", AttestationFormatError.InvalidField)]
+    [InlineData("\"version\":2", "\"version\":1", AttestationFormatError.UnsupportedVersion)]
+    [InlineData("\"miscselect\":\"00000000\"", "\"miscselect\":\"000000\"", AttestationFormatError.InvalidField)]
+    [InlineData("\"isvprodid\":1,", "", AttestationFormatError.MissingField)]
+    [InlineData("\"isvsvn\":8", "\"isvsvn\":70000", AttestationFormatError.InvalidField)]
+    [InlineData("\"tcbStatus\":\"UpToDate\"", "\"tcbStatus\":null", AttestationFormatError.InvalidField)]
+    public void Malformed_qe_identity_fields_are_typed_errors(string find, string replace, AttestationFormatError expected)
+    {
+        var json = SgxQeIdentity();
+        Assert.Contains(find, json, StringComparison.Ordinal);
+        var error = Assert.Throws<AttestationFormatException>(() => QeIdentity.Parse(Encoding.UTF8.GetBytes(json.Replace(find, replace, StringComparison.Ordinal))));
+        Assert.Equal(expected, error.Reason);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("[]")]
+    [InlineData("{")]
+    [InlineData("{\"tcbInfo\":[],\"signature\":\"00\"}")]
+    [InlineData("{\"signature\":\"00\"}")]
+    [InlineData("{\"tcbInfo\":{\"version\":3}} trailing")]
+    [InlineData("{\"tcbInfo\":{},\"tcbInfo\":{},\"signature\":\"00\"}")]
+    public void Malformed_pcs_tcb_info_bodies_are_typed_errors(string body)
+    {
+        var responses = CollateralVectors.AutomataSgxResponses() with { TcbInfoBody = Encoding.UTF8.GetBytes(body) };
+        Assert.Throws<AttestationFormatException>(() => QuoteCollateral.FromPcsResponses(responses));
+    }
+
+    [Theory]
+    [InlineData("zz", AttestationFormatError.InvalidEncoding)]
+    [InlineData("0011", AttestationFormatError.InvalidSignatureEncoding)]
+    [InlineData("3006020101020101ff", AttestationFormatError.InvalidSignatureEncoding)]
+    public void Malformed_signatures_are_typed_errors(string signature, AttestationFormatError expected)
+    {
+        var bundle = CollateralVectors.WithMember(CollateralVectors.PhalaBundleBytes("sgx_quote_collateral.json"), "qe_identity_signature", signature);
+        Assert.Equal(expected, Assert.Throws<AttestationFormatException>(() => DcapQvlCollateralJson.Parse(bundle)).Reason);
+    }
+
+    [Theory]
+    [InlineData("", AttestationFormatError.InvalidCrl)]
+    [InlineData("hello", AttestationFormatError.InvalidCrl)]
+    [InlineData("30020500", AttestationFormatError.InvalidCrl)]
+    [InlineData("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", AttestationFormatError.InvalidPem)]
+    public void Malformed_crls_are_typed_errors(string text, AttestationFormatError expected)
+    {
+        Assert.Equal(expected, Assert.Throws<AttestationFormatException>(() => RevocationList.Parse(Encoding.ASCII.GetBytes(text))).Reason);
+    }
+
+    [Fact]
+    public void Truncated_der_crls_are_typed_errors()
+    {
+        var der = CollateralVectors.Automata("pck_platform_crl.der");
+        for (var length = 0; length < der.Length; length += 37)
+        {
+            Assert.False(RevocationList.TryParse(der.AsSpan(0, length), out _, out var error));
+            Assert.NotNull(error);
+        }
+    }
+
+    [Theory]
+    [InlineData("", AttestationFormatError.InvalidPem)]
+    [InlineData("not pem", AttestationFormatError.InvalidPem)]
+    [InlineData("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----", AttestationFormatError.InvalidPem)]
+    [InlineData("-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----", AttestationFormatError.InvalidCertificate)]
+    [InlineData("-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----", AttestationFormatError.InvalidPem)]
+    public void Malformed_chains_are_typed_errors(string text, AttestationFormatError expected)
+    {
+        Assert.Equal(expected, Assert.Throws<AttestationFormatException>(() => CertificateChain.Parse(text)).Reason);
+    }
+
+    [Fact]
+    public void Chain_with_text_between_certificates_is_rejected()
+    {
+        var pem = CollateralVectors.AutomataText("tcb_signing_cert.pem");
+        var second = pem.IndexOf("-----BEGIN CERTIFICATE-----", 1, StringComparison.Ordinal);
+        Assert.Equal(AttestationFormatError.InvalidPem, Assert.Throws<AttestationFormatException>(() => CertificateChain.Parse(pem.Insert(second, "junk\n"))).Reason);
+    }
+
+    [Theory]
+    [InlineData("tcb_info")]
+    [InlineData("qe_identity_issuer_chain")]
+    [InlineData("pck_crl")]
+    public void Bundle_without_a_member_is_a_missing_field(string member)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(CollateralVectors.PhalaBundleBytes("sgx_quote_collateral.json"))!.AsObject();
+        node.Remove(member);
+        var error = Assert.Throws<AttestationFormatException>(() => DcapQvlCollateralJson.Parse(Encoding.UTF8.GetBytes(node.ToJsonString())));
+        Assert.Equal(AttestationFormatError.MissingField, error.Reason);
+    }
+
+    [Fact]
+    public void Every_truncation_of_a_bundle_is_a_typed_error()
+    {
+        var bundle = CollateralVectors.PhalaBundleBytes("tdx_quote_collateral.json");
+        for (var length = 0; length < bundle.Length - 2; length += 53)
+        {
+            Assert.False(DcapQvlCollateralJson.TryParse(bundle.AsSpan(0, length), out _, out var error), $"length {length}");
+            Assert.NotNull(error);
+        }
+    }
+}
