@@ -1,5 +1,6 @@
 using BlindAI.Enclave.DependencyInjection;
 using BlindAI.Enclave.Logging;
+using BlindAI.Enclave.Simulation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -55,6 +56,6 @@ public static class QuoteProviderSelector
         }
 
         EnclaveLog.SimulationInUse(logger);
-        throw new EvidenceException(EvidenceErrorReason.SimulationNotConfigured, "The simulated platform is not available yet.");
+        return new SimulatedQuoteProvider(SimulatedTeePlatform.LoadOrCreate(options.SimulationDirectory));
     }
 }
