@@ -6,8 +6,12 @@ namespace BlindAI.Protocol;
 /// </summary>
 public sealed record ProtocolLimits
 {
-    /// <summary>The CBOR nesting limit of serde_cbor, which the original server used; no valid message nests deeper than 6.</summary>
-    public const int SerdeCborMaxNestingDepth = 128;
+    /// <summary>
+    /// The deepest nesting this library can read: System.Formats.Cbor's fixed reader limit. The original server's
+    /// serde_cbor allowed 128, but no valid message nests deeper than 6 and the original client never sends deeper
+    /// values, so the difference only affects hostile input.
+    /// </summary>
+    public const int MaxSupportedNestingDepth = 64;
 
     /// <summary>The default limits.</summary>
     public static ProtocolLimits Default { get; } = new();
@@ -37,8 +41,8 @@ public sealed record ProtocolLimits
     /// <summary>Maximum UTF-8 length of any single text string: names, ids, string tensor elements, collateral PEM/JSON (default 1 MiB).</summary>
     public int MaxTextBytes { get; init; } = 1024 * 1024;
 
-    /// <summary>Maximum nesting of CBOR containers and tags, and of JSON problem documents (default and maximum 128, as serde_cbor).</summary>
-    public int MaxNestingDepth { get; init; } = SerdeCborMaxNestingDepth;
+    /// <summary>Maximum nesting of CBOR containers and tags, and of JSON problem documents (default and maximum <see cref="MaxSupportedNestingDepth"/>).</summary>
+    public int MaxNestingDepth { get; init; } = MaxSupportedNestingDepth;
 
     /// <summary>Lists every limit that is out of range.</summary>
     /// <returns>One message per invalid limit; empty when the limits are usable.</returns>
@@ -52,7 +56,7 @@ public sealed record ProtocolLimits
         Check(MaxRank >= 0 && MaxRank <= 1024, nameof(MaxRank), "between 0 and 1024");
         Check(MaxTotalTensorBytes >= 0 && MaxTotalTensorBytes <= Array.MaxLength, nameof(MaxTotalTensorBytes), $"between 0 and {Array.MaxLength}");
         Check(MaxTextBytes >= 64, nameof(MaxTextBytes), "at least 64");
-        Check(MaxNestingDepth >= 8 && MaxNestingDepth <= SerdeCborMaxNestingDepth, nameof(MaxNestingDepth), $"between 8 and {SerdeCborMaxNestingDepth}");
+        Check(MaxNestingDepth >= 8 && MaxNestingDepth <= MaxSupportedNestingDepth, nameof(MaxNestingDepth), $"between 8 and {MaxSupportedNestingDepth}");
         return errors;
 
         void Check(bool ok, string name, string range)

@@ -9,7 +9,7 @@ namespace BlindAI.Attestation.Collateral;
 /// <summary>
 /// An issuer certificate chain as collateral carries it: the signing certificate first, then its issuers, usually
 /// ending with a root. A root that arrives in a chain is never trusted by itself: verification compares it with the
-/// <c>TrustAnchor</c>.
+/// <see cref="TrustAnchor"/>.
 /// </summary>
 public sealed class CertificateChain
 {

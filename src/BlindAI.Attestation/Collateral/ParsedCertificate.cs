@@ -15,6 +15,7 @@ internal sealed class ParsedCertificate
     private const string NistP256 = "1.2.840.10045.3.1.7";
 
     private readonly Lazy<ECDsa?> publicKey;
+    private string? derBase64;
 
     private ParsedCertificate(X509Certificate2 certificate, byte[] der, ReadOnlyMemory<byte> tbs, byte[] signature, string signatureAlgorithm)
     {
@@ -46,6 +47,9 @@ internal sealed class ParsedCertificate
     public X509Certificate2 Certificate { get; }
 
     public byte[] Der { get; }
+
+    /// <summary>The DER in base64: an exact, hashable identity for caches.</summary>
+    public string DerBase64 => derBase64 ??= Convert.ToBase64String(Der);
 
     public ReadOnlyMemory<byte> Tbs { get; }
 

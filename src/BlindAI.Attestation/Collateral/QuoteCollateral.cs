@@ -5,7 +5,7 @@ namespace BlindAI.Attestation.Collateral;
 /// <summary>
 /// Everything needed, besides the quote, to verify one quote: the CRLs, the TCB Info and the QE Identity with their
 /// signatures and issuer chains. Read it from a dcap-qvl bundle (<see cref="DcapQvlCollateralJson"/>) or from raw
-/// Intel PCS/PCCS responses (<see cref="FromPcsResponses"/>); check it with <c>CollateralVerifier</c>.
+/// Intel PCS/PCCS responses (<see cref="FromPcsResponses"/>); check it with <see cref="CollateralVerifier"/>.
 /// </summary>
 public sealed class QuoteCollateral
 {

@@ -12,7 +12,7 @@ namespace BlindAI.Attestation.Collateral;
 
 /// <summary>
 /// A certificate revocation list (the Intel SGX Root CA CRL or a PCK CA CRL), decoded from DER, PEM or hex text.
-/// Parsing does not verify it: <c>CollateralVerifier</c> checks issuer, signature and validity window.
+/// Parsing does not verify it: <see cref="CollateralVerifier"/> checks issuer, signature and validity window.
 /// </summary>
 public sealed class RevocationList
 {

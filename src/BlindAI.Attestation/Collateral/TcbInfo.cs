@@ -9,7 +9,7 @@ namespace BlindAI.Attestation.Collateral;
 /// </summary>
 /// <remarks>
 /// Parsing checks shape only (every component list has 16 entries, statuses and ids are known); whether the TCB Info
-/// is authentic and current is decided by <c>CollateralVerifier</c>.
+/// is authentic and current is decided by <see cref="CollateralVerifier"/>.
 /// </remarks>
 public sealed partial class TcbInfo
 {

@@ -623,14 +623,17 @@ internal sealed class WireReader
             }
             else
             {
-                field = ReadFieldKey(scope.Fields);
+                field = ReadFieldKey(scope.Fields, out string? unknownKey);
                 if (field < 0)
                 {
+                    PushPath(unknownKey!);
                     SkipValue();
+                    PopPath();
                     continue;
                 }
             }
 
+            PushPath(scope.Fields.Names[field]);
             ulong bit = 1UL << field;
             if ((scope.Seen & bit) != 0)
             {
@@ -639,7 +642,6 @@ internal sealed class WireReader
 
             scope.Seen |= bit;
             scope.CurrentField = field;
-            PushPath(scope.Fields.Names[field]);
             return true;
         }
     }
@@ -688,6 +690,7 @@ internal sealed class WireReader
                 return true;
             }
 
+            PushPath(key);
             ulong bit = 1UL << field;
             if ((scope.Seen & bit) != 0)
             {
@@ -695,22 +698,35 @@ internal sealed class WireReader
             }
 
             scope.Seen |= bit;
-            PushPath(key);
             return true;
         }
     }
 
-    private int ReadFieldKey(FieldSet fields)
+    private int ReadFieldKey(FieldSet fields, out string? unknownKey)
     {
+        unknownKey = null;
         Header header = PeekValueHeader();
         switch (header.Major)
         {
             case 3 or 2:
-                return fields.IndexOf(ReadKeyBytes(header).Span);
+                ReadOnlySpan<byte> name = ReadKeyBytes(header).Span;
+                int found = fields.IndexOf(name);
+                if (found < 0)
+                {
+                    unknownKey = Encoding.UTF8.GetString(name);
+                }
+
+                return found;
             case 0:
                 // serde's derived field visitor also accepts the field's declaration index.
                 ulong index = _reader.ReadUInt64();
-                return index < (ulong)fields.Count ? (int)index : -1;
+                if (index < (ulong)fields.Count)
+                {
+                    return (int)index;
+                }
+
+                unknownKey = "#" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return -1;
             default:
                 throw WrongType(header, $"a field name of {fields.TypeName}");
         }

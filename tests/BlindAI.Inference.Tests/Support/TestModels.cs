@@ -57,6 +57,12 @@ internal static class TestModels
         return Serialize(Graph(nodes, [Value("X", Float, "n", "n")], [Value("Y", Float, "n", "n")]));
     }
 
+    /// <summary>Y = Reshape(X, S) with X float [N] and S int64 [2].</summary>
+    public static byte[] Reshape() => Serialize(Graph(
+        [Node("Reshape", ["X", "S"], ["Y"])],
+        [Value("X", Float, "N"), Value("S", Int64, 2)],
+        [Value("Y", Float, "a", "b")]));
+
     /// <summary>L = SequenceLength(S) with S a sequence of float tensors: an input BlindAI cannot carry.</summary>
     public static byte[] SequenceInput()
     {

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
+
+namespace BlindAI.Attestation.Collateral;
+
+/// <summary>
+/// Validates issuer chains against the pinned <see cref="TrustAnchor"/> by hand: names, ECDSA-SHA256 signatures, CA
+/// constraints, validity at one instant and revocation of root-issued certificates. X509Chain is not used: it
+/// consults platform trust stores and revocation settings that differ by OS, and it is slower than the handful of
+/// checks DCAP needs.
+/// </summary>
+internal static class CertificatePath
+{
+    /// <summary>
+    /// Validates <paramref name="chain"/> (signing certificate first, optionally ending with a root) up to the anchor and
+    /// returns the signing certificate. <paramref name="verified"/> remembers certificates whose signature was already
+    /// checked, so pieces of collateral that share a certificate pay for it once.
+    /// </summary>
+    public static ParsedCertificate Validate(
+        IReadOnlyList<ParsedCertificate> chain,
+        TrustAnchor anchor,
+        RevocationList rootCrl,
+        DateTimeOffset now,
+        VerificationStep step,
+        string what,
+        VerifiedCertificates verified)
+    {
+        var count = chain.Count;
+        if (count == 0)
+        {
+            throw new AttestationException(AttestationFailureReason.EvidenceMissing, step, $"The {what} chain is empty.");
+        }
+
+        var top = chain[count - 1];
+        if (top.SubjectName.SequenceEqual(top.IssuerName))
+        {
+            // A self-issued certificate that arrived with the evidence: it counts only if it is the anchor itself.
+            if (!top.Der.AsSpan().SequenceEqual(anchor.Root.Der))
+            {
+                throw new AttestationException(
+                    AttestationFailureReason.UntrustedRoot,
+                    step,
+                    $"The {what} chain ends at a root that is not the trust anchor ({anchor}).",
+                    expected: anchor.Sha256Hex,
+                    actual: Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(top.Der)));
+            }
+
+            count--;
+            if (count == 0)
+            {
+                throw new AttestationException(AttestationFailureReason.InvalidCertificateChain, step, $"The {what} chain holds only the root.");
+            }
+        }
+
+        EnsureWithinValidity(anchor.Root, now, step, $"the trust anchor {anchor.Certificate.Subject}");
+        var issuer = anchor.Root;
+        for (var i = count - 1; i >= 0; i--)
+        {
+            var certificate = chain[i];
+            var belowIssuer = i; // certificates below this issuer that are themselves CAs (all but the signing certificate)
+            if (!certificate.IssuerName.SequenceEqual(issuer.SubjectName))
+            {
+                throw new AttestationException(
+                    issuer == anchor.Root ? AttestationFailureReason.UntrustedRoot : AttestationFailureReason.InvalidCertificateChain,
+                    step,
+                    $"The {what} chain is broken: '{certificate.Certificate.Subject}' is issued by '{certificate.Certificate.Issuer}', not by '{issuer.Certificate.Subject}'.",
+                    expected: issuer.Certificate.Subject,
+                    actual: certificate.Certificate.Issuer);
+            }
+
+            EnsureCanIssue(issuer, belowIssuer, step, what);
+            if (!verified.Contains(certificate, issuer) && !certificate.IsSignedBy(issuer))
+            {
+                throw new AttestationException(
+                    AttestationFailureReason.InvalidCertificateChain,
+                    step,
+                    $"The signature of '{certificate.Certificate.Subject}' in the {what} chain does not verify with the key of '{issuer.Certificate.Subject}'.");
+            }
+
+            verified.Add(certificate, issuer);
+            EnsureWithinValidity(certificate, now, step, $"'{certificate.Certificate.Subject}' in the {what} chain");
+            if (issuer == anchor.Root && rootCrl.IsRevoked(certificate))
+            {
+                throw new AttestationException(
+                    AttestationFailureReason.CertificateRevoked,
+                    step,
+                    $"'{certificate.Certificate.Subject}' (serial {certificate.SerialHex}) in the {what} chain is revoked by the root CA CRL.",
+                    actual: certificate.SerialHex);
+            }
+
+            issuer = certificate;
+        }
+
+        return chain[0];
+    }
+
+    public static void EnsureWithinValidity(ParsedCertificate certificate, DateTimeOffset now, VerificationStep step, string what)
+    {
+        if (now < certificate.NotBefore)
+        {
+            throw new AttestationException(AttestationFailureReason.NotYetValid, step, $"The certificate {what} is not valid before {Format(certificate.NotBefore)}.", expected: $">= {Format(certificate.NotBefore)}", actual: Format(now));
+        }
+
+        if (now > certificate.NotAfter)
+        {
+            throw new AttestationException(AttestationFailureReason.Expired, step, $"The certificate {what} expired at {Format(certificate.NotAfter)}.", expected: $"<= {Format(certificate.NotAfter)}", actual: Format(now));
+        }
+    }
+
+    public static void EnsureWithinWindow(DateTimeOffset from, DateTimeOffset until, DateTimeOffset now, TimeSpan grace, VerificationStep step, string what)
+    {
+        if (now < from)
+        {
+            throw new AttestationException(AttestationFailureReason.NotYetValid, step, $"The {what} is not valid before {Format(from)}.", expected: $">= {Format(from)}", actual: Format(now));
+        }
+
+        if (now > until + grace)
+        {
+            throw new AttestationException(AttestationFailureReason.Expired, step, $"The {what} expired at {Format(until)}.", expected: $"<= {Format(until + grace)}", actual: Format(now));
+        }
+    }
+
+    public static string Format(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static void EnsureCanIssue(ParsedCertificate issuer, int caCertificatesBelow, VerificationStep step, string what)
+    {
+        if (!issuer.IsCertificateAuthority || (issuer.KeyUsage is { } usage && (usage & X509KeyUsageFlags.KeyCertSign) == 0))
+        {
+            throw new AttestationException(AttestationFailureReason.InvalidCertificateChain, step, $"'{issuer.Certificate.Subject}' in the {what} chain is not a CA certificate but issues one.");
+        }
+
+        if (issuer.PathLength is { } limit && caCertificatesBelow > limit)
+        {
+            throw new AttestationException(AttestationFailureReason.InvalidCertificateChain, step, $"'{issuer.Certificate.Subject}' allows {limit} CA certificates below it; the {what} chain has {caCertificatesBelow}.");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace BlindAI.Attestation.Collateral;
+
+/// <summary>A quote's PCK certificate chain, validated by <see cref="VerifiedCollateral.ValidatePckChain"/>.</summary>
+public sealed class VerifiedPckChain
+{
+    private readonly ParsedCertificate leaf;
+    private readonly ParsedCertificate pckCa;
+
+    internal VerifiedPckChain(ParsedCertificate leaf, ParsedCertificate pckCa, PckCaType caType)
+    {
+        this.leaf = leaf;
+        this.pckCa = pckCa;
+        CaType = caType;
+        NotBefore = leaf.NotBefore > pckCa.NotBefore ? leaf.NotBefore : pckCa.NotBefore;
+        NotAfter = leaf.NotAfter < pckCa.NotAfter ? leaf.NotAfter : pckCa.NotAfter;
+    }
+
+    /// <summary>The PCK leaf certificate (holds the SGX extensions: FMSPC, PCE-ID, TCB components).</summary>
+    public X509Certificate2 Leaf => leaf.Certificate;
+
+    /// <summary>The PCK CA certificate that issued the leaf.</summary>
+    public X509Certificate2 PckCa => pckCa.Certificate;
+
+    /// <summary>Which PCK CA issued the leaf.</summary>
+    public PckCaType CaType { get; }
+
+    /// <summary>The latest notBefore of the leaf and the PCK CA.</summary>
+    public DateTimeOffset NotBefore { get; }
+
+    /// <summary>The earliest notAfter of the leaf and the PCK CA.</summary>
+    public DateTimeOffset NotAfter { get; }
+
+    /// <summary>
+    /// Verifies an ECDSA P-256 / SHA-256 signature (64 bytes r||s) made with the PCK leaf key: the QE report signature.
+    /// The key object is created once per chain and reused.
+    /// </summary>
+    /// <param name="data">The signed bytes (the 384-byte QE report).</param>
+    /// <param name="signature">The 64-byte r||s signature.</param>
+    /// <returns><see langword="true"/> when the signature verifies.</returns>
+    public bool VerifySignature(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
+        signature.Length == 64
+        && leaf.PublicKey is { } key
+        && key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+    internal void EnsureValidAt(DateTimeOffset now)
+    {
+        CertificatePath.EnsureWithinValidity(pckCa, now, VerificationStep.PckCertificateChain, $"'{pckCa.Certificate.Subject}' in the PCK certificate chain");
+        CertificatePath.EnsureWithinValidity(leaf, now, VerificationStep.PckCertificateChain, $"'{leaf.Certificate.Subject}' in the PCK certificate chain");
+    }
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+
+using BlindAI.Attestation.Quotes;
+using BlindAI.Attestation.Verification;
+
+namespace BlindAI.Attestation.Policy;
+
+public sealed partial record AttestationPolicy
+{
+    /// <summary>Checks a verification result against every rule of the policy.</summary>
+    /// <param name="result">The result of a successful quote verification.</param>
+    /// <returns>Every violation, with expected and actual values (hex for measurements); empty when the policy holds.</returns>
+    public IReadOnlyList<PolicyViolation> Evaluate(QuoteVerificationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var violations = new List<PolicyViolation>();
+        EvaluateTcb(result, violations);
+
+        Quote quote = result.Quote;
+        if (quote.IsDebug && !DebugAllowed)
+        {
+            violations.Add(new("debug", "false (a production enclave or TD)", "true"));
+        }
+
+        if (quote.SgxReport is { } sgx)
+        {
+            EvaluateSgx(sgx, violations);
+            if (HasTdxRequirements)
+            {
+                violations.Add(new("teeType", "TDX (the policy pins TDX measurements)", "SGX"));
+            }
+        }
+        else
+        {
+            EvaluateTdx(quote.TdReport!, violations);
+            if (HasSgxRequirements)
+            {
+                violations.Add(new("teeType", "SGX (the policy pins SGX measurements)", "TDX"));
+            }
+        }
+
+        if (!UnpinnedIdentityAllowed)
+        {
+            bool pinned = quote.TeeType == TeeType.Sgx
+                ? !MrEnclaves.IsEmpty || MrSigner is not null
+                : MrTd is not null || Rtmrs.Any(r => r is not null);
+            if (!pinned)
+            {
+                string expected = quote.TeeType == TeeType.Sgx ? "a pinned MRENCLAVE or MRSIGNER" : "a pinned MRTD or RTMR";
+                violations.Add(new("identity", expected, $"no {Describe(quote.TeeType)} identity pinned by the policy"));
+            }
+        }
+
+        return violations;
+    }
+
+    /// <summary>Checks a verification result and throws when any rule is broken.</summary>
+    /// <param name="result">The result of a successful quote verification.</param>
+    /// <exception cref="AttestationException">Reason <see cref="AttestationFailureReason.PolicyViolation"/>, step <see cref="VerificationStep.Policy"/>, carrying every violation.</exception>
+    public void EnsureSatisfied(QuoteVerificationResult result)
+    {
+        IReadOnlyList<PolicyViolation> violations = Evaluate(result);
+        if (violations.Count > 0)
+        {
+            throw new AttestationException(
+                AttestationFailureReason.PolicyViolation,
+                VerificationStep.Policy,
+                $"The attestation policy is not satisfied ({violations.Count} violation(s)): {string.Join("; ", violations)}.",
+                violations: violations);
+        }
+    }
+
+    private void EvaluateTcb(QuoteVerificationResult result, List<PolicyViolation> violations)
+    {
+        string accepted = string.Join(", ", AcceptedTcbStatuses.Order());
+        if (!AcceptedTcbStatuses.Contains(result.TcbStatus))
+        {
+            violations.Add(new("tcbStatus", accepted, result.TcbStatus.ToString()));
+        }
+
+        if (!AcceptedTcbStatuses.Contains(result.QeTcbStatus))
+        {
+            violations.Add(new("qeTcbStatus", accepted, result.QeTcbStatus.ToString()));
+        }
+
+        string acceptedAdvisories = AcceptedAdvisoryIds.Count == 0 ? "none" : string.Join(", ", AcceptedAdvisoryIds.Order(StringComparer.OrdinalIgnoreCase));
+        foreach (string advisory in result.AdvisoryIds)
+        {
+            if (!AcceptedAdvisoryIds.Contains(advisory))
+            {
+                violations.Add(new("advisoryIds", acceptedAdvisories, advisory));
+            }
+        }
+
+        if (result.TcbEvaluationDataNumber < MinimumTcbEvaluationDataNumber)
+        {
+            violations.Add(new("tcbEvaluationDataNumber", Invariant($">= {MinimumTcbEvaluationDataNumber}"), Invariant($"{result.TcbEvaluationDataNumber}")));
+        }
+
+        if (result.VerifiedAt > result.CollateralExpiresAt + CollateralGracePeriod)
+        {
+            violations.Add(new(
+                "collateralExpiresAt",
+                Invariant($"at or after {(result.VerifiedAt - CollateralGracePeriod).UtcDateTime:O} (verification time minus a grace period of {CollateralGracePeriod})"),
+                Invariant($"{result.CollateralExpiresAt.UtcDateTime:O}")));
+        }
+    }
+
+    private void EvaluateSgx(SgxReportBody report, List<PolicyViolation> violations)
+    {
+        if (!MrEnclaves.IsEmpty)
+        {
+            // Compare against every accepted value (no early exit), keeping the comparison time independent of which one matched.
+            bool match = false;
+            foreach (Measurement accepted in MrEnclaves)
+            {
+                match |= accepted == report.MrEnclave;
+            }
+
+            if (!match)
+            {
+                violations.Add(new("mrEnclave", string.Join(" | ", MrEnclaves), report.MrEnclave.ToString()));
+            }
+        }
+
+        CheckMeasurement("mrSigner", MrSigner, report.MrSigner, violations);
+        if (IsvProdId is { } prodId && report.IsvProdId != prodId)
+        {
+            violations.Add(new("isvProdId", Invariant($"{prodId}"), Invariant($"{report.IsvProdId}")));
+        }
+
+        if (MinimumIsvSvn is { } svn && report.IsvSvn < svn)
+        {
+            violations.Add(new("isvSvn", Invariant($">= {svn}"), Invariant($"{report.IsvSvn}")));
+        }
+
+        CheckMasked("attributes.flags", SgxAttributeFlags, report.AttributeFlags, violations);
+        CheckMasked("attributes.xfrm", SgxXfrm, report.Xfrm, violations);
+        CheckMasked("miscSelect", MiscSelect, report.MiscSelect, violations);
+    }
+
+    private void EvaluateTdx(TdReportBody report, List<PolicyViolation> violations)
+    {
+        CheckMeasurement("mrTd", MrTd, report.MrTd, violations);
+        for (int i = 0; i < Rtmrs.Length; i++)
+        {
+            CheckMeasurement(Invariant($"rtmr{i}"), Rtmrs[i], report.Rtmrs[i], violations);
+        }
+
+        CheckMeasurement("mrConfigId", MrConfigId, report.MrConfigId, violations);
+        CheckMeasurement("mrOwner", MrOwner, report.MrOwner, violations);
+        CheckMeasurement("mrOwnerConfig", MrOwnerConfig, report.MrOwnerConfig, violations);
+        CheckMasked("tdAttributes", TdAttributes, report.TdAttributes, violations);
+        CheckMasked("xfam", Xfam, report.Xfam, violations);
+    }
+
+    private static void CheckMeasurement(string field, Measurement? expected, Measurement actual, List<PolicyViolation> violations)
+    {
+        if (expected is { } value && value != actual)
+        {
+            violations.Add(new(field, value.ToString(), actual.ToString()));
+        }
+    }
+
+    private static void CheckMasked(string field, MaskedValue? expected, ulong actual, List<PolicyViolation> violations)
+    {
+        if (expected is { } value && !value.Matches(actual))
+        {
+            violations.Add(new(field, value.ToString(), Invariant($"0x{actual:x}")));
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
