@@ -146,8 +146,21 @@ public sealed class PckCertificateChain
         }
 
         // One buffer holds the three DER certificates; base64 never decodes to more than 3/4 of its input.
-        byte[] ders = new byte[Base64.GetMaxDecodedFromUtf8Length(text.Length)];
-        byte[] compact = new byte[text.Length];
+        // Every byte of it that is exposed is written by the decoder, so it need not be zeroed.
+        byte[] ders = GC.AllocateUninitializedArray<byte>(Base64.GetMaxDecodedFromUtf8Length(text.Length));
+        byte[] compact = ArrayPool<byte>.Shared.Rent(text.Length);
+        try
+        {
+            return Decode(data, text, ders, compact, baseOffset);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(compact);
+        }
+    }
+
+    private static PckCertificateChain Decode(ReadOnlyMemory<byte> data, ReadOnlySpan<byte> text, byte[] ders, byte[] compact, int baseOffset)
+    {
         var slices = new ReadOnlyMemory<byte>[ChainLength];
         int position = 0;
         int derLength = 0;
