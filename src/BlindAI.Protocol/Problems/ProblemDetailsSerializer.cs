@@ -54,6 +54,28 @@ public sealed partial class ProblemDetailsSerializer
         throw new ArgumentException($"'{mediaType}' is not a JSON or CBOR media type.", nameof(mediaType));
     }
 
+    /// <summary>Writes the document in the given media type (the one a server picked from the client's <c>Accept</c> header).</summary>
+    /// <param name="problem">The problem.</param>
+    /// <param name="mediaType"><c>application/problem+json</c> (or any JSON type) or <c>application/problem+cbor</c> (or any CBOR type).</param>
+    /// <returns>The body.</returns>
+    /// <exception cref="ArgumentException"><paramref name="mediaType"/> is neither JSON nor CBOR.</exception>
+    public byte[] Serialize(ProblemDetails problem, string mediaType)
+    {
+        ArgumentNullException.ThrowIfNull(mediaType);
+        string type = mediaType.Split(';')[0].Trim();
+        if (type.EndsWith("json", StringComparison.OrdinalIgnoreCase))
+        {
+            return ToJson(problem);
+        }
+
+        if (type.EndsWith("cbor", StringComparison.OrdinalIgnoreCase))
+        {
+            return ToCbor(problem);
+        }
+
+        throw new ArgumentException($"'{mediaType}' is not a JSON or CBOR media type.", nameof(mediaType));
+    }
+
     /// <summary>Writes the document as a CBOR map: standard members, then <c>code</c>, <c>violations</c> and the text extensions.</summary>
     /// <param name="problem">The problem.</param>
     /// <returns>The CBOR body.</returns>

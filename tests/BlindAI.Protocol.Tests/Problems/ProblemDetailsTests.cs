@@ -190,5 +190,22 @@ public sealed class ProblemDetailsTests
     public void Unknown_media_type_is_an_argument_error()
     {
         Assert.Throws<ArgumentException>(() => _serializer.Parse(new byte[] { 0xa0 }, "text/html"));
+        Assert.Throws<ArgumentException>(() => _serializer.Serialize(ProblemDetails.Create(ProblemCode.Internal, null), "text/html"));
+    }
+
+    [Theory]
+    [InlineData(ProtocolMediaTypes.ProblemJson)]
+    [InlineData(ProtocolMediaTypes.ProblemCbor)]
+    public void Serialize_and_parse_agree_for_each_media_type(string mediaType)
+    {
+        ProblemDetails problem = ProblemDetails.Create(ProblemCode.TensorShapeMismatch, "inputs[0] needs 8 bytes") with
+        {
+            Violations = [new ProblemViolation("inputs[0].bytes_data", "needs 8 bytes"), new ProblemViolation(null, "whole request")],
+        };
+
+        ProblemDetails parsed = _serializer.Parse(_serializer.Serialize(problem, mediaType), mediaType);
+
+        Assert.Equal(problem.Violations.ToArray(), parsed.Violations.ToArray());
+        Assert.Equal(problem with { Violations = parsed.Violations, Extensions = parsed.Extensions }, parsed);
     }
 }
