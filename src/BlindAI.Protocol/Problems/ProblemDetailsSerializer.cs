@@ -39,19 +39,7 @@ public sealed partial class ProblemDetailsSerializer
     /// <exception cref="ArgumentException"><paramref name="mediaType"/> is neither JSON nor CBOR.</exception>
     public ProblemDetails Parse(ReadOnlyMemory<byte> body, string mediaType)
     {
-        ArgumentNullException.ThrowIfNull(mediaType);
-        string type = mediaType.Split(';')[0].Trim();
-        if (type.EndsWith("json", StringComparison.OrdinalIgnoreCase))
-        {
-            return FromJson(body);
-        }
-
-        if (type.EndsWith("cbor", StringComparison.OrdinalIgnoreCase))
-        {
-            return FromCbor(body);
-        }
-
-        throw new ArgumentException($"'{mediaType}' is not a JSON or CBOR media type.", nameof(mediaType));
+        return IsJson(mediaType) ? FromJson(body) : FromCbor(body);
     }
 
     /// <summary>Writes the document in the given media type (the one a server picked from the client's <c>Accept</c> header).</summary>
@@ -61,16 +49,22 @@ public sealed partial class ProblemDetailsSerializer
     /// <exception cref="ArgumentException"><paramref name="mediaType"/> is neither JSON nor CBOR.</exception>
     public byte[] Serialize(ProblemDetails problem, string mediaType)
     {
+        return IsJson(mediaType) ? ToJson(problem) : ToCbor(problem);
+    }
+
+    /// <summary>Whether a media type (parameters allowed) is JSON (<see langword="true"/>) or CBOR (<see langword="false"/>).</summary>
+    private static bool IsJson(string mediaType)
+    {
         ArgumentNullException.ThrowIfNull(mediaType);
         string type = mediaType.Split(';')[0].Trim();
         if (type.EndsWith("json", StringComparison.OrdinalIgnoreCase))
         {
-            return ToJson(problem);
+            return true;
         }
 
         if (type.EndsWith("cbor", StringComparison.OrdinalIgnoreCase))
         {
-            return ToCbor(problem);
+            return false;
         }
 
         throw new ArgumentException($"'{mediaType}' is not a JSON or CBOR media type.", nameof(mediaType));
