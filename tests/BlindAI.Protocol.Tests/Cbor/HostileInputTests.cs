@@ -244,6 +244,18 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void String_elements_count_against_the_tensor_byte_limit_even_when_empty()
+    {
+        var codec = new MessageCodec(new ProtocolLimits { MaxTotalTensorBytes = 80 });
+        string Strings(int n) => "a3" + "64" + A("info") + "a3" + "64" + A("fact") + "8118" + n.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)
+            + "6a" + A("datum_type") + "0d" + "69" + A("node_name") + "f6" + "6a" + A("bytes_data") + "40"
+            + "6b" + A("string_data") + "98" + n.ToString("x2", System.Globalization.CultureInfo.InvariantCulture) + string.Concat(Enumerable.Repeat("60", n));
+
+        Assert.Equal(10, codec.DecodeRunModel(RunModelBody("81" + Strings(10))).Inputs[0].StringData.Length);
+        Reject(() => codec.DecodeRunModel(RunModelBody("81" + Strings(11))), ProtocolErrorReason.TensorTooLarge, "inputs[0].string_data[10]");
+    }
+
+    [Fact]
     public void Upload_length_must_match_the_model_and_be_non_zero()
     {
         Reject(() => _codec.DecodeUploadModel(UploadBody("4401020304", "05")), ProtocolErrorReason.ModelLengthMismatch, "length");
