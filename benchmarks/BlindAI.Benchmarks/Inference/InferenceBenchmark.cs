@@ -12,9 +12,12 @@ namespace BlindAI.Benchmarks.Inference;
 /// The engine against a plain <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
 /// on the same model and inputs, both with one intra-op thread: once per call, and two callers at a time. The plain
 /// baseline reuses OrtValues made once; the engine pays for everything a request costs (matching, validation, wrapping
-/// the request memory, admission, and copying the outputs out).
+/// the request memory, admission, and copying the outputs out). Min and median are shown because on a shared machine
+/// the mean mostly measures the neighbours.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public abstract class InferenceBenchmark
 {
     private OnnxInferenceEngine _engine = null!;
