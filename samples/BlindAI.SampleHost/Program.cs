@@ -1,3 +1,2 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+// BlindAI-compatible confidential inference server: see Hosting/SampleHostApplication.cs for the composition.
+return await BlindAI.SampleHost.Hosting.SampleHostApplication.RunAsync(args).ConfigureAwait(false);

@@ -62,7 +62,7 @@ public sealed class DcapQuoteVerifier
         PckCertificateChain pckChain = signature.PckCertificateChain;
 
         // Step 5: PCK chain to the anchor, not revoked by the PCK CRL of its issuing CA.
-        VerifiedPckChain pck = verified.ValidatePckChain([pckChain.Leaf, pckChain.Intermediate, pckChain.Root], now);
+        VerifiedPckChain pck = verified.ValidatePckChain([pckChain.LeafDer, pckChain.IntermediateDer, pckChain.RootDer], now);
 
         // Step 6: the QE report is signed by the PCK key.
         if (!pck.VerifySignature(signature.QeReport.Raw.Span, signature.QeReportSignature.Raw.Span))

@@ -1,0 +1,72 @@
+using BlindAI.Enclave.Simulation;
+using BlindAI.Protocol.Messages;
+
+namespace BlindAI.SampleHost.Attestation;
+
+/// <summary>
+/// The simulated TEE platform of <c>--simulation</c>, kept in <c>&lt;data-dir&gt;/simulation</c> so its PKI survives
+/// restarts, with its root certificate written to <c>&lt;data-dir&gt;/simulation-root.pem</c> for clients that choose
+/// to trust it. It signs quotes and collateral exactly as Intel's would be shaped; only the root differs.
+/// </summary>
+internal sealed class SimulationPlatform : ICollateralSource, IDisposable
+{
+    /// <summary>The root certificate's file name in the data folder.</summary>
+    public const string RootCertificateFileName = "simulation-root.pem";
+
+    /// <summary>The folder of the platform's keys inside the data folder.</summary>
+    public const string DirectoryName = "simulation";
+
+    /// <summary>How long the collateral the platform signs stays valid.</summary>
+    public static readonly TimeSpan CollateralValidity = TimeSpan.FromDays(30);
+
+    private readonly TimeProvider _timeProvider;
+
+    private SimulationPlatform(SimulatedTeePlatform platform, string directory, string rootCertificatePath, TimeProvider timeProvider)
+    {
+        Platform = platform;
+        Directory = directory;
+        RootCertificatePath = rootCertificatePath;
+        _timeProvider = timeProvider;
+    }
+
+    public SimulatedTeePlatform Platform { get; }
+
+    public string Directory { get; }
+
+    public string RootCertificatePath { get; }
+
+    /// <summary>Loads the platform from the data folder, or creates and saves it, and writes the root certificate.</summary>
+    public static SimulationPlatform Open(string dataDirectory, TimeProvider timeProvider)
+    {
+        string data = Path.GetFullPath(dataDirectory);
+        string directory = Path.Combine(data, DirectoryName);
+        System.IO.Directory.CreateDirectory(directory);
+        SimulatedTeePlatform platform = SimulatedTeePlatform.LoadOrCreate(directory, timeProvider: timeProvider);
+        string rootPath = Path.Combine(data, RootCertificateFileName);
+        File.WriteAllText(rootPath, platform.RootCertificate.ExportCertificatePem() + "\n");
+        return new SimulationPlatform(platform, directory, rootPath, timeProvider);
+    }
+
+    public Task<CollateralSnapshot> GetCollateralAsync(ReadOnlyMemory<byte> quote, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        var validity = new SimulatedValidity(now.AddDays(-1), now + CollateralValidity);
+        SimulatedCollateral collateral = Platform.CreateCollateral(new SimulatedCollateralOptions { Validity = validity });
+        var wire = new SgxCollateral(
+            Version: 3,
+            PckCrlIssuerChain: collateral.PckCrlIssuerChain,
+            RootCaCrl: PemCrl(collateral.RootCaCrl),
+            PckCrl: PemCrl(collateral.PckCrl),
+            TcbInfoIssuerChain: collateral.TcbInfoIssuerChain,
+            TcbInfo: collateral.ToPcsTcbInfoResponse(),
+            QeIdentityIssuerChain: collateral.QeIdentityIssuerChain,
+            QeIdentity: collateral.ToPcsQeIdentityResponse(),
+            PckCertificate: Platform.PckCertificate.ExportCertificatePem(),
+            PckSigningChain: Platform.PckPlatformCaCertificate.ExportCertificatePem() + "\n" + Platform.RootCertificate.ExportCertificatePem());
+        return Task.FromResult(new CollateralSnapshot(wire, validity.NextUpdate));
+    }
+
+    public void Dispose() => Platform.Dispose();
+
+    private static string PemCrl(ReadOnlyMemory<byte> der) => new(System.Security.Cryptography.PemEncoding.Write("X509 CRL", der.Span));
+}

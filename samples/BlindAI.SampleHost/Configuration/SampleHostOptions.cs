@@ -1,0 +1,53 @@
+namespace BlindAI.SampleHost.Configuration;
+
+/// <summary>
+/// The host's settings, bound from the <c>BlindAI</c> configuration section (appsettings, <c>BlindAI__*</c> environment
+/// variables, command-line switches). Checked at start-up by <see cref="SampleHostOptionsValidator"/>.
+/// </summary>
+public sealed class SampleHostOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "BlindAI";
+
+    /// <summary>Plain-HTTP port serving the certificate, quote, collateral, fresh evidence, version and health (0 = any free port).</summary>
+    public int UntrustedPort { get; set; } = Protocol.ProtocolRoutes.DefaultUntrustedPort;
+
+    /// <summary>RA-TLS port serving <c>POST /run</c>.</summary>
+    public int AttestedPort { get; set; } = Protocol.ProtocolRoutes.DefaultAttestedPort;
+
+    /// <summary>RA-TLS port serving <c>POST /upload</c> and <c>POST /delete</c>.</summary>
+    public int ManagementPort { get; set; } = Protocol.ProtocolRoutes.DefaultManagementPort;
+
+    /// <summary>The address the untrusted and attested ports bind to. Default <c>0.0.0.0</c>, as the original server.</summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>The address the management port binds to. Default loopback: model management is not exposed unless asked for.</summary>
+    public string ManagementListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// Bearer token required on the management port, compared in constant time; <see langword="null"/> for none (the
+    /// original client cannot send one). A non-loopback management address requires a token.
+    /// </summary>
+    public string? ManagementToken { get; set; }
+
+    /// <summary>
+    /// Lets the management port listen on a non-loopback address without <see cref="ManagementToken"/>, for the original
+    /// client (which cannot send a token) across a network. Anyone who reaches the port can then upload and delete models.
+    /// </summary>
+    public bool InsecureAllowRemoteManagementWithoutToken { get; set; }
+
+    /// <summary>Runs on the simulated TEE platform instead of real hardware. Never for production.</summary>
+    public bool Simulation { get; set; }
+
+    /// <summary>The data folder: sealed models, and in simulation the simulated platform and its root certificate.</summary>
+    public string DataDirectory { get; set; } = "blindai-data";
+
+    /// <summary>Keeps uploaded models in the data folder, sealed, when a sealing key is available. Default on.</summary>
+    public bool PersistModels { get; set; } = true;
+
+    /// <summary>Request limits per route.</summary>
+    public SampleHostLimits Limits { get; set; } = new();
+
+    /// <summary>How long shutdown waits for in-flight requests to finish. Default 30 s.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

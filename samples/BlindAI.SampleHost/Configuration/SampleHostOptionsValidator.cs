@@ -1,0 +1,103 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace BlindAI.SampleHost.Configuration;
+
+/// <summary>Rejects unusable or unsafe <see cref="SampleHostOptions"/> before any port opens.</summary>
+internal sealed class SampleHostOptionsValidator : IValidateOptions<SampleHostOptions>
+{
+    /// <summary>The shortest management token accepted: shorter ones are guessable.</summary>
+    public const int MinimumTokenLength = 16;
+
+    public ValidateOptionsResult Validate(string? name, SampleHostOptions options)
+    {
+        var failures = new List<string>();
+        CheckPort(failures, nameof(options.UntrustedPort), options.UntrustedPort);
+        CheckPort(failures, nameof(options.AttestedPort), options.AttestedPort);
+        CheckPort(failures, nameof(options.ManagementPort), options.ManagementPort);
+        int[] fixedPorts = [.. new[] { options.UntrustedPort, options.AttestedPort, options.ManagementPort }.Where(p => p != 0)];
+        if (fixedPorts.Distinct().Count() != fixedPorts.Length)
+        {
+            failures.Add("UntrustedPort, AttestedPort and ManagementPort must differ.");
+        }
+
+        if (!IPAddress.TryParse(options.ListenAddress, out _))
+        {
+            failures.Add($"ListenAddress '{options.ListenAddress}' is not an IP address.");
+        }
+
+        if (!IPAddress.TryParse(options.ManagementListenAddress, out IPAddress? management))
+        {
+            failures.Add($"ManagementListenAddress '{options.ManagementListenAddress}' is not an IP address.");
+        }
+        else if (!IPAddress.IsLoopback(management) && options.ManagementToken is null && !options.InsecureAllowRemoteManagementWithoutToken)
+        {
+            failures.Add($"ManagementListenAddress {management} is not loopback: set ManagementToken, or InsecureAllowRemoteManagementWithoutToken to accept that anyone reaching the port manages models.");
+        }
+
+        if (options.ManagementToken is not null && (options.ManagementToken.Length < MinimumTokenLength || string.IsNullOrWhiteSpace(options.ManagementToken)))
+        {
+            failures.Add($"ManagementToken must be at least {MinimumTokenLength} characters.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            failures.Add("DataDirectory must not be empty.");
+        }
+
+        if (options.ShutdownTimeout < TimeSpan.Zero)
+        {
+            failures.Add("ShutdownTimeout cannot be negative.");
+        }
+
+        SampleHostLimits? limits = options.Limits;
+        if (limits is null)
+        {
+            failures.Add("Limits must not be null.");
+        }
+        else
+        {
+            CheckPositive(failures, "Limits.MaxRunBodyBytes", limits.MaxRunBodyBytes);
+            CheckPositive(failures, "Limits.MaxUploadBodyBytes", limits.MaxUploadBodyBytes);
+            CheckPositive(failures, "Limits.MaxSmallBodyBytes", limits.MaxSmallBodyBytes);
+            CheckPositive(failures, "Limits.MaxConcurrentRuns", limits.MaxConcurrentRuns);
+            CheckPositive(failures, "Limits.MaxConcurrentManagement", limits.MaxConcurrentManagement);
+            CheckPositive(failures, "Limits.MaxConcurrentUntrusted", limits.MaxConcurrentUntrusted);
+            if (limits.MaxUploadBodyBytes > Array.MaxLength || limits.MaxRunBodyBytes > Array.MaxLength)
+            {
+                failures.Add($"Body limits cannot exceed {Array.MaxLength} bytes (bodies are buffered in one array).");
+            }
+
+            if (limits.MaxQueuedRequests < 0)
+            {
+                failures.Add("Limits.MaxQueuedRequests cannot be negative.");
+            }
+
+            foreach ((string key, TimeSpan value) in new[] { ("RunTimeout", limits.RunTimeout), ("UploadTimeout", limits.UploadTimeout), ("DefaultTimeout", limits.DefaultTimeout), ("RetryAfter", limits.RetryAfter) })
+            {
+                if (value <= TimeSpan.Zero)
+                {
+                    failures.Add($"Limits.{key} must be positive.");
+                }
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckPort(List<string> failures, string key, int port)
+    {
+        if (port is < 0 or > 65535)
+        {
+            failures.Add($"{key} must be between 0 and 65535 (0 picks a free port).");
+        }
+    }
+
+    private static void CheckPositive(List<string> failures, string key, long value)
+    {
+        if (value <= 0)
+        {
+            failures.Add($"{key} must be positive.");
+        }
+    }
+}

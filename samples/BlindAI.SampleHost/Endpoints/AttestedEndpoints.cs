@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using BlindAI.Inference;
+using BlindAI.Protocol;
+using BlindAI.Protocol.Cbor;
+using BlindAI.Protocol.Messages;
+using BlindAI.Protocol.Tensors;
+using BlindAI.SampleHost.Configuration;
+using BlindAI.SampleHost.Diagnostics;
+using BlindAI.SampleHost.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace BlindAI.SampleHost.Endpoints;
+
+/// <summary>The attested port (RA-TLS, 9924): <c>POST /run</c>.</summary>
+internal static class AttestedEndpoints
+{
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        RouteGroupBuilder group = endpoints.MapGroup(string.Empty)
+            .WithMetadata(new ListenerRoleMetadata(ListenerRole.Attested))
+            .RequireRateLimiting(RequestLimits.AttestedPolicy);
+        group.MapPost(ProtocolRoutes.Run, RunAsync).WithRequestTimeout(RequestLimits.RunTimeoutPolicy);
+    }
+
+    private static async Task<IResult> RunAsync(HttpContext context, IInferenceEngine engine, HostMetrics metrics, IOptions<SampleHostOptions> options)
+    {
+        long started = Stopwatch.GetTimestamp();
+        string outcome = "error";
+        try
+        {
+            CancellationToken cancellationToken = context.RequestAborted;
+            ReadOnlyMemory<byte> body = await RequestBody.ReadAsync(context, options.Value.Limits.MaxRunBodyBytes, cancellationToken).ConfigureAwait(false);
+            RunModel request = MessageCodec.Default.DecodeRunModel(body);
+            ModelReference model = request.GetModelReference();
+            IReadOnlyList<Tensor> inputs = request.GetInputTensors();
+            IReadOnlyList<Tensor> outputs = model.Id is { } id
+                ? await engine.RunAsync(id.Value, inputs, cancellationToken).ConfigureAwait(false)
+                : await engine.RunByHashAsync(model.Hash!.ToString(), inputs, cancellationToken).ConfigureAwait(false);
+            byte[] reply = MessageCodec.Default.EncodeRunModelReply(RunModelReply.FromTensors(outputs));
+            outcome = "ok";
+            return new CborResult(reply);
+        }
+        finally
+        {
+            metrics.RecordInference(Stopwatch.GetElapsedTime(started), outcome);
+        }
+    }
+}

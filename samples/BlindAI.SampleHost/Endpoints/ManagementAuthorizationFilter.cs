@@ -1,0 +1,64 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using BlindAI.Protocol.Problems;
+using BlindAI.SampleHost.Configuration;
+using BlindAI.SampleHost.Diagnostics;
+using BlindAI.SampleHost.Problems;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BlindAI.SampleHost.Endpoints;
+
+/// <summary>
+/// Guards model management. With a <see cref="SampleHostOptions.ManagementToken"/>: <c>Authorization: Bearer</c> must
+/// match it (SHA-256 of both compared in constant time, so neither content nor length leaks). Without one: only loopback
+/// callers are served, unless the deployer explicitly allowed remote management without a token.
+/// </summary>
+internal sealed class ManagementAuthorizationFilter : IEndpointFilter
+{
+    private const string BearerPrefix = "Bearer ";
+    private readonly byte[]? _tokenHash;
+    private readonly bool _allowRemoteWithoutToken;
+    private readonly ILogger _logger;
+
+    public ManagementAuthorizationFilter(IOptions<SampleHostOptions> options, ILogger<ManagementAuthorizationFilter> logger)
+    {
+        _tokenHash = options.Value.ManagementToken is { } token ? SHA256.HashData(Encoding.UTF8.GetBytes(token)) : null;
+        _allowRemoteWithoutToken = options.Value.InsecureAllowRemoteManagementWithoutToken;
+        _logger = logger;
+    }
+
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        HttpContext http = context.HttpContext;
+        string remote = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (_tokenHash is null)
+        {
+            if (!_allowRemoteWithoutToken && !(http.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address)))
+            {
+                HostLog.ManagementRefused(_logger, remote, "not loopback and no management token configured");
+                throw new HostProblemException(ProblemCode.Forbidden, "Model management is only served to loopback callers on this server.");
+            }
+
+            return next(context);
+        }
+
+        string? header = http.Request.Headers.Authorization;
+        if (header is null || !header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            HostLog.ManagementRefused(_logger, remote, "no bearer token");
+            throw new HostProblemException(ProblemCode.Unauthorized, "Model management needs a bearer token.");
+        }
+
+        byte[] presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[BearerPrefix.Length..].Trim()));
+        if (!CryptographicOperations.FixedTimeEquals(presented, _tokenHash))
+        {
+            HostLog.ManagementRefused(_logger, remote, "wrong bearer token");
+            throw new HostProblemException(ProblemCode.Unauthorized, "The bearer token is not valid for model management.");
+        }
+
+        return next(context);
+    }
+}

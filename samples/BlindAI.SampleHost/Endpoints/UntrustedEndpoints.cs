@@ -1,0 +1,102 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using BlindAI.Enclave.RaTls;
+using BlindAI.Inference;
+using BlindAI.Protocol;
+using BlindAI.Protocol.Cbor;
+using BlindAI.Protocol.Messages;
+using BlindAI.Protocol.Problems;
+using BlindAI.Protocol.Tensors;
+using BlindAI.SampleHost.Attestation;
+using BlindAI.SampleHost.Configuration;
+using BlindAI.SampleHost.Diagnostics;
+using BlindAI.SampleHost.Hosting;
+using BlindAI.SampleHost.Problems;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace BlindAI.SampleHost.Endpoints;
+
+/// <summary>
+/// The untrusted port (plain HTTP, 9923): what a client needs before it trusts the server (certificate, quote,
+/// collateral, fresh nonce-bound evidence, capabilities), and liveness/readiness for orchestrators.
+/// </summary>
+internal static class UntrustedEndpoints
+{
+    /// <summary>Liveness: the process serves requests.</summary>
+    public const string Live = "/healthz";
+
+    /// <summary>Readiness: the attested identity exists and the host is not shutting down.</summary>
+    public const string Ready = "/readyz";
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        RouteGroupBuilder group = endpoints.MapGroup(string.Empty)
+            .WithMetadata(new ListenerRoleMetadata(ListenerRole.Untrusted))
+            .RequireRateLimiting(RequestLimits.UntrustedPolicy);
+        group.WithRequestTimeout(RequestLimits.DefaultTimeoutPolicy);
+        group.MapGet(ProtocolRoutes.Certificate, (ServerIdentity identity, HostMetrics metrics) =>
+        {
+            metrics.RecordAttestation("certificate");
+            return new CborResult(identity.CertificateBody);
+        });
+        group.MapGet(ProtocolRoutes.Quote, (ServerIdentity identity, HostMetrics metrics) =>
+        {
+            metrics.RecordAttestation("quote");
+            return new CborResult(identity.QuoteBody);
+        });
+        group.MapGet(ProtocolRoutes.Collateral, GetCollateralAsync);
+        group.MapPost(ProtocolRoutes.Evidence, GetFreshEvidenceAsync);
+        group.MapGet(ProtocolRoutes.Version, GetCapabilities);
+        group.MapGet(Live, () => Results.Text("live"));
+        group.MapGet(Ready, (ServerIdentity identity, ShutdownState shutdown) =>
+            identity.IsReady && !shutdown.IsStopping
+                ? Results.Text("ready")
+                : throw new HostProblemException(ProblemCode.Busy, shutdown.IsStopping ? "The server is shutting down." : "The server is starting."));
+    }
+
+    private static async Task<IResult> GetCollateralAsync(HttpContext context, ServerIdentity identity, EvidencePlatform platform, HostMetrics metrics)
+    {
+        metrics.RecordAttestation("collateral");
+        ICollateralSource source = platform.Collateral
+            ?? throw new HostProblemException(ProblemCode.AttestationUnavailable, "No collateral source (PCS or PCCS) is configured on this server; verifiers must fetch collateral themselves.");
+        CollateralSnapshot snapshot = await source.GetCollateralAsync(identity.Quote, context.RequestAborted).ConfigureAwait(false);
+        return new CborResult(MessageCodec.Default.EncodeCollateral(snapshot.Collateral));
+    }
+
+    private static async Task<IResult> GetFreshEvidenceAsync(
+        HttpContext context, ServerIdentity identity, EvidencePlatform platform, FreshQuoteService freshQuotes, HostMetrics metrics, IOptions<SampleHostOptions> options)
+    {
+        metrics.RecordAttestation("evidence");
+        ReadOnlyMemory<byte> body = await RequestBody.ReadAsync(context, options.Value.Limits.MaxSmallBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        FreshEvidenceRequest request = MessageCodec.Default.DecodeFreshEvidenceRequest(body);
+        byte[] quote = await freshQuotes.GetFreshQuoteAsync(identity.Certificate, request.Nonce, context.RequestAborted).ConfigureAwait(false);
+        return new CborResult(MessageCodec.Default.EncodeFreshEvidenceReply(new FreshEvidenceReply(platform.EvidenceFormat, quote, request.Nonce)));
+    }
+
+    private static CborResult GetCapabilities(IOptions<SampleHostOptions> options, IOptions<InferenceEngineOptions> engineOptions)
+    {
+        SampleHostOptions host = options.Value;
+        ImmutableArray<string> extensions =
+        [
+            ProtocolExtensions.FreshEvidence,
+            ProtocolExtensions.ProblemDetails,
+            ProtocolExtensions.HalfPrecisionTensors,
+            ProtocolExtensions.StringTensors,
+            .. host.ManagementToken is null ? Array.Empty<string>() : [ProtocolExtensions.ManagementAuthorization],
+        ];
+        ImmutableArray<string> datumTypes = [.. Enum.GetValues<TensorElementType>().Where(TensorElementTypeInfo.IsDefined).Select(TensorElementTypeInfo.GetWireName)];
+        var capabilities = new ServerCapabilities(
+            "BlindAI.SampleHost",
+            typeof(UntrustedEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0",
+            ServerCapabilities.BaseProtocol,
+            extensions,
+            datumTypes,
+            (ulong)host.Limits.MaxRunBodyBytes,
+            (ulong)Math.Min(engineOptions.Value.MaxModelBytes, host.Limits.MaxUploadBodyBytes),
+            host.Simulation);
+        return new CborResult(MessageCodec.Default.EncodeServerCapabilities(capabilities));
+    }
+}

@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Net;
+using System.Security.Authentication;
+using BlindAI.Enclave.DependencyInjection;
+using BlindAI.Enclave.Quoting;
+using BlindAI.Enclave.RaTls;
+using BlindAI.Enclave.Sealing;
+using BlindAI.Inference;
+using BlindAI.Inference.Persistence;
+using BlindAI.SampleHost.Attestation;
+using BlindAI.SampleHost.Configuration;
+using BlindAI.SampleHost.Diagnostics;
+using BlindAI.SampleHost.Endpoints;
+using BlindAI.SampleHost.Models;
+using BlindAI.SampleHost.Problems;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BlindAI.SampleHost.Hosting;
+
+/// <summary>
+/// Composes the server: configuration (appsettings, <c>BlindAI__*</c> environment variables, command-line switches),
+/// the TEE platform, the RA-TLS identity, the inference engine and its store, the three Kestrel listeners and their
+/// endpoints. <see cref="StartAsync"/> makes the identity before any port opens.
+/// </summary>
+public static class SampleHostApplication
+{
+    /// <summary>Builds the application without starting it.</summary>
+    /// <param name="args">Command-line arguments (see <see cref="CommandLineSwitches"/>).</param>
+    /// <param name="configure">Last changes to the builder (tests use it for logging).</param>
+    /// <returns>The application.</returns>
+    /// <exception cref="OptionsValidationException">The settings are unusable or unsafe.</exception>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        string[] normalized = CommandLineSwitches.Normalize(args);
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = normalized, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddCommandLine(normalized, CommandLineSwitches.Mappings);
+        configure?.Invoke(builder);
+
+        IConfigurationSection section = builder.Configuration.GetSection(SampleHostOptions.SectionName);
+        SampleHostOptions options = section.Get<SampleHostOptions>() ?? new SampleHostOptions();
+        var validator = new SampleHostOptionsValidator();
+        ValidateOptionsResult validation = validator.Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(nameof(SampleHostOptions), typeof(SampleHostOptions), validation.Failures);
+        }
+
+        IServiceCollection services = builder.Services;
+        services.AddOptions<SampleHostOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SampleHostOptions>>(validator);
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        AddEnclave(services, builder.Configuration, options);
+        AddInference(services, builder.Configuration);
+        services.AddSingleton<HostMetrics>();
+        services.AddSingleton<ListenerEndpoints>();
+        services.AddSingleton<ShutdownState>();
+        services.AddRequestLimits(options.Limits);
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureListeners(kestrel, options));
+
+        WebApplication app = builder.Build();
+        app.UseRouting();
+        app.UseMiddleware<ListenerRoutingMiddleware>();
+        app.UseMiddleware<ProblemMiddleware>();
+        app.UseRateLimiter();
+        app.UseRequestTimeouts();
+        UntrustedEndpoints.Map(app);
+        AttestedEndpoints.Map(app);
+        ManagementEndpoints.Map(app);
+        return app;
+    }
+
+    /// <summary>Makes the attested identity, opens the model store, then opens the three ports.</summary>
+    /// <param name="app">An application from <see cref="Build"/>.</param>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    /// <returns>The bound listeners.</returns>
+    /// <exception cref="EvidenceException">No TEE is available and simulation was not asked for, or no quote could be made.</exception>
+    public static async Task<ListenerEndpoints> StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        long started = Stopwatch.GetTimestamp();
+        ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SampleHostApplication).FullName!);
+        await app.Services.GetRequiredService<ServerIdentity>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await app.Services.GetRequiredService<ModelStore>().OpenAsync(cancellationToken).ConfigureAwait(false);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        ListenerEndpoints listeners = app.Services.GetRequiredService<ListenerEndpoints>();
+        HostLog.Listening(
+            logger,
+            listeners.GetEndPoint(ListenerRole.Untrusted).ToString(),
+            listeners.GetEndPoint(ListenerRole.Attested).ToString(),
+            listeners.GetEndPoint(ListenerRole.Management).ToString());
+        HostLog.Started(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return listeners;
+    }
+
+    /// <summary>Runs the server until SIGTERM or Ctrl+C, then drains in-flight requests.</summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <returns>0 after a clean stop, 1 when no TEE is available, 2 for invalid settings.</returns>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (OptionsValidationException exception)
+        {
+            await Console.Error.WriteLineAsync("Invalid settings:\n  " + string.Join("\n  ", exception.Failures)).ConfigureAwait(false);
+            return 2;
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            try
+            {
+                await StartAsync(app, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (EvidenceException)
+            {
+                // Already logged as critical with the reason.
+                return 1;
+            }
+            catch (OptionsValidationException exception)
+            {
+                await Console.Error.WriteLineAsync("Invalid settings:\n  " + string.Join("\n  ", exception.Failures)).ConfigureAwait(false);
+                return 2;
+            }
+
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+            return 0;
+        }
+    }
+
+    private static void AddEnclave(IServiceCollection services, IConfiguration configuration, SampleHostOptions options)
+    {
+        string dataDirectory = Path.GetFullPath(options.DataDirectory);
+        services.AddSingleton(sp => EvidencePlatformFactory.Create(
+            options,
+            sp.GetRequiredService<IOptions<BlindAIEnclaveOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+
+        // Registered before AddBlindAIEnclave, whose own selection (TryAdd) then stands aside.
+        services.AddSingleton<IQuoteProvider>(sp => sp.GetRequiredService<EvidencePlatform>().QuoteProvider);
+        services.AddBlindAIEnclave(enclave =>
+        {
+            configuration.GetSection(SampleHostOptions.SectionName + ":Enclave").Bind(enclave);
+            if (options.Simulation)
+            {
+                enclave.QuoteProvider = QuoteProviderKind.Simulation;
+                enclave.SimulationDirectory = Path.Combine(dataDirectory, SimulationPlatform.DirectoryName);
+                enclave.SealingKey = SealingKeyKind.SimulationFile;
+                enclave.SealingKeyFile = Path.Combine(dataDirectory, SimulationPlatform.DirectoryName, "sealing.key");
+            }
+        });
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<BlindAIEnclaveOptions>>().Value.Certificate);
+        services.AddSingleton(sp => new ServerIdentity(
+            sp.GetRequiredService<RaTlsCertificateBuilder>(),
+            sp.GetRequiredService<IQuoteProvider>(),
+            sp.GetRequiredService<RaTlsCertificateOptions>(),
+            sp.GetRequiredService<ILogger<ServerIdentity>>()));
+    }
+
+    private static void AddInference(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<SelectedModelRepository>();
+        services.AddSingleton<IModelRepository>(sp => sp.GetRequiredService<SelectedModelRepository>());
+        services.AddBlindAIInference(engine => configuration.GetSection(SampleHostOptions.SectionName + ":Inference").Bind(engine));
+        services.AddSingleton<ModelStore>();
+    }
+
+    private static void ConfigureListeners(KestrelServerOptions kestrel, SampleHostOptions options)
+    {
+        IServiceProvider services = kestrel.ApplicationServices;
+        ListenerEndpoints listeners = services.GetRequiredService<ListenerEndpoints>();
+        ServerIdentity identity = services.GetRequiredService<ServerIdentity>();
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = Math.Max(options.Limits.MaxUploadBodyBytes, options.Limits.MaxRunBodyBytes);
+        var tls = new HttpsConnectionAdapterOptions
+        {
+            // The certificate exists once StartAsync has made it, before any port opens.
+            ServerCertificateSelector = (_, _) => identity.Certificate,
+            SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            ClientCertificateMode = ClientCertificateMode.NoCertificate,
+        };
+
+        kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.UntrustedPort, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            listeners.Register(ListenerRole.Untrusted, listen);
+        });
+        kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.AttestedPort, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps(tls);
+            listeners.Register(ListenerRole.Attested, listen);
+        });
+        kestrel.Listen(IPAddress.Parse(options.ManagementListenAddress), options.ManagementPort, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps(tls);
+            listeners.Register(ListenerRole.Management, listen);
+        });
+    }
+}
