@@ -1,17 +1,10 @@
-using System.CommandLine;
 using BlindAI.Cli;
 
-RootCommand root = BlindAICommandLine.Create();
-ParseResult parse = root.Parse(args);
-if (parse.Errors.Count > 0)
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
 {
-    foreach (var error in parse.Errors)
-    {
-        await Console.Error.WriteLineAsync($"blindai: {error.Message}").ConfigureAwait(false);
-    }
+    e.Cancel = true;
+    cancellation.Cancel();
+};
 
-    await Console.Error.WriteLineAsync("Run 'blindai --help' for usage.").ConfigureAwait(false);
-    return CliExitCode.UsageOrInput;
-}
-
-return await parse.InvokeAsync().ConfigureAwait(false);
+return await BlindAICli.RunAsync(args, Console.Out, Console.Error, cancellation.Token).ConfigureAwait(false);

@@ -15,14 +15,22 @@ public sealed class CertificateChain
 {
     private const int MaxCertificates = 8;
 
+    private readonly Lazy<ImmutableArray<X509Certificate2>> certificates;
+
     private CertificateChain(ImmutableArray<ParsedCertificate> parsed)
     {
         Parsed = parsed;
-        Certificates = [.. parsed.Select(p => p.Certificate)];
+        certificates = new(() => [.. parsed.Select(p => p.Certificate)], LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    /// <summary>The certificates, signing certificate first.</summary>
-    public ImmutableArray<X509Certificate2> Certificates { get; }
+    /// <summary>The certificates, signing certificate first (decoded into .NET objects on first use).</summary>
+    public ImmutableArray<X509Certificate2> Certificates => certificates.Value;
+
+    /// <summary>The number of certificates.</summary>
+    public int Count => Parsed.Length;
+
+    /// <summary>The DER encoding of each certificate, signing certificate first.</summary>
+    public ImmutableArray<ReadOnlyMemory<byte>> DerCertificates => [.. Parsed.Select(p => (ReadOnlyMemory<byte>)p.Der)];
 
     internal ImmutableArray<ParsedCertificate> Parsed { get; }
 
@@ -114,7 +122,7 @@ public sealed class CertificateChain
     public static CertificateChain FromCertificates(IEnumerable<X509Certificate2> certificates)
     {
         ArgumentNullException.ThrowIfNull(certificates);
-        var parsed = certificates.Select(c => ParsedCertificate.FromDer(c.RawData)).ToImmutableArray();
+        var parsed = certificates.Select(c => ParsedCertificate.FromDer(c.RawData, c)).ToImmutableArray();
         return parsed.IsEmpty || parsed.Length > MaxCertificates
             ? throw new AttestationFormatException(AttestationFormatError.InvalidLength, $"A certificate chain must hold 1 to {MaxCertificates} certificates.")
             : new CertificateChain(parsed);

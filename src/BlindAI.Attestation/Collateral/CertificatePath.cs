@@ -52,7 +52,7 @@ internal static class CertificatePath
             }
         }
 
-        EnsureWithinValidity(anchor.Root, now, step, $"the trust anchor {anchor.Certificate.Subject}");
+        EnsureWithinValidity(anchor.Root, now, step, "trust anchor");
         var issuer = anchor.Root;
         for (var i = count - 1; i >= 0; i--)
         {
@@ -63,9 +63,9 @@ internal static class CertificatePath
                 throw new AttestationException(
                     issuer == anchor.Root ? AttestationFailureReason.UntrustedRoot : AttestationFailureReason.InvalidCertificateChain,
                     step,
-                    $"The {what} chain is broken: '{certificate.Certificate.Subject}' is issued by '{certificate.Certificate.Issuer}', not by '{issuer.Certificate.Subject}'.",
-                    expected: issuer.Certificate.Subject,
-                    actual: certificate.Certificate.Issuer);
+                    $"The {what} chain is broken: '{certificate.Subject}' is issued by '{certificate.Issuer}', not by '{issuer.Subject}'.",
+                    expected: issuer.Subject,
+                    actual: certificate.Issuer);
             }
 
             EnsureCanIssue(issuer, belowIssuer, step, what);
@@ -74,17 +74,17 @@ internal static class CertificatePath
                 throw new AttestationException(
                     AttestationFailureReason.InvalidCertificateChain,
                     step,
-                    $"The signature of '{certificate.Certificate.Subject}' in the {what} chain does not verify with the key of '{issuer.Certificate.Subject}'.");
+                    $"The signature of '{certificate.Subject}' in the {what} chain does not verify with the key of '{issuer.Subject}'.");
             }
 
             verified.Add(certificate, issuer);
-            EnsureWithinValidity(certificate, now, step, $"'{certificate.Certificate.Subject}' in the {what} chain");
+            EnsureWithinValidity(certificate, now, step, what);
             if (issuer == anchor.Root && rootCrl.IsRevoked(certificate))
             {
                 throw new AttestationException(
                     AttestationFailureReason.CertificateRevoked,
                     step,
-                    $"'{certificate.Certificate.Subject}' (serial {certificate.SerialHex}) in the {what} chain is revoked by the root CA CRL.",
+                    $"'{certificate.Subject}' (serial {certificate.SerialHex}) in the {what} chain is revoked by the root CA CRL.",
                     actual: certificate.SerialHex);
             }
 
@@ -94,16 +94,17 @@ internal static class CertificatePath
         return chain[0];
     }
 
-    public static void EnsureWithinValidity(ParsedCertificate certificate, DateTimeOffset now, VerificationStep step, string what)
+    /// <summary>Checks notBefore ≤ now ≤ notAfter; <paramref name="chain"/> names the chain in the message.</summary>
+    public static void EnsureWithinValidity(ParsedCertificate certificate, DateTimeOffset now, VerificationStep step, string chain)
     {
         if (now < certificate.NotBefore)
         {
-            throw new AttestationException(AttestationFailureReason.NotYetValid, step, $"The certificate {what} is not valid before {Format(certificate.NotBefore)}.", expected: $">= {Format(certificate.NotBefore)}", actual: Format(now));
+            throw new AttestationException(AttestationFailureReason.NotYetValid, step, $"The certificate '{certificate.Subject}' in the {chain} chain is not valid before {Format(certificate.NotBefore)}.", expected: $">= {Format(certificate.NotBefore)}", actual: Format(now));
         }
 
         if (now > certificate.NotAfter)
         {
-            throw new AttestationException(AttestationFailureReason.Expired, step, $"The certificate {what} expired at {Format(certificate.NotAfter)}.", expected: $"<= {Format(certificate.NotAfter)}", actual: Format(now));
+            throw new AttestationException(AttestationFailureReason.Expired, step, $"The certificate '{certificate.Subject}' in the {chain} chain expired at {Format(certificate.NotAfter)}.", expected: $"<= {Format(certificate.NotAfter)}", actual: Format(now));
         }
     }
 
@@ -126,12 +127,12 @@ internal static class CertificatePath
     {
         if (!issuer.IsCertificateAuthority || (issuer.KeyUsage is { } usage && (usage & X509KeyUsageFlags.KeyCertSign) == 0))
         {
-            throw new AttestationException(AttestationFailureReason.InvalidCertificateChain, step, $"'{issuer.Certificate.Subject}' in the {what} chain is not a CA certificate but issues one.");
+            throw new AttestationException(AttestationFailureReason.InvalidCertificateChain, step, $"'{issuer.Subject}' in the {what} chain is not a CA certificate but issues one.");
         }
 
         if (issuer.PathLength is { } limit && caCertificatesBelow > limit)
         {
-            throw new AttestationException(AttestationFailureReason.InvalidCertificateChain, step, $"'{issuer.Certificate.Subject}' allows {limit} CA certificates below it; the {what} chain has {caCertificatesBelow}.");
+            throw new AttestationException(AttestationFailureReason.InvalidCertificateChain, step, $"'{issuer.Subject}' allows {limit} CA certificates below it; the {what} chain has {caCertificatesBelow}.");
         }
     }
 }

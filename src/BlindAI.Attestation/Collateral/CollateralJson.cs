@@ -7,7 +7,8 @@ namespace BlindAI.Attestation.Collateral;
 /// <summary>
 /// Typed access to the fields of Intel's collateral JSON. Every missing or ill-typed field becomes an
 /// <see cref="AttestationFormatException"/> naming its JSON path, so callers never see a JsonException or
-/// KeyNotFoundException.
+/// KeyNotFoundException. Paths are built only when an error is thrown: building them for every field of a TCB Info
+/// cost more than parsing the JSON.
 /// </summary>
 internal static class CollateralJson
 {
@@ -33,60 +34,91 @@ internal static class CollateralJson
     public static JsonElement Object(JsonElement element, string path) =>
         element.ValueKind == JsonValueKind.Object ? element : throw Invalid(path, "must be a JSON object");
 
-    public static JsonElement Required(JsonElement obj, string name, string path) =>
+    public static JsonElement Required(JsonElement obj, string name, string parent) =>
         obj.TryGetProperty(name, out var value)
             ? value
-            : throw new AttestationFormatException(AttestationFormatError.MissingField, $"{path}.{name} is missing.");
+            : throw new AttestationFormatException(AttestationFormatError.MissingField, $"{parent}.{name} is missing.");
 
     public static bool Optional(JsonElement obj, string name, out JsonElement value) =>
         obj.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
 
-    public static string String(JsonElement element, string path) =>
-        element.ValueKind == JsonValueKind.String ? element.GetString()! : throw Invalid(path, "must be a string");
-
-    public static int Int(JsonElement element, string path, int min, int max) =>
-        element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var value) && value >= min && value <= max
-            ? value
-            : throw Invalid(path, $"must be an integer from {min} to {max}");
-
-    public static DateTimeOffset Date(JsonElement element, string path) =>
-        element.ValueKind == JsonValueKind.String && element.TryGetDateTimeOffset(out var value)
-            ? value.ToUniversalTime()
-            : throw Invalid(path, "must be an ISO 8601 date-time string");
-
-    public static ImmutableArray<byte> Hex(JsonElement element, string path, int byteLength)
+    public static JsonElement RequiredObject(JsonElement obj, string name, string parent)
     {
-        var text = String(element, path);
-        if (text.Length != byteLength * 2 || !HexText.TryDecode(text, out var bytes))
+        var value = Required(obj, name, parent);
+        return value.ValueKind == JsonValueKind.Object ? value : throw Invalid($"{parent}.{name}", "must be a JSON object");
+    }
+
+    public static string RequiredString(JsonElement obj, string name, string parent)
+    {
+        var value = Required(obj, name, parent);
+        return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Invalid($"{parent}.{name}", "must be a string");
+    }
+
+    public static int RequiredInt(JsonElement obj, string name, string parent, int min, int max) =>
+        TryInt(Required(obj, name, parent), min, max, out var value) ? value : throw Invalid($"{parent}.{name}", $"must be an integer from {min} to {max}");
+
+    public static bool TryInt(JsonElement element, int min, int max, out int value) =>
+        element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out value) && value >= min && value <= max
+            ? true
+            : (value = 0) != 0;
+
+    public static DateTimeOffset RequiredDate(JsonElement obj, string name, string parent)
+    {
+        var element = Required(obj, name, parent);
+        return element.ValueKind == JsonValueKind.String && element.TryGetDateTimeOffset(out var value)
+            ? value.ToUniversalTime()
+            : throw Invalid($"{parent}.{name}", "must be an ISO 8601 date-time string");
+    }
+
+    public static ImmutableArray<byte> RequiredHex(JsonElement obj, string name, string parent, int byteLength)
+    {
+        var element = Required(obj, name, parent);
+        if (element.ValueKind != JsonValueKind.String || element.GetString() is not { } text || text.Length != byteLength * 2 || !HexText.TryDecode(text, out var bytes))
         {
-            throw Invalid(path, $"must be {byteLength * 2} hexadecimal digits");
+            throw Invalid($"{parent}.{name}", $"must be {byteLength * 2} hexadecimal digits");
         }
 
         return ImmutableCollectionsMarshal.AsImmutableArray(bytes);
     }
 
-    public static JsonElement Array(JsonElement element, string path, int maxCount) =>
-        element.ValueKind == JsonValueKind.Array && element.GetArrayLength() <= maxCount
-            ? element
-            : throw Invalid(path, $"must be an array of at most {maxCount} elements");
-
-    public static ImmutableArray<string> StringArray(JsonElement element, string path)
+    public static JsonElement RequiredArray(JsonElement obj, string name, string parent, int maxCount)
     {
-        var array = Array(element, path, 1024);
+        var element = Required(obj, name, parent);
+        return element.ValueKind == JsonValueKind.Array && element.GetArrayLength() <= maxCount
+            ? element
+            : throw Invalid($"{parent}.{name}", $"must be an array of at most {maxCount} elements");
+    }
+
+    public static ImmutableArray<string> OptionalStringArray(JsonElement obj, string name, string parent)
+    {
+        if (!Optional(obj, name, out var array))
+        {
+            return [];
+        }
+
+        if (array.ValueKind != JsonValueKind.Array || array.GetArrayLength() > 1024)
+        {
+            throw Invalid($"{parent}.{name}", "must be an array of at most 1024 strings");
+        }
+
         var builder = ImmutableArray.CreateBuilder<string>(array.GetArrayLength());
-        var i = 0;
         foreach (var item in array.EnumerateArray())
         {
-            builder.Add(String(item, $"{path}[{i++}]"));
+            builder.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw Invalid($"{parent}.{name}[{builder.Count}]", "must be a string"));
         }
 
         return builder.MoveToImmutable();
     }
 
-    public static TcbStatus Status(JsonElement element, string path)
+    public static TcbStatus RequiredStatus(JsonElement obj, string name, string parent)
     {
-        var text = String(element, path);
-        return TcbStatusNames.TryParse(text, out var status) ? status : throw Invalid(path, $"'{text}' is not a TCB status Intel defines");
+        var element = Required(obj, name, parent);
+        if (element.ValueKind == JsonValueKind.String && element.GetString() is { } text)
+        {
+            return TcbStatusNames.TryParse(text, out var status) ? status : throw Invalid($"{parent}.{name}", $"'{text}' is not a TCB status Intel defines");
+        }
+
+        throw Invalid($"{parent}.{name}", "must be a string");
     }
 
     public static AttestationFormatException Invalid(string path, string problem) =>

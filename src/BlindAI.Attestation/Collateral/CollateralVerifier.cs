@@ -62,19 +62,19 @@ public sealed class CollateralVerifier
 
         // PCK CRL: its issuer chain leads to the anchor, its issuer is an Intel PCK CA, it is signed by that CA and current.
         var pckCa = CertificatePath.Validate(collateral.PckCrlIssuerChain.Parsed, anchor, collateral.RootCaCrl, now, VerificationStep.PckCrl, "PCK CRL issuer", verified);
-        if (!PckCertificateAuthority.TryGetCaType(pckCa.Certificate.SubjectName, out var caType))
+        if (!PckCertificateAuthority.TryGetCaType(new System.Security.Cryptography.X509Certificates.X500DistinguishedName(pckCa.SubjectName), out var caType))
         {
             throw new AttestationException(
                 AttestationFailureReason.CollateralMismatch,
                 VerificationStep.PckCrl,
-                $"The PCK CRL issuer '{pckCa.Certificate.Subject}' is not an Intel PCK Platform or Processor CA.",
+                $"The PCK CRL issuer '{pckCa.Subject}' is not an Intel PCK Platform or Processor CA.",
                 expected: $"{PckCertificateAuthority.PlatformCaCommonName} | {PckCertificateAuthority.ProcessorCaCommonName}",
-                actual: pckCa.Certificate.Subject);
+                actual: pckCa.Subject);
         }
 
         VerifyCrl(collateral.PckCrl, pckCa, now, grace, VerificationStep.PckCrl, "PCK CRL");
 
-        return new VerifiedCollateral(collateral, anchor, caType, verified, now, ExpiresAt(collateral, anchor));
+        return new VerifiedCollateral(collateral, anchor, pckCa, caType, verified, now, ExpiresAt(collateral, anchor));
     }
 
     internal static void VerifyCrl(RevocationList crl, ParsedCertificate issuer, DateTimeOffset now, TimeSpan grace, VerificationStep step, string what)
@@ -84,8 +84,8 @@ public sealed class CollateralVerifier
             throw new AttestationException(
                 AttestationFailureReason.InvalidCrl,
                 step,
-                $"The {what} is issued by '{crl.Issuer.Name}', not by '{issuer.Certificate.Subject}'.",
-                expected: issuer.Certificate.Subject,
+                $"The {what} is issued by '{crl.Issuer.Name}', not by '{issuer.Subject}'.",
+                expected: issuer.Subject,
                 actual: crl.Issuer.Name);
         }
 
@@ -94,7 +94,7 @@ public sealed class CollateralVerifier
             || issuer.PublicKey is not { } key
             || !key.VerifyData(crl.Tbs.Span, crl.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
         {
-            throw new AttestationException(AttestationFailureReason.InvalidCrl, step, $"The {what} signature does not verify with the key of '{issuer.Certificate.Subject}'.");
+            throw new AttestationException(AttestationFailureReason.InvalidCrl, step, $"The {what} signature does not verify with the key of '{issuer.Subject}'.");
         }
 
         CertificatePath.EnsureWithinWindow(crl.ThisUpdate, crl.NextUpdate, now, grace, step, what);
@@ -123,7 +123,7 @@ public sealed class CollateralVerifier
 
         if (signer.PublicKey is not { } key || !key.VerifyData(document, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
         {
-            throw new AttestationException(AttestationFailureReason.InvalidCollateralSignature, step, $"The {what} signature does not verify with the key of '{signer.Certificate.Subject}' over the document's exact bytes.");
+            throw new AttestationException(AttestationFailureReason.InvalidCollateralSignature, step, $"The {what} signature does not verify with the key of '{signer.Subject}' over the document's exact bytes.");
         }
     }
 

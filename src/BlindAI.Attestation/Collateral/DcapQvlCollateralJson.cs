@@ -34,15 +34,18 @@ public static class DcapQvlCollateralJson
 
         var fields = ReadFields(utf8Json);
         string Text(int i) => Encoding.UTF8.GetString(fields[i]);
+        var tcbInfoIssuerChain = CertificateChain.Parse(Text(3));
         return new QuoteCollateral
         {
             PckCrlIssuerChain = CertificateChain.Parse(Text(0)),
             RootCaCrl = RevocationList.Parse(fields[1]),
             PckCrl = RevocationList.Parse(fields[2]),
-            TcbInfoIssuerChain = CertificateChain.Parse(Text(3)),
+            TcbInfoIssuerChain = tcbInfoIssuerChain,
             TcbInfo = TcbInfo.Parse(fields[4]),
             TcbInfoSignature = [.. CollateralSignature.FromHex(Text(5), "tcb_info_signature")],
-            QeIdentityIssuerChain = CertificateChain.Parse(Text(6)),
+
+            // Intel signs both with the TCB signing certificate: the same text is decoded (and its key created) once.
+            QeIdentityIssuerChain = fields[6].AsSpan().SequenceEqual(fields[3]) ? tcbInfoIssuerChain : CertificateChain.Parse(Text(6)),
             QeIdentity = QeIdentity.Parse(fields[7]),
             QeIdentitySignature = [.. CollateralSignature.FromHex(Text(8), "qe_identity_signature")],
         };

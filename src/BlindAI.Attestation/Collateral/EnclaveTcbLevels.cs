@@ -6,29 +6,27 @@ namespace BlindAI.Attestation.Collateral;
 /// <summary>Reads the <c>tcbLevels</c> of QE Identity and TDX module identities, highest ISVSVN first.</summary>
 internal static class EnclaveTcbLevels
 {
-    public static ImmutableArray<EnclaveTcbLevel> Parse(JsonElement element, string path)
+    public static ImmutableArray<EnclaveTcbLevel> Parse(JsonElement owner, string ownerPath)
     {
-        CollateralJson.Array(element, path, 1024);
+        var element = CollateralJson.RequiredArray(owner, "tcbLevels", ownerPath, 1024);
         var levels = new EnclaveTcbLevel[element.GetArrayLength()];
         if (levels.Length == 0)
         {
-            throw CollateralJson.Invalid(path, "must not be empty");
+            throw CollateralJson.Invalid($"{ownerPath}.tcbLevels", "must not be empty");
         }
 
         var i = 0;
         foreach (var level in element.EnumerateArray())
         {
-            var itemPath = $"{path}[{i}]";
+            var itemPath = $"{ownerPath}.tcbLevels[{i}]";
             CollateralJson.Object(level, itemPath);
-            var tcb = CollateralJson.Object(CollateralJson.Required(level, "tcb", itemPath), $"{itemPath}.tcb");
+            var tcb = CollateralJson.RequiredObject(level, "tcb", itemPath);
             levels[i++] = new EnclaveTcbLevel
             {
-                IsvSvn = (ushort)CollateralJson.Int(CollateralJson.Required(tcb, "isvsvn", $"{itemPath}.tcb"), $"{itemPath}.tcb.isvsvn", 0, ushort.MaxValue),
-                TcbDate = CollateralJson.Date(CollateralJson.Required(level, "tcbDate", itemPath), $"{itemPath}.tcbDate"),
-                TcbStatus = CollateralJson.Status(CollateralJson.Required(level, "tcbStatus", itemPath), $"{itemPath}.tcbStatus"),
-                AdvisoryIds = CollateralJson.Optional(level, "advisoryIDs", out var advisories)
-                    ? CollateralJson.StringArray(advisories, $"{itemPath}.advisoryIDs")
-                    : [],
+                IsvSvn = (ushort)CollateralJson.RequiredInt(tcb, "isvsvn", itemPath + ".tcb", 0, ushort.MaxValue),
+                TcbDate = CollateralJson.RequiredDate(level, "tcbDate", itemPath),
+                TcbStatus = CollateralJson.RequiredStatus(level, "tcbStatus", itemPath),
+                AdvisoryIds = CollateralJson.OptionalStringArray(level, "advisoryIDs", itemPath),
             };
         }
 

@@ -5,46 +5,49 @@ using System.Security.Cryptography.X509Certificates;
 namespace BlindAI.Attestation.Collateral;
 
 /// <summary>
-/// An X.509 certificate split once into what chain validation needs: the exact to-be-signed bytes, the signature,
-/// validity, CA constraints and the P-256 public key (created once and reused, since building a key object costs more
-/// than a verification).
+/// An X.509 certificate decoded once with <see cref="AsnReader"/> into what chain validation needs: the exact
+/// to-be-signed bytes, signature, names, validity, CA constraints and the P-256 public point.
 /// </summary>
+/// <remarks>
+/// Neither an <see cref="X509Certificate2"/> nor an <see cref="ECDsa"/> key is created until asked for: with OpenSSL 3
+/// each costs more than an ECDSA verification, and most certificates in collateral (repeated roots) never need them.
+/// </remarks>
 internal sealed class ParsedCertificate
 {
-    private const string EcdsaWithSha256 = "1.2.840.10045.4.3.2";
+    public const string EcdsaWithSha256 = "1.2.840.10045.4.3.2";
+    private const string EcPublicKey = "1.2.840.10045.2.1";
     private const string NistP256 = "1.2.840.10045.3.1.7";
+    private const string BasicConstraintsOid = "2.5.29.19";
+    private const string KeyUsageOid = "2.5.29.15";
 
     private readonly Lazy<ECDsa?> publicKey;
+    private readonly Lazy<X509Certificate2> certificate;
+    private readonly byte[]? publicPoint;
     private string? derBase64;
 
-    private ParsedCertificate(X509Certificate2 certificate, byte[] der, ReadOnlyMemory<byte> tbs, byte[] signature, string signatureAlgorithm)
+    private ParsedCertificate(byte[] der, X509Certificate2? existing, ref DecodedFields fields)
     {
-        Certificate = certificate;
         Der = der;
-        Tbs = tbs;
-        Signature = signature;
-        SignatureAlgorithm = signatureAlgorithm;
-        NotBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero);
-        NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
-        SerialHex = CanonicalSerial(certificate.SerialNumberBytes.Span);
-        foreach (var extension in certificate.Extensions)
-        {
-            switch (extension)
-            {
-                case X509BasicConstraintsExtension basic:
-                    IsCertificateAuthority = basic.CertificateAuthority;
-                    PathLength = basic.HasPathLengthConstraint ? basic.PathLengthConstraint : null;
-                    break;
-                case X509KeyUsageExtension usage:
-                    KeyUsage = usage.KeyUsages;
-                    break;
-            }
-        }
-
-        publicKey = new Lazy<ECDsa?>(LoadP256Key, LazyThreadSafetyMode.ExecutionAndPublication);
+        Tbs = fields.Tbs;
+        Signature = fields.Signature;
+        SignatureAlgorithm = fields.SignatureAlgorithm;
+        SerialHex = CanonicalSerial(fields.Serial.Span);
+        IssuerNameBytes = fields.Issuer;
+        SubjectNameBytes = fields.Subject;
+        NotBefore = fields.NotBefore;
+        NotAfter = fields.NotAfter;
+        IsCertificateAuthority = fields.IsCa;
+        PathLength = fields.PathLength;
+        KeyUsage = fields.KeyUsage;
+        publicPoint = fields.P256Point;
+        certificate = existing is not null
+            ? new Lazy<X509Certificate2>(existing)
+            : new Lazy<X509Certificate2>(() => X509CertificateLoader.LoadCertificate(der), LazyThreadSafetyMode.ExecutionAndPublication);
+        publicKey = new Lazy<ECDsa?>(CreateKey, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    public X509Certificate2 Certificate { get; }
+    /// <summary>The certificate as a .NET object (created on first use).</summary>
+    public X509Certificate2 Certificate => certificate.Value;
 
     public byte[] Der { get; }
 
@@ -71,45 +74,33 @@ internal sealed class ParsedCertificate
     /// <summary>The serial number as lower-case hex without leading zero bytes (the CRL lookup key).</summary>
     public string SerialHex { get; }
 
-    public ReadOnlySpan<byte> SubjectName => Certificate.SubjectName.RawData;
+    public ReadOnlyMemory<byte> SubjectNameBytes { get; }
 
-    public ReadOnlySpan<byte> IssuerName => Certificate.IssuerName.RawData;
+    public ReadOnlyMemory<byte> IssuerNameBytes { get; }
 
-    /// <summary>The P-256 public key, or <see langword="null"/> when the certificate has another kind of key.</summary>
+    public ReadOnlySpan<byte> SubjectName => SubjectNameBytes.Span;
+
+    public ReadOnlySpan<byte> IssuerName => IssuerNameBytes.Span;
+
+    /// <summary>The subject for messages.</summary>
+    public string Subject => new X500DistinguishedName(SubjectNameBytes.Span).Name;
+
+    /// <summary>The issuer for messages.</summary>
+    public string Issuer => new X500DistinguishedName(IssuerNameBytes.Span).Name;
+
+    /// <summary>The P-256 public key (created on first use), or <see langword="null"/> when the certificate has another kind of key.</summary>
     public ECDsa? PublicKey => publicKey.Value;
 
-    public static ParsedCertificate FromDer(byte[] der)
+    public static ParsedCertificate FromDer(byte[] der, X509Certificate2? existing = null)
     {
-        ReadOnlyMemory<byte> tbs;
-        byte[] signature;
-        string algorithm;
         try
         {
-            var reader = new AsnReader(der, AsnEncodingRules.DER);
-            var certificate = reader.ReadSequence();
-            reader.ThrowIfNotEmpty();
-            tbs = certificate.ReadEncodedValue();
-            var algorithmIdentifier = certificate.ReadSequence();
-            algorithm = algorithmIdentifier.ReadObjectIdentifier();
-            signature = certificate.ReadBitString(out var unusedBits);
-            certificate.ThrowIfNotEmpty();
-            if (unusedBits != 0)
-            {
-                throw new AsnContentException("The signature bit string has unused bits.");
-            }
+            var fields = Decode(der);
+            return new ParsedCertificate(der, existing, ref fields);
         }
         catch (AsnContentException e)
         {
             throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, $"A certificate is not DER X.509: {e.Message}", innerException: e);
-        }
-
-        try
-        {
-            return new ParsedCertificate(X509CertificateLoader.LoadCertificate(der), der, tbs, signature, algorithm);
-        }
-        catch (CryptographicException e)
-        {
-            throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, $"A certificate cannot be decoded: {e.Message}", innerException: e);
         }
     }
 
@@ -130,20 +121,132 @@ internal sealed class ParsedCertificate
         return Convert.ToHexStringLower(bigEndian[start..]);
     }
 
-    private ECDsa? LoadP256Key()
+    public static DateTimeOffset ReadTime(AsnReader reader) =>
+        reader.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) ? reader.ReadUtcTime() : reader.ReadGeneralizedTime();
+
+    private ECDsa? CreateKey() =>
+        publicPoint is null
+            ? null
+            : ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = publicPoint[1..33], Y = publicPoint[33..] } });
+
+    private static DecodedFields Decode(byte[] der)
     {
-        var key = Certificate.GetECDsaPublicKey();
-        if (key is null)
+        var fields = default(DecodedFields);
+        var outer = new AsnReader(der, AsnEncodingRules.DER);
+        var certificate = outer.ReadSequence();
+        outer.ThrowIfNotEmpty();
+        fields.Tbs = certificate.ReadEncodedValue();
+        var outerAlgorithm = certificate.ReadEncodedValue();
+        fields.SignatureAlgorithm = new AsnReader(outerAlgorithm, AsnEncodingRules.DER).ReadSequence().ReadObjectIdentifier();
+        fields.Signature = certificate.ReadBitString(out var unusedBits);
+        certificate.ThrowIfNotEmpty();
+        if (unusedBits != 0)
         {
-            return null;
+            throw new AsnContentException("The signature bit string has unused bits.");
         }
 
-        if (key.ExportParameters(false).Curve.Oid?.Value != NistP256)
+        var tbs = new AsnReader(fields.Tbs, AsnEncodingRules.DER).ReadSequence();
+        var explicitVersion = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
+        if (tbs.PeekTag().HasSameClassAndValue(explicitVersion))
         {
-            key.Dispose();
-            return null;
+            var version = tbs.ReadSequence(explicitVersion);
+            version.ReadInteger();
+            version.ThrowIfNotEmpty();
         }
 
-        return key;
+        fields.Serial = tbs.ReadIntegerBytes();
+        if (!tbs.ReadEncodedValue().Span.SequenceEqual(outerAlgorithm.Span))
+        {
+            throw new AsnContentException("The inner and outer signature algorithms differ.");
+        }
+
+        fields.Issuer = tbs.ReadEncodedValue();
+        var validity = tbs.ReadSequence();
+        fields.NotBefore = ReadTime(validity);
+        fields.NotAfter = ReadTime(validity);
+        validity.ThrowIfNotEmpty();
+        fields.Subject = tbs.ReadEncodedValue();
+
+        var spki = tbs.ReadSequence();
+        var keyAlgorithm = spki.ReadSequence();
+        var keyAlgorithmOid = keyAlgorithm.ReadObjectIdentifier();
+        var curve = keyAlgorithm.HasData && keyAlgorithm.PeekTag().HasSameClassAndValue(Asn1Tag.ObjectIdentifier) ? keyAlgorithm.ReadObjectIdentifier() : null;
+        var point = spki.ReadBitString(out _);
+        if (keyAlgorithmOid == EcPublicKey && curve == NistP256 && point.Length == 65 && point[0] == 0x04)
+        {
+            fields.P256Point = point;
+        }
+
+        for (var tag = 1; tag <= 2; tag++)
+        {
+            if (tbs.HasData && tbs.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, tag)))
+            {
+                tbs.ReadEncodedValue(); // issuer/subject unique id: unused
+            }
+        }
+
+        var extensionsTag = new Asn1Tag(TagClass.ContextSpecific, 3, isConstructed: true);
+        if (tbs.HasData && tbs.PeekTag().HasSameClassAndValue(extensionsTag))
+        {
+            var extensions = tbs.ReadSequence(extensionsTag).ReadSequence();
+            while (extensions.HasData)
+            {
+                ReadExtension(extensions.ReadSequence(), ref fields);
+            }
+        }
+
+        tbs.ThrowIfNotEmpty();
+        return fields;
+    }
+
+    private static void ReadExtension(AsnReader extension, ref DecodedFields fields)
+    {
+        var oid = extension.ReadObjectIdentifier();
+        var critical = extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean) && extension.ReadBoolean();
+        var value = new AsnReader(extension.ReadOctetString(), AsnEncodingRules.DER);
+        extension.ThrowIfNotEmpty();
+        switch (oid)
+        {
+            case BasicConstraintsOid:
+                var constraints = value.ReadSequence();
+                fields.IsCa = constraints.HasData && constraints.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean) && constraints.ReadBoolean();
+                if (constraints.HasData)
+                {
+                    fields.PathLength = constraints.TryReadInt32(out var length) && length >= 0 ? length : throw new AsnContentException("Invalid path length constraint.");
+                }
+
+                constraints.ThrowIfNotEmpty();
+                break;
+            case KeyUsageOid:
+                var bits = value.ReadBitString(out _);
+                fields.KeyUsage = (X509KeyUsageFlags)((bits.Length > 0 ? bits[0] : 0) | (bits.Length > 1 ? bits[1] << 8 : 0));
+                break;
+            default:
+                if (critical)
+                {
+                    // RFC 5280 4.2: a certificate with a critical extension we do not understand must be rejected.
+                    throw new AsnContentException($"Unsupported critical extension {oid}.");
+                }
+
+                return;
+        }
+
+        value.ThrowIfNotEmpty();
+    }
+
+    private struct DecodedFields
+    {
+        public ReadOnlyMemory<byte> Tbs;
+        public byte[] Signature;
+        public string SignatureAlgorithm;
+        public ReadOnlyMemory<byte> Serial;
+        public ReadOnlyMemory<byte> Issuer;
+        public ReadOnlyMemory<byte> Subject;
+        public DateTimeOffset NotBefore;
+        public DateTimeOffset NotAfter;
+        public byte[]? P256Point;
+        public bool IsCa;
+        public int? PathLength;
+        public X509KeyUsageFlags? KeyUsage;
     }
 }

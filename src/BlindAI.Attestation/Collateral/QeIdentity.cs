@@ -91,13 +91,13 @@ public sealed class QeIdentity
     {
         const string P = "enclaveIdentity";
         CollateralJson.Object(root, P);
-        var version = CollateralJson.Int(CollateralJson.Required(root, "version", P), $"{P}.version", 0, int.MaxValue);
+        var version = CollateralJson.RequiredInt(root, "version", P, 0, int.MaxValue);
         if (version != 2)
         {
             throw new AttestationFormatException(AttestationFormatError.UnsupportedVersion, $"Enclave identity version {version} is not supported (2).");
         }
 
-        var idText = CollateralJson.String(CollateralJson.Required(root, "id", P), $"{P}.id");
+        var idText = CollateralJson.RequiredString(root, "id", P);
         var id = idText switch
         {
             "QE" => EnclaveIdentityId.Qe,
@@ -110,16 +110,16 @@ public sealed class QeIdentity
         {
             Id = id,
             Version = version,
-            IssueDate = CollateralJson.Date(CollateralJson.Required(root, "issueDate", P), $"{P}.issueDate"),
-            NextUpdate = CollateralJson.Date(CollateralJson.Required(root, "nextUpdate", P), $"{P}.nextUpdate"),
-            TcbEvaluationDataNumber = CollateralJson.Int(CollateralJson.Required(root, "tcbEvaluationDataNumber", P), $"{P}.tcbEvaluationDataNumber", 0, int.MaxValue),
-            MiscSelect = BinaryPrimitives.ReadUInt32BigEndian(CollateralJson.Hex(CollateralJson.Required(root, "miscselect", P), $"{P}.miscselect", 4).AsSpan()),
-            MiscSelectMask = BinaryPrimitives.ReadUInt32BigEndian(CollateralJson.Hex(CollateralJson.Required(root, "miscselectMask", P), $"{P}.miscselectMask", 4).AsSpan()),
-            Attributes = CollateralJson.Hex(CollateralJson.Required(root, "attributes", P), $"{P}.attributes", 16),
-            AttributesMask = CollateralJson.Hex(CollateralJson.Required(root, "attributesMask", P), $"{P}.attributesMask", 16),
-            MrSigner = CollateralJson.Hex(CollateralJson.Required(root, "mrsigner", P), $"{P}.mrsigner", 32),
-            IsvProdId = (ushort)CollateralJson.Int(CollateralJson.Required(root, "isvprodid", P), $"{P}.isvprodid", 0, ushort.MaxValue),
-            TcbLevels = EnclaveTcbLevels.Parse(CollateralJson.Required(root, "tcbLevels", P), $"{P}.tcbLevels"),
+            IssueDate = CollateralJson.RequiredDate(root, "issueDate", P),
+            NextUpdate = CollateralJson.RequiredDate(root, "nextUpdate", P),
+            TcbEvaluationDataNumber = CollateralJson.RequiredInt(root, "tcbEvaluationDataNumber", P, 0, int.MaxValue),
+            MiscSelect = BinaryPrimitives.ReadUInt32BigEndian(CollateralJson.RequiredHex(root, "miscselect", P, 4).AsSpan()),
+            MiscSelectMask = BinaryPrimitives.ReadUInt32BigEndian(CollateralJson.RequiredHex(root, "miscselectMask", P, 4).AsSpan()),
+            Attributes = CollateralJson.RequiredHex(root, "attributes", P, 16),
+            AttributesMask = CollateralJson.RequiredHex(root, "attributesMask", P, 16),
+            MrSigner = CollateralJson.RequiredHex(root, "mrsigner", P, 32),
+            IsvProdId = (ushort)CollateralJson.RequiredInt(root, "isvprodid", P, 0, ushort.MaxValue),
+            TcbLevels = EnclaveTcbLevels.Parse(root, P),
             RawJson = raw,
         };
     }

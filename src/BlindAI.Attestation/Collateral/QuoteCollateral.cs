@@ -55,6 +55,7 @@ public sealed class QuoteCollateral
         ArgumentNullException.ThrowIfNull(responses);
         var tcbInfo = SignedJsonBody.Read(responses.TcbInfoBody.Span, "tcbInfo", "TCB Info response");
         var qeIdentity = SignedJsonBody.Read(responses.QeIdentityBody.Span, "enclaveIdentity", "QE Identity response");
+        var tcbInfoIssuerChain = CertificateChain.Parse(responses.TcbInfoIssuerChain);
         return new QuoteCollateral
         {
             PckCrl = RevocationList.Parse(responses.PckCrl.Span),
@@ -62,10 +63,10 @@ public sealed class QuoteCollateral
             RootCaCrl = RevocationList.Parse(responses.RootCaCrl.Span),
             TcbInfo = TcbInfo.Parse(tcbInfo.Document),
             TcbInfoSignature = [.. CollateralSignature.FromHex(tcbInfo.Signature, "The TCB Info signature")],
-            TcbInfoIssuerChain = CertificateChain.Parse(responses.TcbInfoIssuerChain),
+            TcbInfoIssuerChain = tcbInfoIssuerChain,
             QeIdentity = QeIdentity.Parse(qeIdentity.Document),
             QeIdentitySignature = [.. CollateralSignature.FromHex(qeIdentity.Signature, "The QE Identity signature")],
-            QeIdentityIssuerChain = CertificateChain.Parse(responses.QeIdentityIssuerChain),
+            QeIdentityIssuerChain = responses.QeIdentityIssuerChain == responses.TcbInfoIssuerChain ? tcbInfoIssuerChain : CertificateChain.Parse(responses.QeIdentityIssuerChain),
         };
     }
 

@@ -1,24 +1,20 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-using Org.BouncyCastle.Asn1;
-using Org.BouncyCastle.Asn1.X509;
-
 namespace BlindAI.Attestation.Collateral;
 
 /// <summary>
-/// A certificate revocation list (the Intel SGX Root CA CRL or a PCK CA CRL), decoded from DER, PEM or hex text.
-/// Parsing does not verify it: <see cref="CollateralVerifier"/> checks issuer, signature and validity window.
+/// A certificate revocation list (the Intel SGX Root CA CRL or a PCK CA CRL), decoded from DER, PEM or hex text with
+/// <see cref="AsnReader"/> (BouncyCastle's CRL parser cost several ECDSA verifications per CRL here). Parsing does not verify it: <see cref="CollateralVerifier"/> checks issuer, signature and validity window.
 /// </summary>
 public sealed class RevocationList
 {
     private const int MaxSize = 4 * 1024 * 1024;
 
-    private readonly FrozenSet<string> revoked;
+    private readonly HashSet<string> revoked;
 
     private RevocationList(byte[] der, ReadOnlyMemory<byte> tbs, byte[] signature, string signatureAlgorithm, X500DistinguishedName issuer, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, ImmutableArray<string> serials)
     {
@@ -30,7 +26,7 @@ public sealed class RevocationList
         ThisUpdate = thisUpdate;
         NextUpdate = nextUpdate;
         RevokedSerialNumbers = serials;
-        revoked = serials.ToFrozenSet(StringComparer.Ordinal);
+        revoked = new HashSet<string>(serials, StringComparer.Ordinal);
     }
 
     /// <summary>The DER encoding, as received.</summary>
@@ -151,58 +147,75 @@ public sealed class RevocationList
 
     private static RevocationList FromDer(byte[] der)
     {
-        ReadOnlyMemory<byte> tbs;
-        byte[] signature;
-        string algorithm;
         try
         {
             var reader = new AsnReader(der, AsnEncodingRules.DER);
             var list = reader.ReadSequence();
             reader.ThrowIfNotEmpty();
-            tbs = list.ReadEncodedValue();
-            algorithm = list.ReadSequence().ReadObjectIdentifier();
-            signature = list.ReadBitString(out var unusedBits);
+            var tbs = list.ReadEncodedValue();
+            var outerAlgorithm = list.ReadEncodedValue();
+            var algorithm = new AsnReader(outerAlgorithm, AsnEncodingRules.DER).ReadSequence().ReadObjectIdentifier();
+            var signature = list.ReadBitString(out var unusedBits);
             list.ThrowIfNotEmpty();
             if (unusedBits != 0)
             {
                 throw new AsnContentException("The signature bit string has unused bits.");
             }
+
+            // TBSCertList (RFC 5280 5.1): version?, signature, issuer, thisUpdate, nextUpdate?, revokedCertificates?, [0] extensions?
+            var fields = new AsnReader(tbs, AsnEncodingRules.DER).ReadSequence();
+            if (fields.PeekTag().HasSameClassAndValue(Asn1Tag.Integer))
+            {
+                fields.ReadInteger();
+            }
+
+            if (!fields.ReadEncodedValue().Span.SequenceEqual(outerAlgorithm.Span))
+            {
+                throw new AsnContentException("The inner and outer signature algorithms differ.");
+            }
+
+            var issuer = new X500DistinguishedName(fields.ReadEncodedValue().Span);
+            var thisUpdate = ParsedCertificate.ReadTime(fields);
+            if (!fields.HasData || !(fields.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) || fields.PeekTag().HasSameClassAndValue(Asn1Tag.GeneralizedTime)))
+            {
+                throw new AttestationFormatException(AttestationFormatError.InvalidCrl, "The CRL has no nextUpdate: its freshness cannot be checked.");
+            }
+
+            var nextUpdate = ParsedCertificate.ReadTime(fields);
+            var serials = ImmutableArray.CreateBuilder<string>();
+            if (fields.HasData && fields.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence))
+            {
+                var entries = fields.ReadSequence();
+                while (entries.HasData)
+                {
+                    var entry = entries.ReadSequence();
+                    serials.Add(ParsedCertificate.CanonicalSerial(entry.ReadIntegerBytes().Span));
+                    ParsedCertificate.ReadTime(entry);
+                    if (entry.HasData)
+                    {
+                        entry.ReadSequence(); // entry extensions (reason code, ...): the serial alone decides
+                    }
+
+                    entry.ThrowIfNotEmpty();
+                }
+            }
+
+            // CRL extensions (number, authority key id, ...) are not interpreted: the issuer name and signature decide.
+            var extensionsTag = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
+            if (fields.HasData && fields.PeekTag().HasSameClassAndValue(extensionsTag))
+            {
+                fields.ReadEncodedValue();
+            }
+
+            fields.ThrowIfNotEmpty();
+            return new RevocationList(der, tbs, signature, algorithm, issuer, thisUpdate, nextUpdate, serials.ToImmutable());
         }
         catch (AsnContentException e)
         {
             throw new AttestationFormatException(AttestationFormatError.InvalidCrl, $"The CRL is not DER: {e.Message}", innerException: e);
         }
-
-        try
+        catch (CryptographicException e)
         {
-            var list = CertificateList.GetInstance(Asn1Object.FromByteArray(der));
-            var tbsList = list.TbsCertList;
-            if (tbsList.NextUpdate is null)
-            {
-                throw new AttestationFormatException(AttestationFormatError.InvalidCrl, "The CRL has no nextUpdate: its freshness cannot be checked.");
-            }
-
-            var serials = tbsList.GetRevokedCertificates()
-                .Select(entry => ParsedCertificate.CanonicalSerial(entry.UserCertificate.Value.ToByteArrayUnsigned()))
-                .ToImmutableArray();
-            return new RevocationList(
-                der,
-                tbs,
-                signature,
-                algorithm,
-                new X500DistinguishedName(tbsList.Issuer.GetDerEncoded()),
-                new DateTimeOffset(DateTime.SpecifyKind(tbsList.ThisUpdate.ToDateTime(), DateTimeKind.Utc)),
-                new DateTimeOffset(DateTime.SpecifyKind(tbsList.NextUpdate.ToDateTime(), DateTimeKind.Utc)),
-                serials);
-        }
-        catch (AttestationFormatException)
-        {
-            throw;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // BouncyCastle reports malformed ASN.1 with several exception types (ArgumentException, IOException,
-            // InvalidCastException, ...): all of them mean the same thing here.
             throw new AttestationFormatException(AttestationFormatError.InvalidCrl, $"The CRL cannot be decoded: {e.Message}", innerException: e);
         }
     }

@@ -8,6 +8,9 @@ public sealed partial class TcbInfo
 {
     private const int MaxTcbLevels = 1024;
 
+    private static readonly string[] V2ComponentNames =
+        [.. Enumerable.Range(1, TcbLevel.ComponentCount).Select(c => string.Create(CultureInfo.InvariantCulture, $"sgxtcbcomp{c:D2}svn"))];
+
     /// <summary>
     /// Parses the signed <c>tcbInfo</c> JSON object (the inner object, not the PCS response body around it) and keeps a
     /// copy of its exact bytes for signature verification.
@@ -53,7 +56,7 @@ public sealed partial class TcbInfo
     {
         const string P = "tcbInfo";
         CollateralJson.Object(root, P);
-        var version = CollateralJson.Int(CollateralJson.Required(root, "version", P), $"{P}.version", 0, int.MaxValue);
+        var version = CollateralJson.RequiredInt(root, "version", P, 0, int.MaxValue);
         if (version is not (2 or 3))
         {
             throw new AttestationFormatException(AttestationFormatError.UnsupportedVersion, $"TCB Info version {version} is not supported (2 or 3).");
@@ -62,7 +65,7 @@ public sealed partial class TcbInfo
         var id = TcbInfoId.Sgx;
         if (version == 3 || root.TryGetProperty("id", out _))
         {
-            var idText = CollateralJson.String(CollateralJson.Required(root, "id", P), $"{P}.id");
+            var idText = CollateralJson.RequiredString(root, "id", P);
             id = idText switch
             {
                 "SGX" => TcbInfoId.Sgx,
@@ -76,7 +79,7 @@ public sealed partial class TcbInfo
             throw CollateralJson.Invalid($"{P}.version", "must be 3 for TDX");
         }
 
-        var levelsElement = CollateralJson.Array(CollateralJson.Required(root, "tcbLevels", P), $"{P}.tcbLevels", MaxTcbLevels);
+        var levelsElement = CollateralJson.RequiredArray(root, "tcbLevels", P, MaxTcbLevels);
         var levels = new TcbLevel[levelsElement.GetArrayLength()];
         if (levels.Length == 0)
         {
@@ -97,12 +100,12 @@ public sealed partial class TcbInfo
         var identities = ImmutableArray<TdxModuleIdentity>.Empty;
         if (id == TcbInfoId.Tdx)
         {
-            var moduleElement = CollateralJson.Object(CollateralJson.Required(root, "tdxModule", P), $"{P}.tdxModule");
+            var moduleElement = CollateralJson.RequiredObject(root, "tdxModule", P);
             module = new TdxModule
             {
-                MrSigner = CollateralJson.Hex(CollateralJson.Required(moduleElement, "mrsigner", $"{P}.tdxModule"), $"{P}.tdxModule.mrsigner", 48),
-                Attributes = CollateralJson.Hex(CollateralJson.Required(moduleElement, "attributes", $"{P}.tdxModule"), $"{P}.tdxModule.attributes", 8),
-                AttributesMask = CollateralJson.Hex(CollateralJson.Required(moduleElement, "attributesMask", $"{P}.tdxModule"), $"{P}.tdxModule.attributesMask", 8),
+                MrSigner = CollateralJson.RequiredHex(moduleElement, "mrsigner", $"{P}.tdxModule", 48),
+                Attributes = CollateralJson.RequiredHex(moduleElement, "attributes", $"{P}.tdxModule", 8),
+                AttributesMask = CollateralJson.RequiredHex(moduleElement, "attributesMask", $"{P}.tdxModule", 8),
             };
             if (CollateralJson.Optional(root, "tdxModuleIdentities", out var identitiesElement))
             {
@@ -114,12 +117,12 @@ public sealed partial class TcbInfo
         {
             Id = id,
             Version = version,
-            IssueDate = CollateralJson.Date(CollateralJson.Required(root, "issueDate", P), $"{P}.issueDate"),
-            NextUpdate = CollateralJson.Date(CollateralJson.Required(root, "nextUpdate", P), $"{P}.nextUpdate"),
-            Fmspc = CollateralJson.Hex(CollateralJson.Required(root, "fmspc", P), $"{P}.fmspc", 6),
-            PceId = CollateralJson.Hex(CollateralJson.Required(root, "pceId", P), $"{P}.pceId", 2),
-            TcbType = CollateralJson.Int(CollateralJson.Required(root, "tcbType", P), $"{P}.tcbType", 0, int.MaxValue),
-            TcbEvaluationDataNumber = CollateralJson.Int(CollateralJson.Required(root, "tcbEvaluationDataNumber", P), $"{P}.tcbEvaluationDataNumber", 0, int.MaxValue),
+            IssueDate = CollateralJson.RequiredDate(root, "issueDate", P),
+            NextUpdate = CollateralJson.RequiredDate(root, "nextUpdate", P),
+            Fmspc = CollateralJson.RequiredHex(root, "fmspc", P, 6),
+            PceId = CollateralJson.RequiredHex(root, "pceId", P, 2),
+            TcbType = CollateralJson.RequiredInt(root, "tcbType", P, 0, int.MaxValue),
+            TcbEvaluationDataNumber = CollateralJson.RequiredInt(root, "tcbEvaluationDataNumber", P, 0, int.MaxValue),
             TcbLevels = ordered,
             TdxModule = module,
             TdxModuleIdentities = identities,
@@ -130,61 +133,81 @@ public sealed partial class TcbInfo
     private static TcbLevel ParseLevel(JsonElement level, string path, int version, TcbInfoId id)
     {
         CollateralJson.Object(level, path);
-        var tcb = CollateralJson.Object(CollateralJson.Required(level, "tcb", path), $"{path}.tcb");
+        var tcb = CollateralJson.RequiredObject(level, "tcb", path);
+        var tcbPath = path + ".tcb";
         ImmutableArray<TcbComponent> sgx;
         var tdx = ImmutableArray<TcbComponent>.Empty;
         if (version == 2)
         {
             var builder = ImmutableArray.CreateBuilder<TcbComponent>(TcbLevel.ComponentCount);
-            for (var c = 1; c <= TcbLevel.ComponentCount; c++)
+            foreach (var name in V2ComponentNames)
             {
-                var name = string.Create(CultureInfo.InvariantCulture, $"sgxtcbcomp{c:D2}svn");
-                builder.Add(new TcbComponent((byte)CollateralJson.Int(CollateralJson.Required(tcb, name, $"{path}.tcb"), $"{path}.tcb.{name}", 0, byte.MaxValue)));
+                builder.Add(new TcbComponent((byte)CollateralJson.RequiredInt(tcb, name, tcbPath, 0, byte.MaxValue)));
             }
 
             sgx = builder.MoveToImmutable();
         }
         else
         {
-            sgx = ParseComponents(CollateralJson.Required(tcb, "sgxtcbcomponents", $"{path}.tcb"), $"{path}.tcb.sgxtcbcomponents");
+            sgx = ParseComponents(tcb, "sgxtcbcomponents", tcbPath);
             if (id == TcbInfoId.Tdx)
             {
-                tdx = ParseComponents(CollateralJson.Required(tcb, "tdxtcbcomponents", $"{path}.tcb"), $"{path}.tcb.tdxtcbcomponents");
+                tdx = ParseComponents(tcb, "tdxtcbcomponents", tcbPath);
             }
         }
 
-        var advisories = CollateralJson.Optional(level, "advisoryIDs", out var advisoryElement)
-            ? CollateralJson.StringArray(advisoryElement, $"{path}.advisoryIDs")
-            : [];
+        var advisories = CollateralJson.OptionalStringArray(level, "advisoryIDs", path);
         return new TcbLevel
         {
             SgxComponents = sgx,
-            PceSvn = (ushort)CollateralJson.Int(CollateralJson.Required(tcb, "pcesvn", $"{path}.tcb"), $"{path}.tcb.pcesvn", 0, ushort.MaxValue),
+            PceSvn = (ushort)CollateralJson.RequiredInt(tcb, "pcesvn", tcbPath, 0, ushort.MaxValue),
             TdxComponents = tdx,
-            TcbDate = CollateralJson.Date(CollateralJson.Required(level, "tcbDate", path), $"{path}.tcbDate"),
-            TcbStatus = CollateralJson.Status(CollateralJson.Required(level, "tcbStatus", path), $"{path}.tcbStatus"),
+            TcbDate = CollateralJson.RequiredDate(level, "tcbDate", path),
+            TcbStatus = CollateralJson.RequiredStatus(level, "tcbStatus", path),
             AdvisoryIds = advisories,
         };
     }
 
     /// <summary>Exactly 16 components: a shorter list zipped with the platform's 16 SVNs would silently skip checks.</summary>
-    private static ImmutableArray<TcbComponent> ParseComponents(JsonElement element, string path)
+    private static ImmutableArray<TcbComponent> ParseComponents(JsonElement tcb, string name, string parent)
     {
+        var element = CollateralJson.Required(tcb, name, parent);
         if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != TcbLevel.ComponentCount)
         {
-            throw CollateralJson.Invalid(path, $"must be an array of exactly {TcbLevel.ComponentCount} components");
+            throw CollateralJson.Invalid($"{parent}.{name}", $"must be an array of exactly {TcbLevel.ComponentCount} components");
         }
 
         var builder = ImmutableArray.CreateBuilder<TcbComponent>(TcbLevel.ComponentCount);
-        var i = 0;
         foreach (var component in element.EnumerateArray())
         {
-            var itemPath = $"{path}[{i++}]";
-            CollateralJson.Object(component, itemPath);
-            var svn = (byte)CollateralJson.Int(CollateralJson.Required(component, "svn", itemPath), $"{itemPath}.svn", 0, byte.MaxValue);
-            var category = CollateralJson.Optional(component, "category", out var c) ? CollateralJson.String(c, $"{itemPath}.category") : null;
-            var type = CollateralJson.Optional(component, "type", out var t) ? CollateralJson.String(t, $"{itemPath}.type") : null;
-            builder.Add(new TcbComponent(svn, category, type));
+            if (component.ValueKind != JsonValueKind.Object)
+            {
+                throw CollateralJson.Invalid($"{parent}.{name}[{builder.Count}]", "must be an object");
+            }
+
+            // One pass over the (at most three) members instead of a lookup per name: this loop runs 16 times per level.
+            int? svn = null;
+            string? category = null, type = null;
+            foreach (var member in component.EnumerateObject())
+            {
+                if (member.NameEquals("svn"u8))
+                {
+                    svn = CollateralJson.TryInt(member.Value, 0, byte.MaxValue, out var value) ? value : throw CollateralJson.Invalid($"{parent}.{name}[{builder.Count}].svn", "must be an integer from 0 to 255");
+                }
+                else if (member.NameEquals("category"u8))
+                {
+                    category = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString() : throw CollateralJson.Invalid($"{parent}.{name}[{builder.Count}].category", "must be a string");
+                }
+                else if (member.NameEquals("type"u8))
+                {
+                    type = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString() : throw CollateralJson.Invalid($"{parent}.{name}[{builder.Count}].type", "must be a string");
+                }
+            }
+
+            builder.Add(new TcbComponent(
+                (byte)(svn ?? throw new AttestationFormatException(AttestationFormatError.MissingField, $"{parent}.{name}[{builder.Count}].svn is missing.")),
+                category,
+                type));
         }
 
         return builder.MoveToImmutable();
@@ -192,7 +215,11 @@ public sealed partial class TcbInfo
 
     private static ImmutableArray<TdxModuleIdentity> ParseModuleIdentities(JsonElement element, string path)
     {
-        CollateralJson.Array(element, path, 256);
+        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() > 256)
+        {
+            throw CollateralJson.Invalid(path, "must be an array of at most 256 identities");
+        }
+
         var builder = ImmutableArray.CreateBuilder<TdxModuleIdentity>(element.GetArrayLength());
         var i = 0;
         foreach (var identity in element.EnumerateArray())
@@ -201,11 +228,11 @@ public sealed partial class TcbInfo
             CollateralJson.Object(identity, itemPath);
             builder.Add(new TdxModuleIdentity
             {
-                Id = CollateralJson.String(CollateralJson.Required(identity, "id", itemPath), $"{itemPath}.id"),
-                MrSigner = CollateralJson.Hex(CollateralJson.Required(identity, "mrsigner", itemPath), $"{itemPath}.mrsigner", 48),
-                Attributes = CollateralJson.Hex(CollateralJson.Required(identity, "attributes", itemPath), $"{itemPath}.attributes", 8),
-                AttributesMask = CollateralJson.Hex(CollateralJson.Required(identity, "attributesMask", itemPath), $"{itemPath}.attributesMask", 8),
-                TcbLevels = EnclaveTcbLevels.Parse(CollateralJson.Required(identity, "tcbLevels", itemPath), $"{itemPath}.tcbLevels"),
+                Id = CollateralJson.RequiredString(identity, "id", itemPath),
+                MrSigner = CollateralJson.RequiredHex(identity, "mrsigner", itemPath, 48),
+                Attributes = CollateralJson.RequiredHex(identity, "attributes", itemPath, 8),
+                AttributesMask = CollateralJson.RequiredHex(identity, "attributesMask", itemPath, 8),
+                TcbLevels = EnclaveTcbLevels.Parse(identity, itemPath),
             });
         }
 

@@ -14,13 +14,15 @@ public sealed class VerifiedCollateral
 {
     private const int PckChainCacheCapacity = 256;
 
+    private readonly ParsedCertificate pckCa;
     private readonly VerifiedCertificates verifiedCertificates;
     private readonly ConcurrentDictionary<string, VerifiedPckChain> pckChains = new(StringComparer.Ordinal);
 
-    internal VerifiedCollateral(QuoteCollateral collateral, TrustAnchor anchor, PckCaType caType, VerifiedCertificates verifiedCertificates, DateTimeOffset verifiedAt, DateTimeOffset expiresAt)
+    internal VerifiedCollateral(QuoteCollateral collateral, TrustAnchor anchor, ParsedCertificate pckCa, PckCaType caType, VerifiedCertificates verifiedCertificates, DateTimeOffset verifiedAt, DateTimeOffset expiresAt)
     {
         Collateral = collateral;
         TrustAnchor = anchor;
+        this.pckCa = pckCa;
         PckCaType = caType;
         this.verifiedCertificates = verifiedCertificates;
         VerifiedAt = verifiedAt;
@@ -105,28 +107,63 @@ public sealed class VerifiedCollateral
     public VerifiedPckChain ValidatePckChain(IReadOnlyList<X509Certificate2> chain, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        if (chain.Count is < 2 or > 3)
-        {
-            throw new AttestationException(AttestationFailureReason.InvalidCertificateChain, VerificationStep.PckCertificateChain, $"A PCK chain holds the leaf, the PCK CA and optionally the root; this one has {chain.Count} certificates.", expected: "2 or 3", actual: chain.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        var key = CacheKey(chain);
+        EnsureLength(chain.Count);
+        var key = CacheKey(chain.Select(c => c.RawDataMemory));
         if (pckChains.TryGetValue(key, out var cached))
         {
             cached.EnsureValidAt(now);
             return cached;
         }
 
-        var parsed = chain.Select(c => ParsedCertificate.FromDer(c.RawData)).ToArray();
+        return Validate(key, [.. chain.Select(c => Reuse(c.RawDataMemory.Span) ?? ParsedCertificate.FromDer(c.RawData, c))], now);
+    }
+
+    /// <summary>
+    /// Validates the PCK certificate chain of a quote given as DER certificates, like
+    /// <see cref="ValidatePckChain(IReadOnlyList{X509Certificate2}, DateTimeOffset)"/>. Cheaper when the quote parser
+    /// has not created <see cref="X509Certificate2"/> objects (each costs about one ECDSA verification).
+    /// </summary>
+    /// <param name="derCertificates">The PCK chain as DER: leaf, PCK CA, and optionally the root.</param>
+    /// <param name="now">The instant validity is checked at.</param>
+    /// <returns>The validated chain, with the leaf's public key for the QE report signature.</returns>
+    /// <exception cref="AttestationException">A check fails.</exception>
+    /// <exception cref="AttestationFormatException">A certificate cannot be decoded.</exception>
+    public VerifiedPckChain ValidatePckChain(IReadOnlyList<ReadOnlyMemory<byte>> derCertificates, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(derCertificates);
+        EnsureLength(derCertificates.Count);
+        var key = CacheKey(derCertificates);
+        if (pckChains.TryGetValue(key, out var cached))
+        {
+            cached.EnsureValidAt(now);
+            return cached;
+        }
+
+        return Validate(key, [.. derCertificates.Select(d => Reuse(d.Span) ?? ParsedCertificate.FromDer(d.ToArray()))], now);
+    }
+
+    private static void EnsureLength(int count)
+    {
+        if (count is < 2 or > 3)
+        {
+            throw new AttestationException(AttestationFailureReason.InvalidCertificateChain, VerificationStep.PckCertificateChain, $"A PCK chain holds the leaf, the PCK CA and optionally the root; this one has {count} certificates.", expected: "2 or 3", actual: count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>The already decoded PCK CA or anchor when the quote carries the same bytes (their keys exist already).</summary>
+    private ParsedCertificate? Reuse(ReadOnlySpan<byte> der) =>
+        der.SequenceEqual(pckCa.Der) ? pckCa : der.SequenceEqual(TrustAnchor.Root.Der) ? TrustAnchor.Root : null;
+
+    private VerifiedPckChain Validate(string key, ParsedCertificate[] parsed, DateTimeOffset now)
+    {
         var leaf = CertificatePath.Validate(parsed, TrustAnchor, Collateral.RootCaCrl, now, VerificationStep.PckCertificateChain, "PCK certificate", verifiedCertificates);
-        var issuerCa = parsed[1];
         if (!leaf.IssuerName.SequenceEqual(Collateral.PckCrl.Issuer.RawData))
         {
             throw new AttestationException(
                 AttestationFailureReason.CollateralMismatch,
                 VerificationStep.PckCrl,
-                $"The PCK certificate is issued by '{leaf.Certificate.Issuer}' but the PCK CRL is from '{Collateral.PckCrl.Issuer.Name}': fetch the CRL for that CA.",
-                expected: leaf.Certificate.Issuer,
+                $"The PCK certificate is issued by '{leaf.Issuer}' but the PCK CRL is from '{Collateral.PckCrl.Issuer.Name}': fetch the CRL for that CA.",
+                expected: leaf.Issuer,
                 actual: Collateral.PckCrl.Issuer.Name);
         }
 
@@ -140,7 +177,7 @@ public sealed class VerifiedCollateral
             throw new AttestationException(AttestationFailureReason.InvalidCertificateChain, VerificationStep.PckCertificateChain, "The PCK certificate does not hold a P-256 public key.");
         }
 
-        var result = new VerifiedPckChain(leaf, issuerCa, PckCaType);
+        var result = new VerifiedPckChain(leaf, parsed[1], PckCaType);
         if (pckChains.Count < PckChainCacheCapacity)
         {
             pckChains.TryAdd(key, result);
@@ -149,14 +186,14 @@ public sealed class VerifiedCollateral
         return result;
     }
 
-    private static string CacheKey(IReadOnlyList<X509Certificate2> chain)
+    private static string CacheKey(IEnumerable<ReadOnlyMemory<byte>> chain)
     {
         // The whole chain as given: a cached answer is reused only for exactly the same certificates.
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var certificate in chain)
         {
-            sha.AppendData(certificate.RawDataMemory.Span);
+            sha.AppendData(certificate.Span);
             sha.AppendData([0]);
         }
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace BlindAI.Attestation.Collateral;
 
-/// <summary>A quote's PCK certificate chain, validated by <see cref="VerifiedCollateral.ValidatePckChain"/>.</summary>
+/// <summary>A quote's PCK certificate chain, validated by <see cref="VerifiedCollateral.ValidatePckChain(IReadOnlyList{X509Certificate2}, DateTimeOffset)"/>.</summary>
 public sealed class VerifiedPckChain
 {
     private readonly ParsedCertificate leaf;
@@ -47,7 +47,7 @@ public sealed class VerifiedPckChain
 
     internal void EnsureValidAt(DateTimeOffset now)
     {
-        CertificatePath.EnsureWithinValidity(pckCa, now, VerificationStep.PckCertificateChain, $"'{pckCa.Certificate.Subject}' in the PCK certificate chain");
-        CertificatePath.EnsureWithinValidity(leaf, now, VerificationStep.PckCertificateChain, $"'{leaf.Certificate.Subject}' in the PCK certificate chain");
+        CertificatePath.EnsureWithinValidity(pckCa, now, VerificationStep.PckCertificateChain, "PCK certificate");
+        CertificatePath.EnsureWithinValidity(leaf, now, VerificationStep.PckCertificateChain, "PCK certificate");
     }
 }

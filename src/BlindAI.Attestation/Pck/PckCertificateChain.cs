@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -7,39 +9,43 @@ namespace BlindAI.Attestation.Pck;
 
 /// <summary>
 /// The PCK certificate chain a quote carries (certification data type 5): the PCK leaf, the PCK Platform or
-/// Processor CA and the Intel SGX Root CA, as concatenated PEM. Parsing checks the PEM framing, the base64
-/// and the outer DER structure of each certificate; the <see cref="X509Certificate2"/> objects are decoded on
-/// first use (decoding three certificates costs far more than parsing the rest of the quote), and a
+/// Processor CA and the Intel SGX Root CA, as concatenated PEM. Parsing checks the PEM framing, decodes the
+/// base64 and checks the outer DER structure of each certificate; the <see cref="X509Certificate2"/> objects are
+/// decoded on first use (decoding three certificates costs far more than parsing the rest of the quote), and a
 /// certificate that cannot be decoded then raises <see cref="AttestationFormatException"/>. Nothing here is
 /// trusted: the verifier builds and checks the chain against its pinned root.
 /// </summary>
 public sealed class PckCertificateChain
 {
-    private const string CertificateLabel = "CERTIFICATE";
     private const int ChainLength = 3;
     private const string CommonNameOid = "2.5.4.3";
 
-    private readonly Lazy<X509Certificate2> _leaf;
-    private readonly Lazy<X509Certificate2> _intermediate;
-    private readonly Lazy<X509Certificate2> _root;
-    private readonly Lazy<SgxPckExtensions> _extensions;
-    private readonly Lazy<PckCaType> _caType;
+    private static ReadOnlySpan<byte> BeginMarker => "-----BEGIN CERTIFICATE-----"u8;
 
-    private PckCertificateChain(string pem, ReadOnlyMemory<byte> leafDer, ReadOnlyMemory<byte> intermediateDer, ReadOnlyMemory<byte> rootDer)
+    private static ReadOnlySpan<byte> EndMarker => "-----END CERTIFICATE-----"u8;
+
+    private static readonly SearchValues<byte> PemWhitespace = SearchValues.Create(" \t\r\n"u8);
+
+    private readonly ReadOnlyMemory<byte> _pemBytes;
+
+    // Decoded on first use and published once (a racing thread may decode twice; only one result is kept).
+    private string? _pem;
+    private X509Certificate2? _leaf;
+    private X509Certificate2? _intermediate;
+    private X509Certificate2? _root;
+    private SgxPckExtensions? _extensions;
+    private int _caType; // 0 until computed, else a PckCaType value (an int field cannot be read torn)
+
+    private PckCertificateChain(ReadOnlyMemory<byte> pem, ReadOnlyMemory<byte> leafDer, ReadOnlyMemory<byte> intermediateDer, ReadOnlyMemory<byte> rootDer)
     {
-        Pem = pem;
+        _pemBytes = pem;
         LeafDer = leafDer;
         IntermediateDer = intermediateDer;
         RootDer = rootDer;
-        _leaf = new Lazy<X509Certificate2>(() => Decode(LeafDer, "PCK leaf"));
-        _intermediate = new Lazy<X509Certificate2>(() => Decode(IntermediateDer, "PCK CA"));
-        _root = new Lazy<X509Certificate2>(() => Decode(RootDer, "root CA"));
-        _extensions = new Lazy<SgxPckExtensions>(() => SgxPckExtensions.FromCertificate(Leaf));
-        _caType = new Lazy<PckCaType>(() => CaTypeOf(Leaf));
     }
 
-    /// <summary>The chain as PEM text (trailing NUL bytes removed).</summary>
-    public string Pem { get; }
+    /// <summary>The chain as PEM text (trailing NUL bytes and whitespace removed).</summary>
+    public string Pem => _pem ?? Publish(ref _pem, Encoding.ASCII.GetString(_pemBytes.Span));
 
     /// <summary>The DER bytes of the PCK leaf certificate.</summary>
     public ReadOnlyMemory<byte> LeafDer { get; }
@@ -52,23 +58,36 @@ public sealed class PckCertificateChain
 
     /// <summary>The PCK leaf certificate.</summary>
     /// <exception cref="AttestationFormatException">The certificate cannot be decoded (reason <see cref="AttestationFormatError.InvalidCertificate"/>).</exception>
-    public X509Certificate2 Leaf => _leaf.Value;
+    public X509Certificate2 Leaf => _leaf ?? Publish(ref _leaf, Decode(LeafDer, "PCK leaf"));
 
     /// <summary>The PCK Platform or Processor CA certificate.</summary>
     /// <exception cref="AttestationFormatException">The certificate cannot be decoded (reason <see cref="AttestationFormatError.InvalidCertificate"/>).</exception>
-    public X509Certificate2 Intermediate => _intermediate.Value;
+    public X509Certificate2 Intermediate => _intermediate ?? Publish(ref _intermediate, Decode(IntermediateDer, "PCK CA"));
 
     /// <summary>The root CA certificate as the quote carries it.</summary>
     /// <exception cref="AttestationFormatException">The certificate cannot be decoded (reason <see cref="AttestationFormatError.InvalidCertificate"/>).</exception>
-    public X509Certificate2 Root => _root.Value;
+    public X509Certificate2 Root => _root ?? Publish(ref _root, Decode(RootDer, "root CA"));
 
     /// <summary>The Intel SGX extensions of the PCK leaf (FMSPC, PCE-ID, TCB components, ...).</summary>
     /// <exception cref="AttestationFormatException">The leaf cannot be decoded or its SGX extension is missing or malformed.</exception>
-    public SgxPckExtensions Extensions => _extensions.Value;
+    public SgxPckExtensions Extensions => _extensions ?? Publish(ref _extensions, SgxPckExtensions.FromCertificate(Leaf));
 
     /// <summary>Which PCK CA issued the leaf (selects the PCK CRL: <c>ca=platform</c> or <c>ca=processor</c>).</summary>
     /// <exception cref="AttestationFormatException">The leaf cannot be decoded or its issuer is neither PCK CA (reason <see cref="AttestationFormatError.InvalidCertificate"/>).</exception>
-    public PckCaType CaType => _caType.Value;
+    public PckCaType CaType
+    {
+        get
+        {
+            int value = Volatile.Read(ref _caType);
+            if (value == 0)
+            {
+                value = (int)CaTypeOf(Leaf);
+                Volatile.Write(ref _caType, value);
+            }
+
+            return (PckCaType)value;
+        }
+    }
 
     /// <summary>Reads which PCK CA issued a PCK certificate, from the common name of its issuer.</summary>
     /// <param name="pckCertificate">A PCK leaf certificate.</param>
@@ -103,68 +122,100 @@ public sealed class PckCertificateChain
     public static PckCertificateChain Parse(string pem)
     {
         ArgumentNullException.ThrowIfNull(pem);
-        return Parse(pem, 0);
-    }
-
-    /// <summary>Reads type-5 certification data from a quote (the memory belongs to the quote's private copy).</summary>
-    internal static PckCertificateChain FromCertificationData(ReadOnlyMemory<byte> data, int quoteOffset)
-    {
-        ReadOnlySpan<byte> span = data.Span;
-        foreach (byte b in span)
+        if (!Ascii.IsValid(pem))
         {
-            if (b > 0x7f)
-            {
-                throw new AttestationFormatException(AttestationFormatError.InvalidPem, "The PCK certificate chain is not ASCII PEM text.", quoteOffset);
-            }
+            throw new AttestationFormatException(AttestationFormatError.InvalidPem, "The PCK certificate chain is not ASCII PEM text.", 0);
         }
 
-        return Parse(Encoding.ASCII.GetString(span), quoteOffset);
+        return FromCertificationData(Encoding.ASCII.GetBytes(pem), 0);
     }
 
-    private static PckCertificateChain Parse(string text, int baseOffset)
+    /// <summary>
+    /// Reads type-5 certification data (the memory belongs to the quote's private copy). Works on the bytes
+    /// directly: the marker searches, the whitespace removal and the base64 decoding are all vectorised, which
+    /// keeps quote parsing in the microseconds (string-based PEM decoding of the three certificates costs ten times more).
+    /// </summary>
+    internal static PckCertificateChain FromCertificationData(ReadOnlyMemory<byte> data, int baseOffset)
     {
         // The quote generation library NUL-terminates the PEM text; nothing else may follow the last certificate.
-        ReadOnlySpan<char> pem = text.AsSpan().TrimEnd('\0').TrimEnd();
-        var ders = new byte[ChainLength][];
-        int consumed = 0;
+        ReadOnlySpan<byte> text = data.Span.TrimEnd((byte)0);
+        text = text[..(text.LastIndexOfAnyExcept(PemWhitespace) + 1)];
+        if (!Ascii.IsValid(text))
+        {
+            throw new AttestationFormatException(AttestationFormatError.InvalidPem, "The PCK certificate chain is not ASCII PEM text.", baseOffset);
+        }
+
+        // One buffer holds the three DER certificates; base64 never decodes to more than 3/4 of its input.
+        byte[] ders = new byte[Base64.GetMaxDecodedFromUtf8Length(text.Length)];
+        byte[] compact = new byte[text.Length];
+        var slices = new ReadOnlyMemory<byte>[ChainLength];
+        int position = 0;
+        int derLength = 0;
         for (int i = 0; i < ChainLength; i++)
         {
-            ReadOnlySpan<char> rest = pem[consumed..];
-            if (!PemEncoding.TryFind(rest, out PemFields fields))
+            position += SkipWhitespace(text[position..]);
+            ReadOnlySpan<byte> rest = text[position..];
+            if (rest.IsEmpty)
             {
                 throw new AttestationFormatException(
                     AttestationFormatError.InvalidCertificationData,
-                    $"The PCK certificate chain holds {i} well-formed PEM certificate(s); it needs exactly {ChainLength} (leaf, PCK CA, root).",
-                    baseOffset + consumed);
+                    $"The PCK certificate chain holds {i} PEM certificate(s); it needs exactly {ChainLength} (leaf, PCK CA, root).",
+                    baseOffset + position);
             }
 
-            if (!rest[..fields.Location.Start].IsWhiteSpace())
+            if (!rest.StartsWith(BeginMarker))
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidPem, "The PCK certificate chain has text between PEM blocks.", baseOffset + consumed);
+                string what = rest.StartsWith("-----BEGIN "u8) ? "a PEM block that is not a CERTIFICATE" : "text that is not a PEM block";
+                throw new AttestationFormatException(AttestationFormatError.InvalidPem, $"Certificate {i + 1} of the PCK certificate chain starts with {what}.", baseOffset + position);
             }
 
-            if (!rest[fields.Label].SequenceEqual(CertificateLabel))
+            ReadOnlySpan<byte> body = rest[BeginMarker.Length..];
+            int end = body.IndexOf(EndMarker);
+            if (end < 0)
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidPem, $"PEM block {i + 1} of the PCK certificate chain is '{rest[fields.Label]}', not a CERTIFICATE.", baseOffset + consumed + fields.Location.Start.Value);
+                throw new AttestationFormatException(AttestationFormatError.InvalidPem, $"Certificate {i + 1} of the PCK certificate chain has no END CERTIFICATE line.", baseOffset + position);
             }
 
-            byte[] der = new byte[fields.DecodedDataLength];
-            if (!Convert.TryFromBase64Chars(rest[fields.Base64Data], der, out int written) || written != der.Length)
-            {
-                throw new AttestationFormatException(AttestationFormatError.InvalidPem, $"PEM block {i + 1} of the PCK certificate chain is not valid base64.", baseOffset + consumed + fields.Base64Data.Start.Value);
-            }
-
-            EnsureSingleDerSequence(der, i, baseOffset + consumed);
-            ders[i] = der;
-            consumed += fields.Location.End.Value;
+            int bodyOffset = baseOffset + position + BeginMarker.Length;
+            int written = DecodeBase64(body[..end], compact, ders.AsSpan(derLength), i, bodyOffset);
+            EnsureSingleDerSequence(ders.AsSpan(derLength, written), i, bodyOffset);
+            slices[i] = ders.AsMemory(derLength, written);
+            derLength += written;
+            position += BeginMarker.Length + end + EndMarker.Length;
         }
 
-        if (!pem[consumed..].IsWhiteSpace())
+        if (SkipWhitespace(text[position..]) != text.Length - position)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidCertificationData, $"The PCK certificate chain has data after its {ChainLength} certificates.", baseOffset + consumed);
+            throw new AttestationFormatException(AttestationFormatError.InvalidCertificationData, $"The PCK certificate chain has data after its {ChainLength} certificates.", baseOffset + position);
         }
 
-        return new PckCertificateChain(pem.ToString(), ders[0], ders[1], ders[2]);
+        return new PckCertificateChain(data[..text.Length], slices[0], slices[1], slices[2]);
+    }
+
+    /// <summary>Removes the line breaks, then decodes; returns the number of DER bytes written.</summary>
+    private static int DecodeBase64(ReadOnlySpan<byte> body, Span<byte> compact, Span<byte> destination, int index, int offset)
+    {
+        int length = 0;
+        while (!body.IsEmpty)
+        {
+            int run = body.IndexOfAny(PemWhitespace);
+            ReadOnlySpan<byte> chunk = run < 0 ? body : body[..run];
+            chunk.CopyTo(compact[length..]);
+            length += chunk.Length;
+            body = body[chunk.Length..];
+            body = body[SkipWhitespace(body)..];
+        }
+
+        OperationStatus status = Base64.DecodeFromUtf8(compact[..length], destination, out int consumed, out int written);
+        return status == OperationStatus.Done && consumed == length && written > 0
+            ? written
+            : throw new AttestationFormatException(AttestationFormatError.InvalidPem, $"Certificate {index + 1} of the PCK certificate chain is not valid base64.", offset);
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> text)
+    {
+        int index = text.IndexOfAnyExcept(PemWhitespace);
+        return index < 0 ? text.Length : index;
     }
 
     private static void EnsureSingleDerSequence(ReadOnlySpan<byte> der, int index, int offset)
@@ -176,6 +227,19 @@ public sealed class PckCertificateChain
         {
             throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, $"Certificate {index + 1} of the PCK certificate chain is not one DER SEQUENCE.", offset);
         }
+    }
+
+    private static T Publish<T>(ref T? field, T value)
+        where T : class
+    {
+        T? existing = Interlocked.CompareExchange(ref field, value, null);
+        if (existing is null)
+        {
+            return value;
+        }
+
+        (value as IDisposable)?.Dispose();
+        return existing;
     }
 
     private static X509Certificate2 Decode(ReadOnlyMemory<byte> der, string name)

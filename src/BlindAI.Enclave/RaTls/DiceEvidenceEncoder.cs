@@ -1,3 +1,4 @@
+using BlindAI.Attestation.RaTls;
 using System.Formats.Cbor;
 
 namespace BlindAI.Enclave.RaTls;
@@ -8,7 +9,7 @@ internal static class DiceEvidenceEncoder
     /// <summary>IANA Named Information hash algorithm id for SHA-256.</summary>
     public const int Sha256HashAlgorithmId = 1;
 
-    public const string PublicKeyHashClaim = "pubkey-hash";
+    public const string PublicKeyHashClaim = RaTlsOids.PublicKeyHashClaim;
 
     /// <summary>Claims = canonical map { "pubkey-hash": bstr( [1, bstr SHA-256(SPKI)] ) }.</summary>
     public static byte[] EncodeClaims(ReadOnlySpan<byte> publicKeySha256)
@@ -31,7 +32,7 @@ internal static class DiceEvidenceEncoder
     public static byte[] EncodeEvidence(ReadOnlySpan<byte> quote, ReadOnlySpan<byte> claims)
     {
         var writer = new CborWriter(CborConformanceMode.Canonical);
-        writer.WriteTag((CborTag)RaTlsExtensionOids.IntelTeeQuoteCborTag);
+        writer.WriteTag((CborTag)RaTlsOids.IntelTeeQuoteCborTag);
         writer.WriteStartArray(2);
         writer.WriteByteString(quote);
         writer.WriteByteString(claims);

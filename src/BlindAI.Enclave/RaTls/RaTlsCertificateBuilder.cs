@@ -1,3 +1,4 @@
+using BlindAI.Attestation.RaTls;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BlindAI.Enclave.Logging;
@@ -71,14 +72,14 @@ public sealed class RaTlsCertificateBuilder
             byte[] claims = DiceEvidenceEncoder.EncodeClaims(publicKeyHash);
             diceQuote = await _quoteProvider.GetQuoteAsync(ReportData(SHA256.HashData(claims)), cancellationToken).ConfigureAwait(false);
             byte[] evidence = DiceEvidenceEncoder.EncodeEvidence(diceQuote, claims);
-            request.CertificateExtensions.Add(EvidenceExtension(RaTlsExtensionOids.DiceTaggedEvidence, evidence));
+            request.CertificateExtensions.Add(EvidenceExtension(RaTlsOids.DiceTaggedEvidence, evidence));
         }
 
         byte[]? legacyQuote = null;
         if (options.IncludeLegacyEvidence)
         {
             legacyQuote = await _quoteProvider.GetQuoteAsync(ReportData(publicKeyHash), cancellationToken).ConfigureAwait(false);
-            request.CertificateExtensions.Add(EvidenceExtension(RaTlsExtensionOids.LegacySgxQuote, legacyQuote));
+            request.CertificateExtensions.Add(EvidenceExtension(RaTlsOids.LegacySgxQuote, legacyQuote));
         }
 
         DateTimeOffset now = _timeProvider.GetUtcNow();
@@ -119,11 +120,11 @@ public sealed class RaTlsCertificateBuilder
     {
         // Gramine finds the evidence by byte search and requires a two-byte long-form length (256..8192 bytes here,
         // 128 is its floor but no quote is that small) inside a non-critical extension.
-        if (value.Length > RaTlsExtensionOids.GramineMaxEvidenceLength)
+        if (value.Length > RaTlsOids.GramineMaxEvidenceLength)
         {
             throw new EvidenceException(
                 EvidenceErrorReason.EvidenceTooLarge,
-                $"Evidence for {oid} is {value.Length} bytes; Gramine's RA-TLS verifier accepts at most {RaTlsExtensionOids.GramineMaxEvidenceLength}.");
+                $"Evidence for {oid} is {value.Length} bytes; Gramine's RA-TLS verifier accepts at most {RaTlsOids.GramineMaxEvidenceLength}.");
         }
 
         if (value.Length < 256)

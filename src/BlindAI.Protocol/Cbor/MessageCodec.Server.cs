@@ -98,16 +98,16 @@ public sealed partial class MessageCodec
     private static ImmutableArray<string> ReadTextArray(WireReader r)
     {
         const int MaxItems = 1024;
-        int? count = r.BeginArray(MaxItems, ProtocolErrorReason.InvalidValue, "text list");
-        var items = ImmutableArray.CreateBuilder<string>(count ?? 8);
-        while (r.HasNextElement(count, items.Count, MaxItems, ProtocolErrorReason.InvalidValue, "text list"))
+        ArrayScope array = r.BeginArray(MaxItems, ProtocolErrorReason.InvalidValue, "text list");
+        var items = ImmutableArray.CreateBuilder<string>(array.Count ?? 8);
+        while (r.HasNextElement(array, items.Count, MaxItems, ProtocolErrorReason.InvalidValue, "text list"))
         {
             r.PushPath(items.Count);
             items.Add(r.ReadText());
             r.PopPath();
         }
 
-        r.EndArray();
+        r.EndArray(array);
         return items.DrainToImmutable();
     }
 }

@@ -155,16 +155,16 @@ public sealed partial class MessageCodec
     private static ImmutableArray<SerializedTensor> ReadTensors(WireReader r)
     {
         int maxTensors = r.Limits.MaxTensors;
-        int? count = r.BeginArray(maxTensors, ProtocolErrorReason.TooManyTensors, "tensor list");
-        var tensors = ImmutableArray.CreateBuilder<SerializedTensor>(count ?? 4);
-        while (r.HasNextElement(count, tensors.Count, maxTensors, ProtocolErrorReason.TooManyTensors, "tensor list"))
+        ArrayScope array = r.BeginArray(maxTensors, ProtocolErrorReason.TooManyTensors, "tensor list");
+        var tensors = ImmutableArray.CreateBuilder<SerializedTensor>(array.Count ?? 4);
+        while (r.HasNextElement(array, tensors.Count, maxTensors, ProtocolErrorReason.TooManyTensors, "tensor list"))
         {
             r.PushPath(tensors.Count);
             tensors.Add(ReadSerializedTensor(r));
             r.PopPath();
         }
 
-        r.EndArray();
+        r.EndArray(array);
         return tensors.DrainToImmutable();
     }
 
@@ -201,9 +201,9 @@ public sealed partial class MessageCodec
 
     private static ImmutableArray<string> ReadStringElements(WireReader r)
     {
-        int? count = r.BeginArray(int.MaxValue, ProtocolErrorReason.TensorTooLarge, "string_data");
-        var elements = ImmutableArray.CreateBuilder<string>(count ?? 4);
-        while (r.HasNextElement(count, elements.Count, int.MaxValue, ProtocolErrorReason.TensorTooLarge, "string_data"))
+        ArrayScope array = r.BeginArray(int.MaxValue, ProtocolErrorReason.TensorTooLarge, "string_data");
+        var elements = ImmutableArray.CreateBuilder<string>(array.Count ?? 4);
+        while (r.HasNextElement(array, elements.Count, int.MaxValue, ProtocolErrorReason.TensorTooLarge, "string_data"))
         {
             r.PushPath(elements.Count);
             string element = r.ReadText();
@@ -217,7 +217,7 @@ public sealed partial class MessageCodec
             r.PopPath();
         }
 
-        r.EndArray();
+        r.EndArray(array);
         return elements.DrainToImmutable();
     }
 
@@ -246,9 +246,9 @@ public sealed partial class MessageCodec
     private static ImmutableArray<long> ReadShape(WireReader r)
     {
         int maxRank = r.Limits.MaxRank;
-        int? count = r.BeginArray(maxRank, ProtocolErrorReason.RankTooLarge, "shape");
-        var shape = ImmutableArray.CreateBuilder<long>(count ?? maxRank);
-        while (r.HasNextElement(count, shape.Count, maxRank, ProtocolErrorReason.RankTooLarge, "shape"))
+        ArrayScope array = r.BeginArray(maxRank, ProtocolErrorReason.RankTooLarge, "shape");
+        var shape = ImmutableArray.CreateBuilder<long>(array.Count ?? maxRank);
+        while (r.HasNextElement(array, shape.Count, maxRank, ProtocolErrorReason.RankTooLarge, "shape"))
         {
             r.PushPath(shape.Count);
             ulong dimension = r.ReadUInt64();
@@ -261,7 +261,7 @@ public sealed partial class MessageCodec
             r.PopPath();
         }
 
-        r.EndArray();
+        r.EndArray(array);
         return shape.DrainToImmutable();
     }
 

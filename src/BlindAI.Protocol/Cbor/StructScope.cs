@@ -7,6 +7,9 @@ internal struct StructScope
 
     public required bool IsArray { get; init; }
 
+    /// <summary>The reader generation the container was opened in (see <see cref="WireReader"/> rebasing).</summary>
+    public required int Generation { get; init; }
+
     /// <summary>Items (map entries or array elements) still to read; -1 for an indefinite-length container.</summary>
     public long Remaining { get; set; }
 

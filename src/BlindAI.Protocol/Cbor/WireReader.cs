@@ -20,6 +20,10 @@ internal sealed class WireReader
     private readonly List<object> _path = [];
     private int _depth;
 
+    // Incremented each time the CborReader is rebased past bytes decoded directly (see TryReadIntegerBytesFast).
+    // Containers opened in an older generation are closed by this class from the raw bytes, not by the CborReader.
+    private int _generation;
+
     public WireReader(ReadOnlyMemory<byte> data, ProtocolLimits limits, long maxMessageBytes)
     {
         Limits = limits;
@@ -452,6 +456,26 @@ internal sealed class WireReader
         }
 
         Enter();
+        if (!header.Indefinite)
+        {
+            // Limits first, exactly as for the general path.
+            if (header.Argument > (ulong)Math.Max(0, maxBytes))
+            {
+                throw Fail(tooLong, $"A byte array declares {header.Argument} elements, more than the {maxBytes} allowed.");
+            }
+
+            if (header.Argument > (ulong)(Remaining - header.Size))
+            {
+                throw Fail(ProtocolErrorReason.Truncated, $"A byte array declares {header.Argument} elements but only {Remaining - header.Size} bytes remain.");
+            }
+
+            if (TryReadIntegerBytesFast(header, out byte[] fast))
+            {
+                _depth--;
+                return fast;
+            }
+        }
+
         int? count = ReadArrayStart(header, maxBytes, tooLong, "byte array");
         byte[] buffer;
         int length = 0;
@@ -506,7 +530,7 @@ internal sealed class WireReader
     // ---- arrays -------------------------------------------------------------------------------------------------
 
     /// <summary>Starts an array; returns its length, or <see langword="null"/> for an indefinite-length array.</summary>
-    public int? BeginArray(long maxCount, ProtocolErrorReason tooMany, string what)
+    public ArrayScope BeginArray(long maxCount, ProtocolErrorReason tooMany, string what)
     {
         Header header = PeekValueHeader();
         if (header.Major != 4)
@@ -515,7 +539,7 @@ internal sealed class WireReader
         }
 
         Enter();
-        return ReadArrayStart(header, maxCount, tooMany, what);
+        return new ArrayScope(ReadArrayStart(header, maxCount, tooMany, what), _generation);
     }
 
     private int? ReadArrayStart(Header header, long maxCount, ProtocolErrorReason tooMany, string what)
@@ -538,14 +562,14 @@ internal sealed class WireReader
     }
 
     /// <summary>Whether an array has another element; <paramref name="read"/> counts the elements read so far.</summary>
-    public bool HasNextElement(int? count, int read, long maxCount, ProtocolErrorReason tooMany, string what)
+    public bool HasNextElement(ArrayScope array, int read, long maxCount, ProtocolErrorReason tooMany, string what)
     {
-        if (count is int definite)
+        if (array.Count is int definite)
         {
             return read < definite;
         }
 
-        if (_reader.PeekState() == CborReaderState.EndArray)
+        if (AtIndefiniteEnd(array.Generation, CborReaderState.EndArray))
         {
             return false;
         }
@@ -558,10 +582,109 @@ internal sealed class WireReader
         return true;
     }
 
-    public void EndArray()
+    public void EndArray(ArrayScope array)
     {
-        _reader.ReadEndArray();
+        CloseContainer(array.Generation, array.Count is null, isMap: false);
         _depth--;
+    }
+
+    // ---- rebasing -----------------------------------------------------------------------------------------------
+
+    /// <summary>Whether an indefinite-length container opened in <paramref name="generation"/> ends here.</summary>
+    private bool AtIndefiniteEnd(int generation, CborReaderState endState)
+    {
+        if (generation == _generation)
+        {
+            return _reader.PeekState() == endState;
+        }
+
+        if (Remaining == 0)
+        {
+            throw Fail(ProtocolErrorReason.Truncated, "The message ends inside an indefinite-length container.");
+        }
+
+        return _data.Span[Offset] == 0xff;
+    }
+
+    private void CloseContainer(int generation, bool indefinite, bool isMap)
+    {
+        if (generation == _generation)
+        {
+            if (isMap)
+            {
+                _reader.ReadEndMap();
+            }
+            else
+            {
+                _reader.ReadEndArray();
+            }
+        }
+        else if (indefinite)
+        {
+            // The break byte of a container the current CborReader never saw open.
+            if (Remaining == 0 || _data.Span[Offset] != 0xff)
+            {
+                throw Fail(Remaining == 0 ? ProtocolErrorReason.Truncated : ProtocolErrorReason.MalformedCbor, "Expected the end of an indefinite-length container.");
+            }
+
+            Rebase(Offset + 1);
+        }
+    }
+
+    /// <summary>Continues reading at <paramref name="offset"/> with a fresh CborReader (at root level, so open containers become ours to close).</summary>
+    private void Rebase(int offset)
+    {
+        _reader.Reset(_data[offset..]);
+        _generation++;
+    }
+
+    /// <summary>
+    /// Decodes a definite array of small unsigned integers straight from the bytes (about 40 times faster than one
+    /// CborReader call per element; the Python client uploads models this way), then rebases the reader past it.
+    /// Returns <see langword="false"/>, consuming nothing, at the first element that is not an unsigned integer
+    /// 0..255, so the slow path reports the precise error.
+    /// </summary>
+    private bool TryReadIntegerBytesFast(Header header, out byte[] result)
+    {
+        int count = (int)header.Argument;
+        ReadOnlySpan<byte> span = _data.Span;
+        int position = Offset + header.Size;
+        var buffer = new byte[count];
+        for (int i = 0; i < count; i++)
+        {
+            if (position >= span.Length)
+            {
+                result = [];
+                return false;
+            }
+
+            byte initial = span[position];
+            if (initial <= 0x17)
+            {
+                buffer[i] = initial;
+                position++;
+            }
+            else if (initial == 0x18 && position + 1 < span.Length)
+            {
+                buffer[i] = span[position + 1];
+                position += 2;
+            }
+            else if (initial == 0x19 && position + 2 < span.Length && span[position + 1] == 0)
+            {
+                buffer[i] = span[position + 2];
+                position += 3;
+            }
+            else
+            {
+                // Wider or malformed forms (rare): let the general path decode or reject them.
+                result = [];
+                return false;
+            }
+        }
+
+        Rebase(position);
+        result = buffer;
+        return true;
     }
 
     // ---- structs ------------------------------------------------------------------------------------------------
@@ -579,14 +702,14 @@ internal sealed class WireReader
             }
 
             int? count = _reader.ReadStartMap();
-            return new StructScope { Fields = fields, IsArray = false, Remaining = count ?? -1 };
+            return new StructScope { Fields = fields, IsArray = false, Remaining = count ?? -1, Generation = _generation };
         }
 
         if (header.Major == 4)
         {
             Enter();
             int? count = ReadArrayStart(header, int.MaxValue, ProtocolErrorReason.UnexpectedLength, fields.TypeName);
-            return new StructScope { Fields = fields, IsArray = true, Remaining = count ?? -1 };
+            return new StructScope { Fields = fields, IsArray = true, Remaining = count ?? -1, Generation = _generation };
         }
 
         throw WrongType(header, $"a map ({fields.TypeName})");
@@ -601,7 +724,7 @@ internal sealed class WireReader
         while (true)
         {
             if (scope.Remaining == 0
-                || (scope.Remaining < 0 && _reader.PeekState() is CborReaderState.EndMap or CborReaderState.EndArray))
+                || (scope.Remaining < 0 && AtIndefiniteEnd(scope.Generation, scope.IsArray ? CborReaderState.EndArray : CborReaderState.EndMap)))
             {
                 field = -1;
                 return false;
@@ -662,7 +785,7 @@ internal sealed class WireReader
 
         while (true)
         {
-            if (scope.Remaining == 0 || (scope.Remaining < 0 && _reader.PeekState() == CborReaderState.EndMap))
+            if (scope.Remaining == 0 || (scope.Remaining < 0 && AtIndefiniteEnd(scope.Generation, CborReaderState.EndMap)))
             {
                 field = -1;
                 return false;
@@ -740,14 +863,9 @@ internal sealed class WireReader
             {
                 throw Fail(ProtocolErrorReason.MissingField, $"{scope.Fields.TypeName} sent as an array lacks field '{scope.Fields.Names[scope.NextIndex]}'.");
             }
-
-            _reader.ReadEndArray();
-        }
-        else
-        {
-            _reader.ReadEndMap();
         }
 
+        CloseContainer(scope.Generation, scope.Remaining < 0, isMap: !scope.IsArray);
         _depth--;
         ulong missing = scope.Fields.RequiredMask & ~scope.Seen;
         if (missing != 0)

@@ -174,10 +174,10 @@ public sealed partial class ProblemDetailsSerializer
 
     private static ImmutableArray<ProblemViolation> ReadViolations(WireReader r)
     {
-        int? count = r.BeginArray(MaxViolations, ProtocolErrorReason.InvalidValue, "violation list");
+        ArrayScope array = r.BeginArray(MaxViolations, ProtocolErrorReason.InvalidValue, "violation list");
         var violations = ImmutableArray.CreateBuilder<ProblemViolation>();
         int read = 0;
-        while (r.HasNextElement(count, read, MaxViolations, ProtocolErrorReason.InvalidValue, "violation list"))
+        while (r.HasNextElement(array, read, MaxViolations, ProtocolErrorReason.InvalidValue, "violation list"))
         {
             r.PushPath(read++);
             if (r.PeekMajorType() != 5)
@@ -220,7 +220,7 @@ public sealed partial class ProblemDetailsSerializer
             r.PopPath();
         }
 
-        r.EndArray();
+        r.EndArray(array);
         return violations.ToImmutable();
     }
 

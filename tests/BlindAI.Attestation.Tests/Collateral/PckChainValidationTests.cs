@@ -133,4 +133,30 @@ public sealed class PckChainValidationTests
         report[0] ^= 1;
         Assert.False(pck.VerifySignature(report, pki.LeafKey.SignData(new byte[1], HashAlgorithmName.SHA256)));
     }
+
+    [Fact]
+    public void Der_chain_validates_like_certificate_objects()
+    {
+        var verified = Intel.Verify(CollateralVectors.SgxBundle(), CollateralVectors.SgxNow);
+        var chain = PckChainOfQuote("sgx_quote");
+
+        var fromDer = verified.ValidatePckChain([.. chain.Select(c => (ReadOnlyMemory<byte>)c.RawData)], CollateralVectors.SgxNow);
+
+        Assert.Equal(chain[0].RawData, fromDer.Leaf.RawData);
+        Assert.Same(fromDer, verified.ValidatePckChain(chain, CollateralVectors.SgxNow));
+        Assert.Equal(AttestationFormatError.InvalidCertificate, Assert.Throws<AttestationFormatException>(() => verified.ValidatePckChain([new byte[] { 0x30, 0x03, 0x02, 0x01, 0x01 }, chain[1].RawData], CollateralVectors.SgxNow)).Reason);
+    }
+
+    [Fact]
+    public void Certificate_with_an_unknown_critical_extension_is_rejected()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=critical", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509Extension("1.2.3.4.5", [0x05, 0x00], critical: true));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1));
+
+        var error = Assert.Throws<AttestationFormatException>(() => CertificateChain.Parse(certificate.ExportCertificatePem()));
+
+        Assert.Equal(AttestationFormatError.InvalidCertificate, error.Reason);
+    }
 }

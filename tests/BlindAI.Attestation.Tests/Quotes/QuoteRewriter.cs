@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 
+using static BlindAI.Attestation.Tests.Quotes.LittleEndian;
+
 namespace BlindAI.Attestation.Tests.Quotes;
 
 /// <summary>
@@ -47,19 +49,5 @@ internal static class QuoteRewriter
         byte[] header = v4[..HeaderSize];
         BinaryPrimitives.WriteUInt16LittleEndian(header, 5);
         return [.. header, .. U16(2), .. U32(TdBody10Size), .. v4[HeaderSize..]];
-    }
-
-    private static byte[] U16(ushort value)
-    {
-        byte[] bytes = new byte[2];
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes, value);
-        return bytes;
-    }
-
-    private static byte[] U32(uint value)
-    {
-        byte[] bytes = new byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
-        return bytes;
     }
 }

@@ -93,6 +93,24 @@ public sealed class QuoteRobustnessTests
         Assert.True(allocated < 64 * 1024, $"Allocated {allocated} bytes.");
     }
 
+    /// <summary>Offsets of the TDX v4 quote's length fields: signature data, type-6 size, QE auth data length, type-5 size.</summary>
+    [Theory]
+    [InlineData("signature data", 48 + 584, 4)]
+    [InlineData("QE report certification data", 48 + 584 + 4 + 128 + 2, 4)]
+    [InlineData("QE auth data", 48 + 584 + 4 + 128 + 6 + 384 + 64, 2)]
+    public void Hostile_declared_lengths_in_a_tdx_quote_are_typed_errors_without_large_allocations(string field, int offset, int size)
+    {
+        byte[] data = QuoteVectors.TdxV4;
+        data.AsSpan(offset, size).Fill(0xff);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<AttestationFormatException>(() => Quote.Parse(data));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(ex.Reason is AttestationFormatError.Truncated or AttestationFormatError.InvalidLength, $"{field}: {ex.Reason}");
+        Assert.True(allocated < 64 * 1024, $"{field}: allocated {allocated} bytes.");
+    }
+
     [Fact]
     public void A_certification_data_size_beyond_the_signature_data_is_an_invalid_length()
     {

@@ -6,6 +6,8 @@ using BlindAI.Tests;
 
 using static BlindAI.Attestation.Tests.Quotes.RustDebugSnapshot;
 
+using static BlindAI.Attestation.Tests.Quotes.LittleEndian;
+
 namespace BlindAI.Attestation.Tests.Quotes;
 
 /// <summary>
@@ -169,20 +171,6 @@ public sealed class QuoteSnapshotTests
         Assert.Equal(5, BinaryPrimitives.ReadUInt16LittleEndian(outer[offset..]));
         int size = (int)BinaryPrimitives.ReadUInt32LittleEndian(outer[(offset + 2)..]);
         return outer.Slice(offset + 6, size).ToArray();
-    }
-
-    private static byte[] U16(ushort value)
-    {
-        byte[] bytes = new byte[2];
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes, value);
-        return bytes;
-    }
-
-    private static byte[] U64(ulong value)
-    {
-        byte[] bytes = new byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
-        return bytes;
     }
 
     /// <summary>Compares a snapshot node with the actual tree; returns the number of leaf values compared.</summary>

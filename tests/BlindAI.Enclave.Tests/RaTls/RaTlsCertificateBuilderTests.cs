@@ -1,3 +1,4 @@
+using BlindAI.Attestation.RaTls;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -54,8 +55,8 @@ public sealed class RaTlsCertificateBuilderTests
         (RaTlsCertificate cert, _) = await BuildAsync();
         using (cert)
         {
-            X509Extension dice = cert.Certificate.Extensions[RaTlsExtensionOids.DiceTaggedEvidence]!;
-            X509Extension legacy = cert.Certificate.Extensions[RaTlsExtensionOids.LegacySgxQuote]!;
+            X509Extension dice = cert.Certificate.Extensions[RaTlsOids.DiceTaggedEvidence]!;
+            X509Extension legacy = cert.Certificate.Extensions[RaTlsOids.LegacySgxQuote]!;
             Assert.NotNull(dice);
             Assert.NotNull(legacy);
             Assert.False(dice.Critical);
@@ -123,8 +124,8 @@ public sealed class RaTlsCertificateBuilderTests
         {
             Assert.Single(p1.Requests);
             Assert.Single(p2.Requests);
-            Assert.Null(diceOnly.Certificate.Extensions[RaTlsExtensionOids.LegacySgxQuote]);
-            Assert.Null(legacyOnly.Certificate.Extensions[RaTlsExtensionOids.DiceTaggedEvidence]);
+            Assert.Null(diceOnly.Certificate.Extensions[RaTlsOids.LegacySgxQuote]);
+            Assert.Null(legacyOnly.Certificate.Extensions[RaTlsOids.DiceTaggedEvidence]);
             Assert.Null(diceOnly.LegacyQuote);
             Assert.Null(legacyOnly.DiceQuote);
         }
@@ -151,10 +152,10 @@ public sealed class RaTlsCertificateBuilderTests
         (RaTlsCertificate cert, _) = await BuildAsync(new RaTlsCertificateOptions { IncludeLegacyEvidence = false });
         using (cert)
         {
-            byte[] evidence = cert.Certificate.Extensions[RaTlsExtensionOids.DiceTaggedEvidence]!.RawData;
+            byte[] evidence = cert.Certificate.Extensions[RaTlsOids.DiceTaggedEvidence]!.RawData;
             using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var request = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256);
-            request.CertificateExtensions.Add(new X509Extension(RaTlsExtensionOids.DiceTaggedEvidence, evidence, critical: true));
+            request.CertificateExtensions.Add(new X509Extension(RaTlsOids.DiceTaggedEvidence, evidence, critical: true));
             using X509Certificate2 critical = request.CreateSelfSigned(Now, Now.AddDays(1));
             Assert.Null(GramineRaTlsChecks.FindEvidence(critical.RawData, GramineRaTlsChecks.DiceOidTlv, out string? failure));
             Assert.Equal("critical extension", failure);
@@ -167,7 +168,7 @@ public sealed class RaTlsCertificateBuilderTests
         (RaTlsCertificate cert, _) = await BuildAsync(new RaTlsCertificateOptions { IncludeLegacyEvidence = false });
         using (cert)
         {
-            byte[] evidence = cert.Certificate.Extensions[RaTlsExtensionOids.DiceTaggedEvidence]!.RawData;
+            byte[] evidence = cert.Certificate.Extensions[RaTlsOids.DiceTaggedEvidence]!.RawData;
             Assert.Equal([0xD9, 0xEA, 0x60, 0x82, 0x59], evidence[..5]);
             var reader = new AsnReader(cert.Certificate.RawData, AsnEncodingRules.DER);
             Assert.NotNull(reader.ReadSequence());

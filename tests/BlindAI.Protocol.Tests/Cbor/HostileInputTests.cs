@@ -48,6 +48,22 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void Every_proper_prefix_of_a_python_style_upload_is_truncated()
+    {
+        byte[] body = H("bf", "65", A("model"), "840017181818ff", "66", A("length"), "04", "6a", A("model_name"), "60",
+            "68", A("optimize"), "f5", "6b", A("client_info"), ClientInfoHex, "ff");
+        _codec.DecodeUploadModel(body);
+
+        for (int length = 0; length < body.Length; length++)
+        {
+            var exception = Assert.Throws<ProtocolException>(() => _codec.DecodeUploadModel(body.AsMemory(0, length)));
+            Assert.True(exception.Reason == ProtocolErrorReason.Truncated, $"Prefix of {length} bytes: {exception.Reason} ({exception.Message})");
+        }
+
+        Reject(() => _codec.DecodeUploadModel(H(Convert.ToHexString(body), "00")), ProtocolErrorReason.TrailingBytes);
+    }
+
+    [Fact]
     public void Trailing_bytes_are_rejected()
     {
         byte[] body = H("a1", "68", A("model_id"), "7824", A(Uuid), "00");
@@ -259,13 +275,15 @@ public sealed class HostileInputTests
         byte[][] seeds =
         [
             RunModelBody("82" + Float32TensorHex + TensorHex("8102", "0a", "6178", "420100")),
-            UploadBody("84001718181818ff", "04"),
+            UploadBody("840017181818ff", "04"),
             H("a2", "64", A("hash"), "5820", Convert.ToHexString(new byte[32]), "68", A("model_id"), "7824", A(Uuid)),
             _codec.EncodeCollateral(new SgxCollateral(1, "a", "b", "c", "d", "{}", "e", "{}", "f", "g")),
+            H("bf", "65", A("model"), "840017181818ff", "66", A("length"), "04", "6a", A("model_name"), "60",
+                "68", A("optimize"), "f5", "6b", A("client_info"), ClientInfoHex, "ff"),
         ];
         var random = new Random(20261125);
         int accepted = 0, rejected = 0;
-        for (int i = 0; i < 40_000; i++)
+        for (int i = 0; i < 50_000; i++)
         {
             byte[] body = (byte[])seeds[i % seeds.Length].Clone();
             int edits = 1 + random.Next(4);
@@ -279,7 +297,7 @@ public sealed class HostileInputTests
                 switch (i % seeds.Length)
                 {
                     case 0: _codec.DecodeRunModel(body); break;
-                    case 1: _codec.DecodeUploadModel(body); break;
+                    case 1 or 4: _codec.DecodeUploadModel(body); break;
                     case 2: _codec.DecodeSendModelReply(body); break;
                     default: _codec.DecodeCollateral(body); break;
                 }
@@ -292,7 +310,7 @@ public sealed class HostileInputTests
             }
         }
 
-        Assert.True(rejected > 10_000, $"Only {rejected} of 40000 mutations were rejected.");
+        Assert.True(rejected > 10_000, $"Only {rejected} of 50000 mutations were rejected.");
         Assert.True(accepted > 0);
     }
 }

@@ -174,4 +174,42 @@ public sealed class SerdeAcceptanceTests
             Assert.Equal(ModelId.Parse(Uuid), new RunModel(form, string.Empty, [], PythonClientInfo).GetModelReference().Id);
         }
     }
+
+    [Fact]
+    public void Integer_array_bytes_inside_indefinite_containers_decode_and_the_containers_still_close()
+    {
+        // The integer-array fast path hands the rest of the message to a fresh reader; the enclosing indefinite
+        // inputs array, tensor map and top-level map must still be closed by their break bytes.
+        byte[] body = H(
+            "bf",
+            "66", A("inputs"), "9f",
+            "bf", "64", A("info"), "a3", "64", A("fact"), "820102", "6a", A("datum_type"), "00", "69", A("node_name"), "f6",
+            "6a", A("bytes_data"), "88", "00", "00", "18c0", "183f", "00", "00", "1900", "00", "18c0", "ff",
+            Float32TensorHex,
+            "ff",
+            "68", A("model_id"), "7824", A(Uuid),
+            "6a", A("model_hash"), "60",
+            "6b", A("client_info"), ClientInfoHex,
+            "ff");
+
+        RunModel request = _codec.DecodeRunModel(body);
+
+        Assert.Equal(2, request.Inputs.Length);
+        AssertSpecFloat32(request.Inputs[0]);
+        AssertSpecFloat32(request.Inputs[1]);
+        Assert.Equal(Uuid, request.ModelId);
+    }
+
+    [Fact]
+    public void Python_style_upload_in_an_indefinite_map_decodes()
+    {
+        byte[] model = [.. Enumerable.Range(0, 300).Select(i => (byte)i)];
+        string modelHex = "990" + "12c" + string.Concat(model.Select(b => b < 24 ? b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture) : "18" + b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        byte[] body = H("bf", "65", A("model"), modelHex, "66", A("length"), "19012c", "6a", A("model_name"), "60",
+            "68", A("optimize"), "f5", "6b", A("client_info"), ClientInfoHex, "ff");
+
+        UploadModel upload = _codec.DecodeUploadModel(body);
+
+        Assert.Equal(model, upload.Model.ToArray());
+    }
 }

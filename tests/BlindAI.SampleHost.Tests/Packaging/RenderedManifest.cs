@@ -5,7 +5,7 @@ using Tomlyn.Model;
 namespace BlindAI.SampleHost.Tests.Packaging;
 
 /// <summary>A rendered Gramine manifest parsed as TOML, with typed access by dotted key (<c>sgx.enclave_size</c>).</summary>
-internal sealed class RenderedManifest
+public sealed class RenderedManifest
 {
     private RenderedManifest(string text, TomlTable root, IReadOnlyDictionary<string, string> defines)
     {

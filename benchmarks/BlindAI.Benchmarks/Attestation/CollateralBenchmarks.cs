@@ -1,0 +1,65 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+using BenchmarkDotNet.Attributes;
+
+using BlindAI.Attestation.Collateral;
+
+namespace BlindAI.Benchmarks.Attestation;
+
+/// <summary>
+/// Collateral costs for phala-dcap-qvl/sgx_quote: parsing the dcap-qvl bundle, verifying it cold (parse + chains +
+/// CRLs + signatures), and validating the quote's PCK chain cold (fresh verified collateral) and warm (cached).
+/// </summary>
+[MemoryDiagnoser]
+public class CollateralBenchmarks
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1752919277);
+
+    private byte[] bundle = [];
+    private X509Certificate2[] pckChain = [];
+    private CollateralVerifier verifier = null!;
+    private VerifiedCollateral warm = null!;
+
+    /// <summary>Loads the vectors from ../shared/testdata next to the checkout.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        var directory = FindTestData();
+        bundle = File.ReadAllBytes(Path.Combine(directory, "sgx_quote_collateral.json"));
+        var quote = Encoding.Latin1.GetString(File.ReadAllBytes(Path.Combine(directory, "sgx_quote")));
+        var start = quote.IndexOf("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal);
+        var end = quote.LastIndexOf("-----END CERTIFICATE-----", StringComparison.Ordinal) + 25;
+        pckChain = [.. CertificateChain.Parse(quote[start..end]).Certificates];
+        verifier = new CollateralVerifier(TrustAnchor.IntelSgxRootCa);
+        warm = verifier.Verify(DcapQvlCollateralJson.Parse(bundle), Now);
+        warm.ValidatePckChain(pckChain, Now);
+    }
+
+    /// <summary>Reads the bundle: JSON, 2 CRLs, 3 chains (6 certificates), TCB Info, QE Identity.</summary>
+    [Benchmark]
+    public QuoteCollateral ParseBundle() => DcapQvlCollateralJson.Parse(bundle);
+
+    /// <summary>Parses and verifies the bundle, then validates the quote's PCK chain: the collateral share of a cold verification.</summary>
+    [Benchmark]
+    public VerifiedPckChain ParseVerifyAndValidatePckChainCold() =>
+        verifier.Verify(DcapQvlCollateralJson.Parse(bundle), Now).ValidatePckChain(pckChain, Now);
+
+    /// <summary>Validates the PCK chain against already verified, cached collateral: the collateral share of a warm verification.</summary>
+    [Benchmark]
+    public VerifiedPckChain ValidatePckChainWarm() => warm.ValidatePckChain(pckChain, Now);
+
+    private static string FindTestData()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "..", "shared", "testdata", "dcap", "phala-dcap-qvl");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("../shared/testdata/dcap/phala-dcap-qvl not found above the benchmark's directory.");
+    }
+}

