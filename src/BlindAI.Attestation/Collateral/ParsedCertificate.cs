@@ -42,7 +42,7 @@ internal sealed class ParsedCertificate
         publicPoint = fields.P256Point;
         certificate = existing is not null
             ? new Lazy<X509Certificate2>(existing)
-            : new Lazy<X509Certificate2>(() => X509CertificateLoader.LoadCertificate(der), LazyThreadSafetyMode.ExecutionAndPublication);
+            : new Lazy<X509Certificate2>(() => Load(der), LazyThreadSafetyMode.ExecutionAndPublication);
         publicKey = new Lazy<ECDsa?>(CreateKey, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -123,6 +123,18 @@ internal sealed class ParsedCertificate
 
     public static DateTimeOffset ReadTime(AsnReader reader) =>
         reader.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) ? reader.ReadUtcTime() : reader.ReadGeneralizedTime();
+
+    private static X509Certificate2 Load(byte[] der)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadCertificate(der);
+        }
+        catch (CryptographicException e)
+        {
+            throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, $"A certificate cannot be decoded by the platform: {e.Message}", innerException: e);
+        }
+    }
 
     private ECDsa? CreateKey() =>
         publicPoint is null
