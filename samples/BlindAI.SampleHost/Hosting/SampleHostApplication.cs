@@ -182,13 +182,13 @@ public static class SampleHostApplication
     {
         IServiceProvider services = kestrel.ApplicationServices;
         ListenerEndpoints listeners = services.GetRequiredService<ListenerEndpoints>();
-        ServerIdentity identity = services.GetRequiredService<ServerIdentity>();
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = Math.Max(options.Limits.MaxUploadBodyBytes, options.Limits.MaxRunBodyBytes);
         var tls = new HttpsConnectionAdapterOptions
         {
-            // The certificate exists once StartAsync has made it, before any port opens.
-            ServerCertificateSelector = (_, _) => identity.Certificate,
+            // Resolved on first handshake: the platform is chosen and the certificate made in StartAsync, before any
+            // port opens (so a missing TEE is reported there, not while Kestrel is being configured).
+            ServerCertificateSelector = (_, _) => services.GetRequiredService<ServerIdentity>().Certificate,
             SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             ClientCertificateMode = ClientCertificateMode.NoCertificate,
         };
