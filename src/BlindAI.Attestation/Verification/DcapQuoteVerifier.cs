@@ -82,7 +82,7 @@ public sealed class DcapQuoteVerifier
         // Step 9 (Intel: part of TCB Info matching): the PCK certificate's platform is the TCB Info's platform.
         SgxPckExtensions extensions = pckChain.Extensions;
         TcbInfo tcbInfo = verified.TcbInfo;
-        VerifyPlatformIdentity(extensions, tcbInfo);
+        verified.EnsurePlatform(extensions.Fmspc.Span, extensions.PceId.Span);
 
         // Steps 10-13: platform TCB level, TDX module, convergence with the QE.
         TcbEvaluator.Outcome platform = TcbEvaluator.EvaluatePlatform(tcbInfo, extensions.Tcb, quote.TdReport);
@@ -189,29 +189,6 @@ public sealed class DcapQuoteVerifier
         }
 
         return TcbEvaluator.EvaluateQe(identity, qeReport.IsvSvn);
-    }
-
-    private static void VerifyPlatformIdentity(SgxPckExtensions extensions, TcbInfo tcbInfo)
-    {
-        if (!extensions.Fmspc.Equals(tcbInfo.Fmspc.AsSpan()))
-        {
-            throw new AttestationException(
-                AttestationFailureReason.PlatformMismatch,
-                VerificationStep.PlatformIdentity,
-                "The PCK certificate's FMSPC differs from the TCB Info's: the collateral is for another platform.",
-                expected: extensions.Fmspc.ToString(),
-                actual: tcbInfo.FmspcHex);
-        }
-
-        if (!extensions.PceId.Equals(tcbInfo.PceId.AsSpan()))
-        {
-            throw new AttestationException(
-                AttestationFailureReason.PlatformMismatch,
-                VerificationStep.PlatformIdentity,
-                "The PCK certificate's PCE-ID differs from the TCB Info's.",
-                expected: extensions.PceId.ToString(),
-                actual: Convert.ToHexStringLower(tcbInfo.PceId.AsSpan()));
-        }
     }
 
     private static void VerifyQuoteSignature(Quote quote)
