@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Security.Authentication;
+using BlindAI.Attestation.Collateral;
 using BlindAI.Enclave.DependencyInjection;
 using BlindAI.Enclave.Quoting;
 using BlindAI.Enclave.RaTls;
@@ -143,9 +144,21 @@ public static class SampleHostApplication
     private static void AddEnclave(IServiceCollection services, IConfiguration configuration, SampleHostOptions options)
     {
         string dataDirectory = Path.GetFullPath(options.DataDirectory);
+        IConfigurationSection collateral = configuration.GetSection(SampleHostOptions.SectionName + ":Collateral");
+        switch (options.CollateralSource)
+        {
+            case CollateralSourceKind.IntelPcs:
+                services.AddIntelPcsCollateralProvider(pcs => collateral.GetSection("IntelPcs").Bind(pcs));
+                break;
+            case CollateralSourceKind.Pccs:
+                services.AddPccsCollateralProvider(pccs => collateral.GetSection("Pccs").Bind(pccs));
+                break;
+        }
+
         services.AddSingleton(sp => EvidencePlatformFactory.Create(
             options,
             sp.GetRequiredService<IOptions<BlindAIEnclaveOptions>>().Value,
+            sp.GetService<ICollateralProvider>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
 
