@@ -12,6 +12,7 @@ internal static class BlindAICli
             "blindai: verify Intel SGX/TDX DCAP evidence and RA-TLS certificates, attest BlindAI servers and manage their models.")
         {
             QuoteCommand.Create(),
+            RaTlsCommand.Create(),
             BenchCommand.Create(),
         };
         return root;

@@ -25,27 +25,6 @@ public sealed class InferenceException : Exception
         Reason = reason;
     }
 
-    /// <summary>Creates an exception of reason <see cref="InferenceError.UnknownModel"/>.</summary>
-    public InferenceException()
-        : this(InferenceError.UnknownModel, "Unknown model.")
-    {
-    }
-
-    /// <summary>Creates an exception of reason <see cref="InferenceError.UnknownModel"/> with a message.</summary>
-    /// <param name="message">The message.</param>
-    public InferenceException(string message)
-        : this(InferenceError.UnknownModel, message)
-    {
-    }
-
-    /// <summary>Creates an exception of reason <see cref="InferenceError.UnknownModel"/> with a message and a cause.</summary>
-    /// <param name="message">The message.</param>
-    /// <param name="innerException">The underlying error.</param>
-    public InferenceException(string message, Exception? innerException)
-        : this(InferenceError.UnknownModel, message, innerException)
-    {
-    }
-
     /// <summary>Why the request was refused or failed.</summary>
     public InferenceError Reason { get; }
 

@@ -227,7 +227,14 @@ public sealed partial class OnnxInferenceEngine
 
         lock (_gate)
         {
-            if (!_disposed && _byHash.TryGetValue(sha256, out LoadedModel? winner))
+            if (_disposed)
+            {
+                loaded.Session.Dispose();
+                loaded.Slots.Dispose();
+                throw new ObjectDisposedException(nameof(OnnxInferenceEngine));
+            }
+
+            if (_byHash.TryGetValue(sha256, out LoadedModel? winner))
             {
                 winner.IdReferences++;
                 winner.References++;

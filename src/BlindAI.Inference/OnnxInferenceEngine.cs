@@ -142,6 +142,9 @@ public sealed partial class OnnxInferenceEngine : IInferenceEngine, IDisposable
             Release(model, idReference: true);
         }
 
+        // Runs in flight keep their sessions (and the shared run options) until they finish; session options only serve loads.
+        _optimizedSessionOptions.Dispose();
+        _plainSessionOptions.Dispose();
         _metrics.Dispose();
     }
 

@@ -35,7 +35,10 @@ public sealed record ProtocolLimits
     /// <summary>Maximum number of dimensions of one tensor (default 32, NumPy's historical limit).</summary>
     public int MaxRank { get; init; } = 32;
 
-    /// <summary>Maximum total element bytes of all tensors in one message, string elements counted as UTF-8 (default 64 MiB).</summary>
+    /// <summary>
+    /// Maximum total element bytes of all tensors in one message (default 64 MiB). A string element counts as its
+    /// UTF-8 length plus 8 bytes, so a flood of empty strings is bounded as well.
+    /// </summary>
     public long MaxTotalTensorBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>Maximum UTF-8 length of any single text string: names, ids, string tensor elements, collateral PEM/JSON (default 1 MiB).</summary>

@@ -48,6 +48,6 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 24, Level = LogLevel.Information, Message = "Model persistence is off: models are kept in memory only")]
     public static partial void PersistenceDisabled(ILogger logger);
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Started in {ElapsedMilliseconds} ms")]
-    public static partial void Started(ILogger logger, long elapsedMilliseconds);
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Started in {ElapsedMilliseconds} ms ({SinceProcessStartMilliseconds} ms after the process started)")]
+    public static partial void Started(ILogger logger, long elapsedMilliseconds, long sinceProcessStartMilliseconds);
 }

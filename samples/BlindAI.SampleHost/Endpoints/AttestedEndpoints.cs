@@ -43,6 +43,13 @@ internal static class AttestedEndpoints
             outcome = "ok";
             return new CborResult(reply);
         }
+        catch (InferenceException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // ONNX Runtime was terminated because the route's timeout (or the client) cancelled the run: report the
+            // cancellation, which the timeout middleware answers with request-timeout.
+            outcome = "cancelled";
+            throw new OperationCanceledException(context.RequestAborted);
+        }
         finally
         {
             metrics.RecordInference(Stopwatch.GetElapsedTime(started), outcome);

@@ -41,7 +41,7 @@ public static class SampleHostApplication
     {
         ArgumentNullException.ThrowIfNull(args);
         string[] normalized = CommandLineSwitches.Normalize(args);
-        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = normalized, ContentRootPath = AppContext.BaseDirectory });
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = normalized, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine(normalized, CommandLineSwitches.Mappings);
         configure?.Invoke(builder);
 
@@ -97,7 +97,8 @@ public static class SampleHostApplication
             listeners.GetEndPoint(ListenerRole.Untrusted).ToString(),
             listeners.GetEndPoint(ListenerRole.Attested).ToString(),
             listeners.GetEndPoint(ListenerRole.Management).ToString());
-        HostLog.Started(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        using var process = Process.GetCurrentProcess();
+        HostLog.Started(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, (long)(DateTime.Now - process.StartTime).TotalMilliseconds);
         return listeners;
     }
 

@@ -71,7 +71,8 @@ internal static class ProblemResponder
         }
 
         response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        // Not RequestAborted: after a request timeout it is already cancelled, and the problem must still go out.
+        await response.Body.WriteAsync(body, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Which error format the request asks for.</summary>

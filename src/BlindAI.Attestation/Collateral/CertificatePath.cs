@@ -31,20 +31,8 @@ internal static class CertificatePath
             throw new AttestationException(AttestationFailureReason.EvidenceMissing, step, $"The {what} chain is empty.");
         }
 
-        var top = chain[count - 1];
-        if (top.SubjectName.SequenceEqual(top.IssuerName))
+        if (IsPresentedRoot(chain[count - 1], anchor, step, what))
         {
-            // A self-issued certificate that arrived with the evidence: it counts only if it is the anchor itself.
-            if (!top.Der.AsSpan().SequenceEqual(anchor.Root.Der))
-            {
-                throw new AttestationException(
-                    AttestationFailureReason.UntrustedRoot,
-                    step,
-                    $"The {what} chain ends at a root that is not the trust anchor ({anchor}).",
-                    expected: anchor.Sha256Hex,
-                    actual: Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(top.Der)));
-            }
-
             count--;
             if (count == 0)
             {
@@ -92,6 +80,27 @@ internal static class CertificatePath
         }
 
         return chain[0];
+    }
+
+    /// <summary>
+    /// Whether the top of a chain is a root sent along with it. A self-issued certificate counts only if it is the anchor
+    /// itself, byte for byte; any other is an untrusted root (QVL step 1: never trust the root that arrives with evidence).
+    /// </summary>
+    public static bool IsPresentedRoot(ParsedCertificate top, TrustAnchor anchor, VerificationStep step, string what)
+    {
+        if (!top.SubjectName.SequenceEqual(top.IssuerName))
+        {
+            return false;
+        }
+
+        return top.Der.AsSpan().SequenceEqual(anchor.Root.Der)
+            ? true
+            : throw new AttestationException(
+                AttestationFailureReason.UntrustedRoot,
+                step,
+                $"The {what} chain ends at a root that is not the trust anchor ({anchor}).",
+                expected: anchor.Sha256Hex,
+                actual: Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(top.Der)));
     }
 
     /// <summary>Checks notBefore ≤ now ≤ notAfter; <paramref name="chain"/> names the chain in the message.</summary>

@@ -57,10 +57,16 @@ internal static class CollateralJson
     public static int RequiredInt(JsonElement obj, string name, string parent, int min, int max) =>
         TryInt(Required(obj, name, parent), min, max, out var value) ? value : throw Invalid($"{parent}.{name}", $"must be an integer from {min} to {max}");
 
-    public static bool TryInt(JsonElement element, int min, int max, out int value) =>
-        element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out value) && value >= min && value <= max
-            ? true
-            : (value = 0) != 0;
+    public static bool TryInt(JsonElement element, int min, int max, out int value)
+    {
+        if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out value) && value >= min && value <= max)
+        {
+            return true;
+        }
+
+        value = 0;
+        return false;
+    }
 
     public static DateTimeOffset RequiredDate(JsonElement obj, string name, string parent)
     {

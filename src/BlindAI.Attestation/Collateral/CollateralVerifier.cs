@@ -43,9 +43,9 @@ public sealed class CollateralVerifier
         var anchor = TrustAnchor;
 
         // Trust anchor first (QVL step 1): a root sent along with any chain must be the anchor itself.
-        EnsurePresentedRootIsAnchor(collateral.TcbInfoIssuerChain, anchor, VerificationStep.TcbInfoSignature, "TCB Info issuer");
-        EnsurePresentedRootIsAnchor(collateral.QeIdentityIssuerChain, anchor, VerificationStep.QeIdentitySignature, "QE Identity issuer");
-        EnsurePresentedRootIsAnchor(collateral.PckCrlIssuerChain, anchor, VerificationStep.PckCrl, "PCK CRL issuer");
+        CertificatePath.IsPresentedRoot(collateral.TcbInfoIssuerChain.Parsed[^1], anchor, VerificationStep.TcbInfoSignature, "TCB Info issuer");
+        CertificatePath.IsPresentedRoot(collateral.QeIdentityIssuerChain.Parsed[^1], anchor, VerificationStep.QeIdentitySignature, "QE Identity issuer");
+        CertificatePath.IsPresentedRoot(collateral.PckCrlIssuerChain.Parsed[^1], anchor, VerificationStep.PckCrl, "PCK CRL issuer");
 
         // Root CA CRL: issued and signed by the anchor, current.
         VerifyCrl(collateral.RootCaCrl, anchor.Root, now, grace, VerificationStep.RootCaCrl, "root CA CRL");
@@ -98,20 +98,6 @@ public sealed class CollateralVerifier
         }
 
         CertificatePath.EnsureWithinWindow(crl.ThisUpdate, crl.NextUpdate, now, grace, step, what);
-    }
-
-    private static void EnsurePresentedRootIsAnchor(CertificateChain chain, TrustAnchor anchor, VerificationStep step, string what)
-    {
-        var top = chain.Parsed[^1];
-        if (top.SubjectName.SequenceEqual(top.IssuerName) && !top.Der.AsSpan().SequenceEqual(anchor.Root.Der))
-        {
-            throw new AttestationException(
-                AttestationFailureReason.UntrustedRoot,
-                step,
-                $"The {what} chain ends at a root that is not the trust anchor ({anchor}).",
-                expected: anchor.Sha256Hex,
-                actual: Convert.ToHexStringLower(SHA256.HashData(top.Der)));
-        }
     }
 
     private static void VerifySignature(ParsedCertificate signer, ReadOnlySpan<byte> document, ReadOnlySpan<byte> signature, VerificationStep step, string what)

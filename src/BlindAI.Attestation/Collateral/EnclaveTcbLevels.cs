@@ -33,4 +33,18 @@ internal static class EnclaveTcbLevels
         // Stable: levels with equal ISVSVN keep the document's order.
         return [.. levels.OrderByDescending(l => l.IsvSvn)];
     }
+
+    /// <summary>The first (highest) level whose ISVSVN the enclave reaches, or <see langword="null"/>.</summary>
+    public static EnclaveTcbLevel? Find(ImmutableArray<EnclaveTcbLevel> levels, ushort isvSvn)
+    {
+        foreach (var level in levels)
+        {
+            if (isvSvn >= level.IsvSvn)
+            {
+                return level;
+            }
+        }
+
+        return null;
+    }
 }

@@ -55,6 +55,14 @@ public sealed class QeIdentity
     /// <summary>The exact UTF-8 bytes of the signed <c>enclaveIdentity</c> JSON object, as received.</summary>
     public ReadOnlyMemory<byte> RawJson { get; private init; }
 
+    /// <summary>
+    /// The QE's TCB level: the first (highest) level whose ISVSVN the QE reaches, or <see langword="null"/> when it is
+    /// below every level (its TCB is then not supported).
+    /// </summary>
+    /// <param name="isvSvn">The QE report's ISVSVN.</param>
+    /// <returns>The level, or <see langword="null"/>.</returns>
+    public EnclaveTcbLevel? FindTcbLevel(ushort isvSvn) => EnclaveTcbLevels.Find(TcbLevels, isvSvn);
+
     /// <summary>Parses the signed <c>enclaveIdentity</c> JSON object and keeps a copy of its exact bytes.</summary>
     /// <param name="utf8Json">The UTF-8 bytes of the <c>enclaveIdentity</c> object (not the PCS response around it).</param>
     /// <returns>The identity.</returns>

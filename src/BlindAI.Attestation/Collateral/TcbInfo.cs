@@ -53,6 +53,44 @@ public sealed partial class TcbInfo
     /// <summary>The exact UTF-8 bytes of the signed <c>tcbInfo</c> JSON object, as received.</summary>
     public ReadOnlyMemory<byte> RawJson { get; private init; }
 
+    /// <summary>
+    /// The platform's SGX TCB level: the first (highest) level it reaches by SGX components and PCESVN (see
+    /// <see cref="TcbLevel.IsMetBySgx"/>), or <see langword="null"/> when it is below every level. TDX platforms must
+    /// also reach the level's TDX components (<see cref="TcbLevel.IsMetByTdx"/>), which this lookup does not check.
+    /// </summary>
+    /// <param name="sgxComponentSvns">The 16 SGX TCB component SVNs of the PCK certificate.</param>
+    /// <param name="pceSvn">The PCESVN of the PCK certificate.</param>
+    /// <returns>The level, or <see langword="null"/>.</returns>
+    public TcbLevel? FindSgxTcbLevel(ReadOnlySpan<byte> sgxComponentSvns, ushort pceSvn)
+    {
+        foreach (var level in TcbLevels)
+        {
+            if (level.IsMetBySgx(sgxComponentSvns, pceSvn))
+            {
+                return level;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The TDX module identity for a module major version (<c>TDX_%02X</c> of TEE_TCB_SVN[1]), or <see langword="null"/>.</summary>
+    /// <param name="majorVersion">TEE_TCB_SVN[1].</param>
+    /// <returns>The identity, or <see langword="null"/> when the TCB Info has none for that version.</returns>
+    public TdxModuleIdentity? FindTdxModuleIdentity(byte majorVersion)
+    {
+        var id = $"TDX_{majorVersion:X2}";
+        foreach (var identity in TdxModuleIdentities)
+        {
+            if (identity.Id == id)
+            {
+                return identity;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The FMSPC as 12 lower-case hex digits, the form collateral requests use.</summary>
     public string FmspcHex => Convert.ToHexStringLower(Fmspc.AsSpan());
 }

@@ -22,4 +22,9 @@ public sealed record TdxModuleIdentity
 
     /// <summary>The module's TCB levels by ISVSVN (TEE_TCB_SVN[0]), highest first.</summary>
     public required ImmutableArray<EnclaveTcbLevel> TcbLevels { get; init; }
+
+    /// <summary>The module's TCB level for its ISVSVN (TEE_TCB_SVN[0]), or <see langword="null"/> when below every level.</summary>
+    /// <param name="isvSvn">The module ISVSVN.</param>
+    /// <returns>The first (highest) level reached, or <see langword="null"/>.</returns>
+    public EnclaveTcbLevel? FindTcbLevel(ushort isvSvn) => EnclaveTcbLevels.Find(TcbLevels, isvSvn);
 }

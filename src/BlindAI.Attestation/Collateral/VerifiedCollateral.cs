@@ -92,6 +92,23 @@ public sealed class VerifiedCollateral
         }
     }
 
+    /// <summary>Checks that the TCB Info is for the platform's FMSPC and PCE-ID (from its PCK certificate).</summary>
+    /// <param name="fmspc">The PCK certificate's 6-byte FMSPC.</param>
+    /// <param name="pceId">The PCK certificate's 2-byte PCE-ID.</param>
+    /// <exception cref="AttestationException">They differ (<see cref="AttestationFailureReason.PlatformMismatch"/>, step <see cref="VerificationStep.PlatformIdentity"/>).</exception>
+    public void EnsurePlatform(ReadOnlySpan<byte> fmspc, ReadOnlySpan<byte> pceId)
+    {
+        if (!fmspc.SequenceEqual(TcbInfo.Fmspc.AsSpan()))
+        {
+            throw new AttestationException(AttestationFailureReason.PlatformMismatch, VerificationStep.PlatformIdentity, "The TCB Info is for another FMSPC than the PCK certificate's.", expected: Convert.ToHexStringLower(fmspc), actual: TcbInfo.FmspcHex);
+        }
+
+        if (!pceId.SequenceEqual(TcbInfo.PceId.AsSpan()))
+        {
+            throw new AttestationException(AttestationFailureReason.PlatformMismatch, VerificationStep.PlatformIdentity, "The TCB Info is for another PCE-ID than the PCK certificate's.", expected: Convert.ToHexStringLower(pceId), actual: Convert.ToHexStringLower(TcbInfo.PceId.AsSpan()));
+        }
+    }
+
     /// <summary>
     /// Validates the PCK certificate chain of a quote at <paramref name="now"/>: leaf issued and signed by the PCK CA,
     /// PCK CA issued and signed by the anchor (a root sent with the quote must be the anchor itself), validity windows,

@@ -19,6 +19,7 @@ public sealed class PckCertificateChain
 {
     private const int ChainLength = 3;
     private const string CommonNameOid = "2.5.4.3";
+    private const int PemLineLength = 64;
 
     private static ReadOnlySpan<byte> BeginMarker => "-----BEGIN CERTIFICATE-----"u8;
 
@@ -146,8 +147,21 @@ public sealed class PckCertificateChain
         }
 
         // One buffer holds the three DER certificates; base64 never decodes to more than 3/4 of its input.
-        byte[] ders = new byte[Base64.GetMaxDecodedFromUtf8Length(text.Length)];
-        byte[] compact = new byte[text.Length];
+        // Every byte of it that is exposed is written by the decoder, so it need not be zeroed.
+        byte[] ders = GC.AllocateUninitializedArray<byte>(Base64.GetMaxDecodedFromUtf8Length(text.Length));
+        byte[] compact = ArrayPool<byte>.Shared.Rent(text.Length);
+        try
+        {
+            return Decode(data, text, ders, compact, baseOffset);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(compact);
+        }
+    }
+
+    private static PckCertificateChain Decode(ReadOnlyMemory<byte> data, ReadOnlySpan<byte> text, byte[] ders, byte[] compact, int baseOffset)
+    {
         var slices = new ReadOnlyMemory<byte>[ChainLength];
         int position = 0;
         int derLength = 0;
@@ -198,12 +212,17 @@ public sealed class PckCertificateChain
         int length = 0;
         while (!body.IsEmpty)
         {
-            int run = body.IndexOfAny(PemWhitespace);
+            // PEM writers break lines every 64 characters (RFC 7468), so try that before searching. A guess that
+            // happens to include whitespace stays correct: the decoder skips whitespace itself, only more slowly.
+            int run = body.Length > PemLineLength && IsPemWhitespace(body[PemLineLength]) ? PemLineLength : body.IndexOfAny(PemWhitespace);
             ReadOnlySpan<byte> chunk = run < 0 ? body : body[..run];
             chunk.CopyTo(compact[length..]);
             length += chunk.Length;
             body = body[chunk.Length..];
-            body = body[SkipWhitespace(body)..];
+            while (!body.IsEmpty && IsPemWhitespace(body[0]))
+            {
+                body = body[1..];
+            }
         }
 
         OperationStatus status = Base64.DecodeFromUtf8(compact[..length], destination, out int consumed, out int written);
@@ -211,6 +230,8 @@ public sealed class PckCertificateChain
             ? written
             : throw new AttestationFormatException(AttestationFormatError.InvalidPem, $"Certificate {index + 1} of the PCK certificate chain is not valid base64.", offset);
     }
+
+    private static bool IsPemWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
     private static int SkipWhitespace(ReadOnlySpan<byte> text)
     {

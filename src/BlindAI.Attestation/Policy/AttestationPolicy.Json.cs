@@ -34,7 +34,7 @@ public sealed partial record AttestationPolicy
     /// }
     /// </code>
     /// Measurements are hexadecimal strings (an optional <c>0x</c>); masked values are hexadecimal strings.
-    /// Comments and trailing commas are not allowed.
+    /// The <c>//</c> notes above explain the members; the file itself may not contain comments or trailing commas.
     /// </summary>
     /// <param name="json">The JSON text.</param>
     /// <returns>The policy.</returns>

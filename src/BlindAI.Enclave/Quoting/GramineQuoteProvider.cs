@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using BlindAI.Enclave.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -44,19 +42,10 @@ public sealed class GramineQuoteProvider : IQuoteProvider, IDisposable
     {
         QuoteConstants.ValidateReportData(reportData);
         byte[] data = reportData.ToArray();
-        EnclaveLog.QuoteRequested(_logger, Kind);
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            long start = Stopwatch.GetTimestamp();
-            byte[] quote = await Task.Run(() => GetQuoteBlocking(data), cancellationToken).ConfigureAwait(false);
-            EnclaveLog.QuoteProduced(_logger, Kind, quote.Length, (long)Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            return quote;
-        }
-        catch (EvidenceException e)
-        {
-            EnclaveLog.QuoteFailed(_logger, Kind, e.Reason);
-            throw;
+            return await BlockingQuoteRequest.RunAsync(Kind, _logger, () => GetQuoteBlocking(data), cancellationToken).ConfigureAwait(false);
         }
         finally
         {

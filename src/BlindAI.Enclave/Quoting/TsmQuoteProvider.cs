@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using BlindAI.Enclave.Logging;
 using Microsoft.Extensions.Logging;
@@ -52,19 +51,7 @@ public sealed class TsmQuoteProvider : IQuoteProvider
     {
         QuoteConstants.ValidateReportData(reportData);
         byte[] data = reportData.ToArray();
-        EnclaveLog.QuoteRequested(_logger, Kind);
-        try
-        {
-            long start = Stopwatch.GetTimestamp();
-            byte[] quote = await Task.Run(() => GetQuoteBlocking(data), cancellationToken).ConfigureAwait(false);
-            EnclaveLog.QuoteProduced(_logger, Kind, quote.Length, (long)Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            return quote;
-        }
-        catch (EvidenceException e)
-        {
-            EnclaveLog.QuoteFailed(_logger, Kind, e.Reason);
-            throw;
-        }
+        return await BlockingQuoteRequest.RunAsync(Kind, _logger, () => GetQuoteBlocking(data), cancellationToken).ConfigureAwait(false);
     }
 
     private byte[] GetQuoteBlocking(byte[] reportData)

@@ -14,14 +14,17 @@ public sealed partial class SimulatedTeePlatform : IDisposable
     /// <summary>The subject of every simulation root.</summary>
     public const string RootSubject = "CN=BlindAI Simulation Root CA - NOT Intel - NOT A REAL TEE, O=BlindAI for .NET simulation, C=US";
 
-    /// <summary>The subject of the simulated PCK platform CA (named like Intel's so the CA type reads as "platform").</summary>
-    public const string PckPlatformCaSubject = "CN=BlindAI Simulation SGX PCK Platform CA, O=BlindAI for .NET simulation, C=US";
+    // Below the root, common names are Intel's own: verifiers (Intel QVL, dcap-qvl, ours) read the PCK CA type
+    // (platform or processor) from the CN, so the shape must match. The organisation and the root say "simulation".
+
+    /// <summary>The subject of the simulated PCK platform CA: Intel's CN (verifiers read the CA type from it), a simulation organisation.</summary>
+    public const string PckPlatformCaSubject = "CN=Intel SGX PCK Platform CA, O=BlindAI for .NET simulation - NOT Intel, C=US";
 
     /// <summary>The subject of the simulated TCB signing certificate.</summary>
-    public const string TcbSigningSubject = "CN=BlindAI Simulation SGX TCB Signing, O=BlindAI for .NET simulation, C=US";
+    public const string TcbSigningSubject = "CN=Intel SGX TCB Signing, O=BlindAI for .NET simulation - NOT Intel, C=US";
 
     /// <summary>The subject of the simulated PCK leaf certificate.</summary>
-    public const string PckSubject = "CN=BlindAI Simulation SGX PCK Certificate, O=BlindAI for .NET simulation, C=US";
+    public const string PckSubject = "CN=Intel SGX PCK Certificate, O=BlindAI for .NET simulation - NOT Intel, C=US";
 
     private readonly ECDsa _rootKey;
     private readonly ECDsa _pckCaKey;

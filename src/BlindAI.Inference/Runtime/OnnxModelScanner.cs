@@ -55,16 +55,8 @@ internal static class OnnxModelScanner
             throw Invalid($"The model nests subgraphs more than {MaxGraphDepth} deep.");
         }
 
-        var reader = new ProtoReader(graph);
-        while (reader.TryReadTag(out int field, out int wireType))
+        ForEachMessageField(graph, (field, value) =>
         {
-            if (wireType != ProtoReader.LengthDelimited)
-            {
-                reader.Skip(wireType);
-                continue;
-            }
-
-            ReadOnlySpan<byte> value = reader.ReadBytes();
             switch (field)
             {
                 case GraphNode:
@@ -80,76 +72,66 @@ internal static class OnnxModelScanner
                     NoteShapeless(value, shapeless);
                     break;
             }
-        }
+        });
     }
 
-    private static void ScanNode(ReadOnlySpan<byte> node, int depth)
+    private static void ScanAttribute(ReadOnlySpan<byte> attribute, int depth) => ForEachMessageField(attribute, (field, value) =>
     {
-        var reader = new ProtoReader(node);
-        while (reader.TryReadTag(out int field, out int wireType))
+        switch (field)
         {
-            if (field == NodeAttribute && wireType == ProtoReader.LengthDelimited)
-            {
-                ScanAttribute(reader.ReadBytes(), depth);
-            }
-            else
-            {
-                reader.Skip(wireType);
-            }
+            case AttributeTensor or AttributeTensors:
+                ScanTensor(value);
+                break;
+            case AttributeSparseTensor or AttributeSparseTensors:
+                ScanSparseTensor(value);
+                break;
+            case AttributeGraph or AttributeGraphs:
+                ScanGraph(value, depth + 1, null);
+                break;
         }
-    }
+    });
 
-    private static void ScanAttribute(ReadOnlySpan<byte> attribute, int depth)
+    private static void ScanNode(ReadOnlySpan<byte> node, int depth) => ForEachMessageField(node, (field, attribute) =>
     {
-        var reader = new ProtoReader(attribute);
-        while (reader.TryReadTag(out int field, out int wireType))
+        if (field == NodeAttribute)
         {
-            if (wireType != ProtoReader.LengthDelimited)
-            {
-                reader.Skip(wireType);
-                continue;
-            }
-
-            ReadOnlySpan<byte> value = reader.ReadBytes();
-            switch (field)
-            {
-                case AttributeTensor or AttributeTensors:
-                    ScanTensor(value);
-                    break;
-                case AttributeSparseTensor or AttributeSparseTensors:
-                    ScanSparseTensor(value);
-                    break;
-                case AttributeGraph or AttributeGraphs:
-                    ScanGraph(value, depth + 1, null);
-                    break;
-            }
+            ScanAttribute(attribute, depth);
         }
-    }
+    });
 
-    private static void ScanFunction(ReadOnlySpan<byte> function, int depth)
+    private static void ScanFunction(ReadOnlySpan<byte> function, int depth) => ForEachMessageField(function, (field, node) =>
     {
-        var reader = new ProtoReader(function);
-        while (reader.TryReadTag(out int field, out int wireType))
+        if (field == FunctionNode)
         {
-            if (field == FunctionNode && wireType == ProtoReader.LengthDelimited)
-            {
-                ScanNode(reader.ReadBytes(), depth);
-            }
-            else
-            {
-                reader.Skip(wireType);
-            }
+            ScanNode(node, depth);
         }
-    }
+    });
 
-    private static void ScanTrainingInfo(ReadOnlySpan<byte> trainingInfo, int depth)
+    private static void ScanTrainingInfo(ReadOnlySpan<byte> trainingInfo, int depth) => ForEachMessageField(trainingInfo, (field, graph) =>
     {
-        var reader = new ProtoReader(trainingInfo);
+        if (field is TrainingInitialization or TrainingAlgorithm)
+        {
+            ScanGraph(graph, depth + 1, null);
+        }
+    });
+
+    private static void ScanSparseTensor(ReadOnlySpan<byte> sparse) => ForEachMessageField(sparse, (field, tensor) =>
+    {
+        if (field is SparseValues or SparseIndices)
+        {
+            ScanTensor(tensor);
+        }
+    });
+
+    /// <summary>Calls <paramref name="visit"/> for each length-delimited field of a message (sub-messages, strings, bytes); skips the rest.</summary>
+    private static void ForEachMessageField(ReadOnlySpan<byte> message, FieldVisitor visit)
+    {
+        var reader = new ProtoReader(message);
         while (reader.TryReadTag(out int field, out int wireType))
         {
-            if (field is TrainingInitialization or TrainingAlgorithm && wireType == ProtoReader.LengthDelimited)
+            if (wireType == ProtoReader.LengthDelimited)
             {
-                ScanGraph(reader.ReadBytes(), depth + 1, null);
+                visit(field, reader.ReadBytes());
             }
             else
             {
@@ -179,22 +161,6 @@ internal static class OnnxModelScanner
             }
 
             reader.Skip(wireType);
-        }
-    }
-
-    private static void ScanSparseTensor(ReadOnlySpan<byte> sparse)
-    {
-        var reader = new ProtoReader(sparse);
-        while (reader.TryReadTag(out int field, out int wireType))
-        {
-            if (field is SparseValues or SparseIndices && wireType == ProtoReader.LengthDelimited)
-            {
-                ScanTensor(reader.ReadBytes());
-            }
-            else
-            {
-                reader.Skip(wireType);
-            }
         }
     }
 
@@ -241,6 +207,8 @@ internal static class OnnxModelScanner
             shapeless.Add(name);
         }
     }
+
+    private delegate void FieldVisitor(int field, ReadOnlySpan<byte> value);
 
     internal static InferenceException Invalid(string message) => new(InferenceError.InvalidModel, message);
 }

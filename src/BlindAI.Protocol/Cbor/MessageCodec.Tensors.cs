@@ -8,6 +8,9 @@ namespace BlindAI.Protocol.Cbor;
 /// <summary>Tensors and the inference messages (<c>/run</c>).</summary>
 public sealed partial class MessageCodec
 {
+    /// <summary>What one string element costs against <see cref="ProtocolLimits.MaxTotalTensorBytes"/> beyond its UTF-8 bytes.</summary>
+    private const int StringElementOverhead = 8;
+
     private static readonly FieldSet RunModelFields = FieldSet.AllRequired("RunModel", "model_id", "model_hash", "inputs", "client_info");
     private static readonly FieldSet RunModelReplyFields = FieldSet.AllRequired("RunModelReply", "outputs");
     private static readonly FieldSet SerializedTensorFields = new("SerializedTensor", ["info", "bytes_data", "string_data"], 0b011);
@@ -202,12 +205,14 @@ public sealed partial class MessageCodec
     private static ImmutableArray<string> ReadStringElements(WireReader r)
     {
         ArrayScope array = r.BeginArray(int.MaxValue, ProtocolErrorReason.TensorTooLarge, "string_data");
-        var elements = ImmutableArray.CreateBuilder<string>(array.Count ?? 4);
+        // The declared count is bounded by the input left, not by a limit: start small and let real elements grow it.
+        var elements = ImmutableArray.CreateBuilder<string>(Math.Min(array.Count ?? 4, 1024));
         while (r.HasNextElement(array, elements.Count, int.MaxValue, ProtocolErrorReason.TensorTooLarge, "string_data"))
         {
             r.PushPath(elements.Count);
             string element = r.ReadText();
-            r.TensorBytes += Encoding.UTF8.GetByteCount(element);
+            // Each element costs its UTF-8 bytes plus a reference, so a flood of empty strings is bounded too.
+            r.TensorBytes += Encoding.UTF8.GetByteCount(element) + StringElementOverhead;
             if (r.TensorBytes > r.Limits.MaxTotalTensorBytes)
             {
                 throw r.Fail(ProtocolErrorReason.TensorTooLarge, $"The tensors hold more than the {r.Limits.MaxTotalTensorBytes} bytes allowed.");

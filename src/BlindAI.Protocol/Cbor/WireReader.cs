@@ -369,8 +369,10 @@ internal sealed class WireReader
             _reader.ReadStartIndefiniteLengthByteString();
         }
 
-        var chunks = new List<ReadOnlyMemory<byte>>();
-        long total = 0;
+        // Join the chunks into a buffer that grows by doubling (never a list of chunks: a message of empty chunks
+        // would otherwise cost many times its own size).
+        byte[] joined = [];
+        int total = 0;
         while (true)
         {
             CborReaderState state = _reader.PeekState();
@@ -386,9 +388,20 @@ internal sealed class WireReader
             }
 
             CheckDeclaredLength(chunk.Argument, maxBytes - total, tooLong, what, chunk.Size);
-            ReadOnlyMemory<byte> piece = text ? _reader.ReadDefiniteLengthTextStringBytes() : _reader.ReadDefiniteLengthByteString();
+            ReadOnlySpan<byte> piece = (text ? _reader.ReadDefiniteLengthTextStringBytes() : _reader.ReadDefiniteLengthByteString()).Span;
+            if (text && !Utf8.IsValid(piece))
+            {
+                // Each chunk of an indefinite text string must itself be valid UTF-8 (RFC 8949 §3.2.3).
+                throw Fail(ProtocolErrorReason.InvalidUtf8, "A text string chunk is not valid UTF-8.");
+            }
+
+            if (total + piece.Length > joined.Length)
+            {
+                Array.Resize(ref joined, (int)Math.Min(maxBytes, Math.Max(total + piece.Length, Math.Max(64L, joined.Length * 2L))));
+            }
+
+            piece.CopyTo(joined.AsSpan(total));
             total += piece.Length;
-            chunks.Add(piece);
         }
 
         if (text)
@@ -400,27 +413,7 @@ internal sealed class WireReader
             _reader.ReadEndIndefiniteLengthByteString();
         }
 
-        if (text)
-        {
-            // Each chunk of an indefinite text string must itself be valid UTF-8 (RFC 8949 §3.2.3).
-            foreach (ReadOnlyMemory<byte> piece in chunks)
-            {
-                if (!Utf8.IsValid(piece.Span))
-                {
-                    throw Fail(ProtocolErrorReason.InvalidUtf8, "A text string chunk is not valid UTF-8.");
-                }
-            }
-        }
-
-        var joined = new byte[total];
-        int position = 0;
-        foreach (ReadOnlyMemory<byte> piece in chunks)
-        {
-            piece.Span.CopyTo(joined.AsSpan(position));
-            position += piece.Length;
-        }
-
-        return joined;
+        return joined.AsMemory(0, total);
     }
 
     private void CheckDeclaredLength(ulong declared, long max, ProtocolErrorReason tooLong, string what, int headerSize)
@@ -489,13 +482,20 @@ internal sealed class WireReader
         }
         else
         {
-            // Indefinite: grow within the limit; every element costs at least one input byte, so the input bounds it too.
-            buffer = new byte[Math.Min(Remaining, (int)Math.Min(maxBytes, int.MaxValue))];
+            // Indefinite: grow by doubling, never beyond the limit nor the input left (each element takes at least a
+            // byte), so many small indefinite arrays cannot make us allocate the whole message again and again.
+            long cap = Math.Min(Remaining, maxBytes);
+            buffer = new byte[(int)Math.Min(cap, 256)];
             while (_reader.PeekState() != CborReaderState.EndArray)
             {
                 if (length >= buffer.Length)
                 {
-                    throw Fail(tooLong, $"A byte array holds more than the {maxBytes} bytes allowed.");
+                    if (length >= maxBytes)
+                    {
+                        throw Fail(tooLong, $"A byte array holds more than the {maxBytes} bytes allowed.");
+                    }
+
+                    Array.Resize(ref buffer, (int)Math.Min(Math.Max(cap, length + 1L), (long)buffer.Length * 2 + 1));
                 }
 
                 buffer[length] = ReadByteElement(length);

@@ -28,6 +28,27 @@ public sealed class PckCertificateChainTests
         Assert.Equal(Real.RootDer.ToArray(), PckCertificateChain.Parse(pem).RootDer.ToArray());
     }
 
+    [Theory]
+    [InlineData(64)]
+    [InlineData(76)]
+    [InlineData(60)]
+    public void Any_line_length_and_stray_spaces_inside_lines_decode_the_same(int lineLength)
+    {
+        static string Wrap(ReadOnlyMemory<byte> der, int width)
+        {
+            string base64 = Convert.ToBase64String(der.Span);
+            var lines = Enumerable.Range(0, (base64.Length + width - 1) / width).Select(i => base64.Substring(i * width, Math.Min(width, base64.Length - (i * width))));
+            // A space inside the second line: the 64-character fast path must still decode correctly.
+            string body = string.Join("\n", lines.Select((l, i) => i == 1 ? l[..10] + " " + l[10..] : l));
+            return $"-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n";
+        }
+
+        PckCertificateChain chain = PckCertificateChain.Parse(Wrap(Real.LeafDer, lineLength) + Wrap(Real.IntermediateDer, lineLength) + Wrap(Real.RootDer, lineLength));
+
+        Assert.Equal(Real.LeafDer.ToArray(), chain.LeafDer.ToArray());
+        Assert.Equal(Real.RootDer.ToArray(), chain.RootDer.ToArray());
+    }
+
     [Fact]
     public void Automata_pck_chain_file_parses_with_the_platform_ca()
     {

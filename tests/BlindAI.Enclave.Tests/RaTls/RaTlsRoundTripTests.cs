@@ -1,7 +1,11 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BlindAI.Attestation;
+using System.Text;
+using BlindAI.Attestation.Collateral;
+using BlindAI.Attestation.Policy;
 using BlindAI.Attestation.Quotes;
+using BlindAI.Attestation.Verification;
 using BlindAI.Attestation.RaTls;
 using BlindAI.Enclave.RaTls;
 using BlindAI.Enclave.Simulation;
@@ -104,5 +108,41 @@ public sealed class RaTlsRoundTripTests : IClassFixture<SimulatedPlatformFixture
         Assert.True(read.Evidence.Single(e => e.Format == RaTlsEvidenceFormat.Legacy).BindingVerified);
         var e = Assert.Throws<AttestationException>(() => read.GetBoundQuote());
         Assert.Equal(AttestationFailureReason.CertificateBindingMismatch, e.Reason);
+    }
+
+    [Fact]
+    public async Task Full_round_trip_through_verifier_and_policy_passes_only_with_the_simulation_root_named()
+    {
+        using RaTlsCertificate cert = await BuildAsync();
+        Quote quote = RaTlsCertificateReader.ReadBoundQuote(cert.Certificate);
+        QuoteCollateral collateral = DcapQvlCollateralJson.Parse(Encoding.UTF8.GetBytes(_platform.CreateCollateral().ToDcapQvlJson()));
+        var verifier = new DcapQuoteVerifier(new DcapQuoteVerifierOptions { TrustAnchor = TrustAnchor.InsecureNonIntelRoot(_platform.RootCertificate) });
+
+        QuoteVerificationResult result = verifier.Verify(quote, collateral);
+        AttestationPolicy policy = AttestationPolicy.Strict
+            .RequireMrEnclave(Measurement.FromBytes(_platform.Options.Enclave.MrEnclave.Span))
+            .RequireMrSigner(Measurement.FromBytes(_platform.Options.Enclave.MrSigner.Span));
+        policy.EnsureSatisfied(result);
+
+        var untrusted = Assert.Throws<AttestationException>(() => new DcapQuoteVerifier().Verify(quote, collateral));
+        Assert.Equal(AttestationFailureReason.UntrustedRoot, untrusted.Reason);
+
+        var wrongEnclave = Assert.Throws<AttestationException>(() => AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(new byte[32])).EnsureSatisfied(result));
+        Assert.Equal(AttestationFailureReason.PolicyViolation, wrongEnclave.Reason);
+    }
+
+    [Fact]
+    public async Task A_fresh_quote_binds_the_certificate_key_and_the_nonce_and_verifies()
+    {
+        var provider = new SimulatedQuoteProvider(_platform);
+        using RaTlsCertificate cert = await new RaTlsCertificateBuilder(provider).BuildAsync(new RaTlsCertificateOptions(), CancellationToken.None);
+        byte[] nonce = RandomNumberGenerator.GetBytes(32);
+        Quote fresh = Quote.Parse(await new FreshQuoteService(provider).GetFreshQuoteAsync(cert.Certificate, nonce, CancellationToken.None));
+
+        RaTlsCertificateEvidence read = RaTlsCertificateReader.Read(cert.Certificate);
+        Assert.Equal(read.PublicKeySha256.Span.ToArray(), fresh.ReportData.Span[..32].ToArray());
+        Assert.Equal(nonce, fresh.ReportData.Span[32..].ToArray());
+        QuoteCollateral collateral = DcapQvlCollateralJson.Parse(Encoding.UTF8.GetBytes(_platform.CreateCollateral().ToDcapQvlJson()));
+        Assert.Equal(TcbStatus.UpToDate, new DcapQuoteVerifier(new DcapQuoteVerifierOptions { TrustAnchor = TrustAnchor.InsecureNonIntelRoot(_platform.RootCertificate) }).Verify(fresh, collateral).TcbStatus);
     }
 }

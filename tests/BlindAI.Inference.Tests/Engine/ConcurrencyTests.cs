@@ -109,6 +109,22 @@ public sealed class ConcurrencyTests
         Assert.Equal(1, logger.Count(4));
     }
 
+    [Fact]
+    public async Task Disposing_the_engine_lets_runs_in_flight_finish_and_refuses_new_ones()
+    {
+        var logger = new RecordingLogger<OnnxInferenceEngine>();
+        OnnxInferenceEngine engine = Engines.Create(o => (o.MaxConcurrentRuns, o.MaxConcurrentRunsPerModel, o.MaxQueuedRuns) = (1, 1, 0), logger: logger);
+        Guid slow = (await engine.UploadAsync(SlowModel)).Id;
+        (Task<IReadOnlyList<Tensor>> running, _) = await StartSlowRunAsync(engine, slow, slow, ProbeInput, CancellationToken.None);
+
+        engine.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => engine.RunAsync(slow, [ProbeInput]));
+        Assert.Equal(0, logger.Count(4));
+        Assert.Single(await running);
+        Assert.Equal(1, logger.Count(4));
+    }
+
     /// <summary>
     /// Starts a slow run on another thread and probes with quick runs until the engine refuses one as busy, which proves the
     /// slow run holds its slot. A probe can itself make the slow run start late or be refused; then the slow run is started again.

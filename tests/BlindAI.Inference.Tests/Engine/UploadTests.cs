@@ -97,13 +97,24 @@ public sealed class UploadTests
         Assert.Contains("NoSuchOperator", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_model_that_reads_external_files_is_refused_before_onnx_runtime_sees_it()
+    public static TheoryData<string> ExternalDataModels => ["initializer", "constant", "subgraph"];
+
+    [Theory]
+    [MemberData(nameof(ExternalDataModels))]
+    public async Task A_model_that_reads_external_files_is_refused_before_onnx_runtime_sees_it(string where)
     {
+        byte[] model = where switch
+        {
+            "initializer" => TestModels.ExternalInitializer(),
+            "constant" => TestModels.ExternalConstant(),
+            _ => TestModels.ExternalDataInSubgraph(),
+        };
         using OnnxInferenceEngine engine = Engines.Create();
-        InferenceException e = await Assert.ThrowsAsync<InferenceException>(() => engine.UploadAsync(TestModels.ExternalInitializer()));
+
+        InferenceException e = await Assert.ThrowsAsync<InferenceException>(() => engine.UploadAsync(model));
+
         Assert.Equal(InferenceError.InvalidModel, e.Reason);
-        Assert.Contains("external", e.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("external files", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -82,6 +82,34 @@ internal static class TestModels
         return Serialize(graph);
     }
 
+    /// <summary>Y = Constant whose value tensor claims external data: hidden in a node attribute rather than an initializer.</summary>
+    public static byte[] ExternalConstant()
+    {
+        NodeProto constant = Node("Constant", [], ["Y"]);
+        constant.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = ExternalTensor("C") });
+        return Serialize(Graph([constant], [], [Value("Y", Float, 3)]));
+    }
+
+    /// <summary>Y = If(B) whose then-branch holds an initializer with external data: hidden one subgraph deep.</summary>
+    public static byte[] ExternalDataInSubgraph()
+    {
+        GraphProto thenBranch = Graph([Node("Identity", ["W"], ["T"])], [], [Value("T", Float, 3)]);
+        thenBranch.Initializer.Add(ExternalTensor("W"));
+        GraphProto elseBranch = Graph([Node("Identity", ["X"], ["E"])], [], [Value("E", Float, 3)]);
+        NodeProto branch = Node("If", ["B"], ["Y"]);
+        branch.Attribute.Add(new AttributeProto { Name = "then_branch", Type = AttributeProto.Types.AttributeType.Graph, G = thenBranch });
+        branch.Attribute.Add(new AttributeProto { Name = "else_branch", Type = AttributeProto.Types.AttributeType.Graph, G = elseBranch });
+        return Serialize(Graph([branch], [Value("B", Bool), Value("X", Float, 3)], [Value("Y", Float, 3)]));
+    }
+
+    private static TensorProto ExternalTensor(string name)
+    {
+        var tensor = new TensorProto { Name = name, DataType = Float, DataLocation = TensorProto.Types.DataLocation.External };
+        tensor.Dims.Add(3);
+        tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "appsettings.json" });
+        return tensor;
+    }
+
     private static NodeProto Node(string op, string[] inputs, string[] outputs)
     {
         var node = new NodeProto { OpType = op, Name = op + "_" + outputs[0] };

@@ -222,6 +222,40 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void Indefinite_integer_arrays_decode_and_respect_the_limit()
+    {
+        string elements = string.Concat(Enumerable.Repeat("1818", 600));
+        byte[] model = _codec.DecodeUploadModel(UploadBody("9f" + elements + "ff", "190258")).Model.ToArray();
+        Assert.Equal(Enumerable.Repeat((byte)24, 600), model);
+
+        var codec = new MessageCodec(new ProtocolLimits { MaxModelBytes = 599 });
+        Reject(() => codec.DecodeUploadModel(UploadBody("9f" + elements + "ff", "190257")), ProtocolErrorReason.ModelTooLarge, "model");
+    }
+
+    [Fact]
+    public void Indefinite_strings_of_many_empty_chunks_are_joined_without_blowing_up()
+    {
+        string chunks = string.Concat(Enumerable.Repeat("40", 100_000));
+        RunModel request = _codec.DecodeRunModel(RunModelBody("81" + TensorHex("820100", "00", "f6", "5f" + chunks + "ff")));
+        Assert.True(request.Inputs[0].BytesData.IsEmpty);
+
+        string textChunks = string.Concat(Enumerable.Repeat("60", 100_000)) + "6161";
+        Assert.Equal("a", _codec.DecodeDeleteModel(H("a1", "68", A("model_id"), "7f", textChunks, "ff")).ModelId);
+    }
+
+    [Fact]
+    public void String_elements_count_against_the_tensor_byte_limit_even_when_empty()
+    {
+        var codec = new MessageCodec(new ProtocolLimits { MaxTotalTensorBytes = 80 });
+        string Strings(int n) => "a3" + "64" + A("info") + "a3" + "64" + A("fact") + "8118" + n.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)
+            + "6a" + A("datum_type") + "0d" + "69" + A("node_name") + "f6" + "6a" + A("bytes_data") + "40"
+            + "6b" + A("string_data") + "98" + n.ToString("x2", System.Globalization.CultureInfo.InvariantCulture) + string.Concat(Enumerable.Repeat("60", n));
+
+        Assert.Equal(10, codec.DecodeRunModel(RunModelBody("81" + Strings(10))).Inputs[0].StringData.Length);
+        Reject(() => codec.DecodeRunModel(RunModelBody("81" + Strings(11))), ProtocolErrorReason.TensorTooLarge, "inputs[0].string_data[10]");
+    }
+
+    [Fact]
     public void Upload_length_must_match_the_model_and_be_non_zero()
     {
         Reject(() => _codec.DecodeUploadModel(UploadBody("4401020304", "05")), ProtocolErrorReason.ModelLengthMismatch, "length");

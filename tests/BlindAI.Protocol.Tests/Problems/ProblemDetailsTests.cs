@@ -190,5 +190,35 @@ public sealed class ProblemDetailsTests
     public void Unknown_media_type_is_an_argument_error()
     {
         Assert.Throws<ArgumentException>(() => _serializer.Parse(new byte[] { 0xa0 }, "text/html"));
+        Assert.Throws<ArgumentException>(() => _serializer.Serialize(ProblemDetails.Create(ProblemCode.Internal, null), "text/html"));
     }
+
+    [Theory]
+    [InlineData(ProtocolMediaTypes.ProblemJson)]
+    [InlineData(ProtocolMediaTypes.ProblemCbor)]
+    public void Serialize_and_parse_agree_for_each_media_type(string mediaType)
+    {
+        ProblemDetails problem = ProblemDetails.Create(ProblemCode.TensorShapeMismatch, "inputs[0] needs 8 bytes") with
+        {
+            Violations = [new ProblemViolation("inputs[0].bytes_data", "needs 8 bytes"), new ProblemViolation(null, "whole request")],
+        };
+
+        ProblemDetails parsed = _serializer.Parse(_serializer.Serialize(problem, mediaType), mediaType);
+
+        Assert.Equal(problem.Violations.ToArray(), parsed.Violations.ToArray());
+        Assert.Equal(problem with { Violations = parsed.Violations, Extensions = parsed.Extensions }, parsed);
+    }
+
+    [Theory]
+    [InlineData(null, ProtocolMediaTypes.ProblemCbor)]
+    [InlineData("*/*", ProtocolMediaTypes.ProblemCbor)]
+    [InlineData("application/cbor", ProtocolMediaTypes.ProblemCbor)]
+    [InlineData("application/problem+json", ProtocolMediaTypes.ProblemJson)]
+    [InlineData("application/json", ProtocolMediaTypes.ProblemJson)]
+    [InlineData("application/problem+cbor, application/problem+json;q=0.5", ProtocolMediaTypes.ProblemCbor)]
+    [InlineData("application/problem+cbor;q=0.2, application/problem+json", ProtocolMediaTypes.ProblemJson)]
+    [InlineData("application/problem+json;q=0", ProtocolMediaTypes.ProblemCbor)]
+    [InlineData("text/html, application/xhtml+xml", ProtocolMediaTypes.ProblemCbor)]
+    public void Media_type_follows_the_accept_header(string? accept, string expected) =>
+        Assert.Equal(expected, ProblemDetailsSerializer.SelectMediaType(accept));
 }

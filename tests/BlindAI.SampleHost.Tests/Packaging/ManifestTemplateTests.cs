@@ -10,40 +10,6 @@ namespace BlindAI.SampleHost.Tests.Packaging;
 /// </summary>
 public sealed class ManifestTemplateTests
 {
-    /// <summary>
-    /// Keys whose name says "insecure" and that the template sets, explicitly, to <c>false</c> to
-    /// document the decision (DEPLOYING.md, "Manifest settings"). No insecure key may be true.
-    /// </summary>
-    private static readonly HashSet<string> ExplicitlyDisabledInsecureKeys =
-    [
-        "loader.insecure__use_cmdline_argv",
-        "loader.insecure__use_host_env",
-        "sgx.insecure__allow_memfaults_without_exinfo",
-        "sys.insecure__allow_eventfd",
-    ];
-
-    /// <summary>
-    /// Every manifest key Gramine's schema (python/graminelibos/manifest_check.py, v1.9) knows, down
-    /// to the level the template sets. A misspelt key would be silently ignored by older Gramine.
-    /// </summary>
-    private static readonly HashSet<string> KnownGramineKeys =
-    [
-        "fs.mounts", "fs.root", "fs.start_dir", "fs.insecure__keys",
-        "libos.entrypoint", "libos.check_invalid_pointers",
-        "loader.entrypoint", "loader.argv", "loader.argv_src_file", "loader.env", "loader.env_src_file",
-        "loader.gid", "loader.uid", "loader.log_file", "loader.log_level",
-        "loader.insecure__use_cmdline_argv", "loader.insecure__use_host_env", "loader.insecure__disable_aslr",
-        "sgx.allowed_files", "sgx.cpu_features", "sgx.debug", "sgx.edmm_enable", "sgx.enable_stats",
-        "sgx.enclave_size", "sgx.file_check_policy", "sgx.insecure__allow_memfaults_without_exinfo",
-        "sgx.insecure__rpc_thread_num", "sgx.isvprodid", "sgx.isvsvn", "sgx.max_threads",
-        "sgx.preheat_enclave", "sgx.profile", "sgx.remote_attestation", "sgx.seal_key",
-        "sgx.trusted_files", "sgx.use_exinfo", "sgx.vtune_profile",
-        "sys.allowed_ioctls", "sys.brk.max_size", "sys.disallow_subprocesses",
-        "sys.enable_extra_runtime_domain_names_conf", "sys.enable_sigterm_injection",
-        "sys.experimental__enable_flock", "sys.insecure__allow_eventfd", "sys.ioctl_structs",
-        "sys.debug__mock_syscalls", "sys.stack.size", "sys.fds.limit",
-    ];
-
     [Fact]
     public async Task Release_build_is_not_debuggable_attests_with_DCAP_and_logs_only_errors()
     {
@@ -80,7 +46,7 @@ public sealed class ManifestTemplateTests
 
             Assert.All(insecure, key =>
             {
-                Assert.Contains(key, ExplicitlyDisabledInsecureKeys);
+                Assert.Contains(key, GramineManifestRules.ExplicitlyDisabledInsecureKeys);
                 Assert.False(manifest.Boolean(key), $"{key} must be false.");
             });
             Assert.False(manifest.Contains("fs.insecure__keys"), "Encryption keys must never be written into the manifest.");
@@ -94,7 +60,7 @@ public sealed class ManifestTemplateTests
         var manifest = await GramineFolder.RenderAsync("MANAGEMENT_TOKEN_SHA256=" + new string('a', 64));
 
         var unknown = manifest.LeafKeys()
-            .Where(key => !KnownGramineKeys.Contains(key) && !KnownGramineKeys.Any(known => key.StartsWith(known + ".", StringComparison.Ordinal)))
+            .Where(key => !GramineManifestRules.IsKnownKey(key))
             .ToList();
 
         Assert.Empty(unknown);

@@ -137,6 +137,10 @@ public sealed class NativeRunTests(PublishedHostFixture published)
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add("http://127.0.0.1:0");
 
+        // Natively there is no /dev/attestation: the host refuses to start without a quote provider
+        // unless told to simulate one. What is under test here is the runtime environment, not attestation.
+        start.ArgumentList.Add("--simulation");
+
         // As inside Gramine: nothing from the caller's environment, only what the manifest fixes.
         start.Environment.Clear();
         foreach (var (name, value) in environment)

@@ -5,14 +5,13 @@ namespace BlindAI.SampleHost.Tests.Packaging;
 
 /// <summary>
 /// <c>gramine/sigstruct-to-policy.py</c> turns <c>gramine-sgx-sigstruct-view --output-format=json</c>
-/// output into the client policy JSON. The samples in <c>Packaging/Samples</c> are written in the
-/// exact shape that tool prints (Gramine 1.9: <c>json.dump(indent=4)</c> of mr_signer, mr_enclave,
-/// isv_prod_id, isv_svn, [attributes…,] debug_enclave).
+/// output into the client policy JSON. The samples in <c>Packaging/Samples</c> were captured from the
+/// real tool (see the README there).
 /// </summary>
 public sealed class SigstructToPolicyTests
 {
-    private const string SampleSigner = "33586b358e805a6b9a414c29a8572289f4c062a1350e8d2fdbea00bf59ef2dd6";
-    private const string SampleEnclave = "df6c0058bbe1f3bb0928037b0876af1807e3e5eb27cf7930f58f79276468312a";
+    private const string SampleSigner = "112f3539c52e411214d719fd3512b660be8e9c2c13b07ac62dc7d9cb6b9bbf37";
+    private const string SampleEnclave = "919aa89525fb1550911c388e8e964d65a96064da219141f78007754cef739bf3";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [Theory]

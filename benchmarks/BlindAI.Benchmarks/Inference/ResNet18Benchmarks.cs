@@ -1,0 +1,15 @@
+using BlindAI.Protocol.Tensors;
+
+namespace BlindAI.Benchmarks.Inference;
+
+/// <summary>ResNet-18 features of one 224×224 RGB image.</summary>
+public class ResNet18Benchmarks : InferenceBenchmark
+{
+    protected override byte[] LoadModel() => BenchmarkAssets.ResNet18();
+
+    protected override Tensor[] CreateInputs()
+    {
+        var random = new Random(224);
+        return [Tensor.Create<float>(Enumerable.Range(0, 3 * 224 * 224).Select(_ => (float)random.Next(256)).ToArray(), [1, 3, 224, 224])];
+    }
+}

@@ -1,0 +1,197 @@
+using System.CommandLine;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using BlindAI.Attestation;
+using BlindAI.Attestation.Collateral;
+using BlindAI.Attestation.Policy;
+using BlindAI.Attestation.Quotes;
+using BlindAI.Attestation.RaTls;
+using BlindAI.Cli.Input;
+using BlindAI.Cli.Output;
+
+namespace BlindAI.Cli.Commands;
+
+/// <summary><c>blindai ratls show|verify</c>: the evidence inside RA-TLS certificates.</summary>
+internal static class RaTlsCommand
+{
+    public static Command Create() => new("ratls", "Inspect and verify RA-TLS certificates (PEM or DER): TCG DICE, legacy, Gramine and Intel SGX SDK evidence.")
+    {
+        CreateShow(),
+        CreateVerify(),
+    };
+
+    private static Command CreateShow()
+    {
+        var file = new Argument<FileInfo>("certificate") { Description = "The certificate (PEM or DER)." };
+        var asJson = new Option<bool>("--json") { Description = "Print JSON." };
+        var command = new Command("show", "List every evidence form found in a certificate, with its key binding and the quote's identity.") { file, asJson };
+        CommandRunner.SetAction(command, async (parse, output, cancellationToken) =>
+        {
+            using X509Certificate2 certificate = await CertificateInput.ReadFileAsync(parse.GetRequiredValue(file).FullName, cancellationToken).ConfigureAwait(false);
+            RaTlsCertificateEvidence evidence = RaTlsCertificateReader.Read(certificate);
+            if (parse.GetValue(asJson))
+            {
+                await JsonOutput.WriteAsync(output, json => WriteEvidenceJson(json, evidence)).ConfigureAwait(false);
+            }
+            else
+            {
+                WriteEvidenceText(output, evidence);
+            }
+
+            return CliExitCode.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreateVerify()
+    {
+        var file = new Argument<FileInfo>("certificate") { Description = "The certificate (PEM or DER)." };
+        var asJson = new Option<bool>("--json") { Description = "Print the result as JSON (the quote verify names plus bindingVerified)." };
+        var collateral = new CollateralInputs();
+        var policy = new PolicyInputs();
+        var command = new Command("verify", "Verify the evidence bound to a certificate's key with DCAP collateral and a policy. Exit 0 verified, 1 rejected, 2 bad input.")
+        {
+            file,
+            asJson,
+        };
+        collateral.AddTo(command);
+        policy.AddTo(command);
+        CommandRunner.SetAction(command, async (parse, output, cancellationToken) =>
+        {
+            using X509Certificate2 certificate = await CertificateInput.ReadFileAsync(parse.GetRequiredValue(file).FullName, cancellationToken).ConfigureAwait(false);
+            RaTlsCertificateEvidence evidence = RaTlsCertificateReader.Read(certificate);
+            QuoteCollateral loaded = await collateral.LoadAsync(parse, cancellationToken).ConfigureAwait(false);
+            AttestationPolicy chosen = await policy.GetPolicyAsync(parse, cancellationToken).ConfigureAwait(false);
+            DateTimeOffset now = policy.GetInstant(parse, TimeProvider.System);
+
+            if (evidence.Evidence.All(e => e.Quote is null))
+            {
+                string why = evidence.Evidence.IsEmpty ? "the certificate carries no RA-TLS evidence" : "no evidence in the certificate holds a readable quote";
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"blindai: rejected: {why}.").ConfigureAwait(false);
+                return CliExitCode.Rejected;
+            }
+
+            VerificationReport report;
+            try
+            {
+                RaTlsEvidence bound = evidence.GetBoundEvidence();
+                report = QuoteCommand.Judge(bound.Quote!, loaded, chosen, now) with { Extra = [new("bindingVerified", true)] };
+            }
+            catch (AttestationException ex)
+            {
+                // The evidence is not bound to this key (or is missing): report the quote that is there, rejected.
+                report = new VerificationReport { Quote = evidence.Evidence.First(e => e.Quote is not null).Quote!, Failure = ex, Extra = [new("bindingVerified", false)] };
+            }
+
+            await QuoteCommand.WriteReportAsync(output, report, parse.GetValue(asJson)).ConfigureAwait(false);
+            return report.ExitCode;
+        });
+        return command;
+    }
+
+    private static string FormatName(RaTlsEvidenceFormat format) => format switch
+    {
+        RaTlsEvidenceFormat.Dice => "dice",
+        RaTlsEvidenceFormat.Legacy => "legacy",
+        RaTlsEvidenceFormat.GramineLegacy => "gramine-legacy",
+        RaTlsEvidenceFormat.IntelSdk => "intel-sdk",
+        _ => format.ToString(),
+    };
+
+    private static void WriteEvidenceJson(Utf8JsonWriter json, RaTlsCertificateEvidence evidence)
+    {
+        json.WriteStartObject();
+        json.WriteString("publicKeySha256", evidence.PublicKeySha256.ToString());
+        json.WriteStartArray("evidence");
+        foreach (RaTlsEvidence item in evidence.Evidence)
+        {
+            json.WriteStartObject();
+            json.WriteString("format", FormatName(item.Format));
+            json.WriteString("extensionOid", item.ExtensionOid);
+            json.WriteBoolean("bindingVerified", item.BindingVerified);
+            json.WriteString("bindingDetail", item.BindingDetail);
+            if (item.Quote is { } quote)
+            {
+                WriteIdentity(json, quote);
+            }
+            else
+            {
+                json.WriteString("quoteError", item.QuoteError?.Message);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteIdentity(Utf8JsonWriter json, Quote quote)
+    {
+        json.WriteString("teeType", quote.TeeType == TeeType.Tdx ? "TDX" : "SGX");
+        json.WriteNumber("quoteVersion", quote.Version);
+        if (quote.SgxReport is { } sgx)
+        {
+            json.WriteString("mrEnclave", sgx.MrEnclave.ToString());
+            json.WriteString("mrSigner", sgx.MrSigner.ToString());
+            json.WriteNumber("isvProdId", sgx.IsvProdId);
+            json.WriteNumber("isvSvn", sgx.IsvSvn);
+        }
+        else if (quote.TdReport is { } td)
+        {
+            json.WriteString("mrTd", td.MrTd.ToString());
+        }
+
+        json.WriteBoolean("debug", quote.IsDebug);
+        string? fmspc = TryFmspc(quote);
+        if (fmspc is null)
+        {
+            json.WriteNull("fmspc");
+        }
+        else
+        {
+            json.WriteString("fmspc", fmspc);
+        }
+    }
+
+    private static void WriteEvidenceText(TextWriter output, RaTlsCertificateEvidence evidence)
+    {
+        output.WriteLine($"publicKeySha256: {evidence.PublicKeySha256}");
+        if (evidence.Evidence.IsEmpty)
+        {
+            output.WriteLine("no RA-TLS evidence found");
+        }
+
+        foreach (RaTlsEvidence item in evidence.Evidence)
+        {
+            output.WriteLine($"{FormatName(item.Format)} ({item.ExtensionOid}): binding {(item.BindingVerified ? "verified" : "NOT verified")} - {item.BindingDetail}");
+            if (item.Quote is { } quote)
+            {
+                if (quote.SgxReport is { } sgx)
+                {
+                    output.WriteLine($"  SGX quote v{quote.Version}: MRENCLAVE {sgx.MrEnclave}, MRSIGNER {sgx.MrSigner}, ISVPRODID {sgx.IsvProdId}, ISVSVN {sgx.IsvSvn}, debug {quote.IsDebug}, FMSPC {TryFmspc(quote) ?? "n/a"}");
+                }
+                else if (quote.TdReport is { } td)
+                {
+                    output.WriteLine($"  TDX quote v{quote.Version}: MRTD {td.MrTd}, debug {quote.IsDebug}, FMSPC {TryFmspc(quote) ?? "n/a"}");
+                }
+            }
+            else
+            {
+                output.WriteLine($"  quote unreadable: {item.QuoteError?.Message}");
+            }
+        }
+    }
+
+    private static string? TryFmspc(Quote quote)
+    {
+        try
+        {
+            return quote.SignatureData.PckCertificateChain.Extensions.Fmspc.ToString();
+        }
+        catch (AttestationFormatException)
+        {
+            return null;
+        }
+    }
+}
