@@ -14,6 +14,7 @@ internal static class BlindAICli
             QuoteCommand.Create(),
             RaTlsCommand.Create(),
             BenchCommand.Create(),
+            AttestCommand.Create(),
         };
         return root;
     }

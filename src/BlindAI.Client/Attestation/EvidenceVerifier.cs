@@ -25,7 +25,15 @@ internal sealed class EvidenceVerifier
     {
         _policy = policy;
         TrustAnchor = simulationRoot?.ToTrustAnchor() ?? TrustAnchor.IntelSgxRootCa;
-        _verifier = new DcapQuoteVerifier(new DcapQuoteVerifierOptions { TrustAnchor = TrustAnchor }, timeProvider);
+        _verifier = new DcapQuoteVerifier(
+            new DcapQuoteVerifierOptions
+            {
+                TrustAnchor = TrustAnchor,
+
+                // The policy's explicit collateral grace period is the only relaxation the verifier itself applies.
+                Collateral = new CollateralVerificationOptions { AcceptExpiredCollateralFor = policy.CollateralGracePeriod },
+            },
+            timeProvider);
     }
 
     public TrustAnchor TrustAnchor { get; }
