@@ -15,6 +15,7 @@ internal static class BlindAICli
             RaTlsCommand.Create(),
             BenchCommand.Create(),
             AttestCommand.Create(),
+            ModelCommand.Create(),
         };
         return root;
     }
