@@ -71,7 +71,7 @@ public sealed class PckCertificateChain
 
     /// <summary>The Intel SGX extensions of the PCK leaf (FMSPC, PCE-ID, TCB components, ...).</summary>
     /// <exception cref="AttestationFormatException">The leaf cannot be decoded or its SGX extension is missing or malformed.</exception>
-    public SgxPckExtensions Extensions => _extensions ?? Publish(ref _extensions, SgxPckExtensions.FromCertificate(Leaf));
+    public SgxPckExtensions Extensions => _extensions ?? Publish(ref _extensions, ReadExtensions());
 
     /// <summary>Which PCK CA issued the leaf (selects the PCK CRL: <c>ca=platform</c> or <c>ca=processor</c>).</summary>
     /// <exception cref="AttestationFormatException">The leaf cannot be decoded or its issuer is neither PCK CA (reason <see cref="AttestationFormatError.InvalidCertificate"/>).</exception>
@@ -82,13 +82,18 @@ public sealed class PckCertificateChain
             int value = Volatile.Read(ref _caType);
             if (value == 0)
             {
-                value = (int)CaTypeOf(Leaf);
+                value = (int)CaTypeOf(new X500DistinguishedName(DerCertificateReader.ReadIssuerName(LeafDer, "PCK leaf certificate").Span));
                 Volatile.Write(ref _caType, value);
             }
 
             return (PckCaType)value;
         }
     }
+
+    private SgxPckExtensions ReadExtensions() =>
+        DerCertificateReader.FindExtensionValue(LeafDer, SgxPckExtensions.ExtensionOid, "PCK leaf certificate") is { } value
+            ? SgxPckExtensions.Parse(value.Span)
+            : throw new AttestationFormatException(AttestationFormatError.MissingField, $"The PCK leaf certificate has no SGX extension ({SgxPckExtensions.ExtensionOid}).");
 
     /// <summary>Reads which PCK CA issued a PCK certificate, from the common name of its issuer.</summary>
     /// <param name="pckCertificate">A PCK leaf certificate.</param>
@@ -97,8 +102,13 @@ public sealed class PckCertificateChain
     public static PckCaType CaTypeOf(X509Certificate2 pckCertificate)
     {
         ArgumentNullException.ThrowIfNull(pckCertificate);
+        return CaTypeOf(pckCertificate.IssuerName);
+    }
+
+    private static PckCaType CaTypeOf(X500DistinguishedName issuer)
+    {
         string? commonName = null;
-        foreach (X500RelativeDistinguishedName rdn in pckCertificate.IssuerName.EnumerateRelativeDistinguishedNames())
+        foreach (X500RelativeDistinguishedName rdn in issuer.EnumerateRelativeDistinguishedNames())
         {
             if (!rdn.HasMultipleElements && rdn.GetSingleElementType().Value == CommonNameOid)
             {

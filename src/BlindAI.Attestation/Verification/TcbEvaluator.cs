@@ -27,19 +27,22 @@ internal static class TcbEvaluator
         ReadOnlySpan<byte> teeTcbSvn = tdReport is null ? default : tdReport.TeeTcbSvn.Span;
         bool skipModuleComponents = tdReport is not null && teeTcbSvn[1] > 0;
 
-        foreach (TcbLevel level in tcbInfo.TcbLevels)
+        Span<byte> sgxSvns = stackalloc byte[TcbLevel.ComponentCount];
+        if (pckTcb.SgxTcbComponents.Count == TcbLevel.ComponentCount && (tdReport is null || teeTcbSvn.Length == TcbLevel.ComponentCount))
         {
-            if (!MeetsSgx(level, pckTcb))
+            for (int i = 0; i < sgxSvns.Length; i++)
             {
-                continue;
+                sgxSvns[i] = pckTcb.SgxTcbComponents[i];
             }
 
-            if (tdReport is not null && !MeetsTdx(level, teeTcbSvn, skipModuleComponents))
+            foreach (TcbLevel level in tcbInfo.TcbLevels)
             {
-                continue;
+                if (level.IsMetBySgx(sgxSvns, pckTcb.PceSvn)
+                    && (tdReport is null || level.IsMetByTdx(teeTcbSvn, skipModuleComponents ? 2 : 0)))
+                {
+                    return new Outcome(level.TcbStatus, level.AdvisoryIds);
+                }
             }
-
-            return new Outcome(level.TcbStatus, level.AdvisoryIds);
         }
 
         throw new AttestationException(
@@ -83,7 +86,7 @@ internal static class TcbEvaluator
         }
 
         string id = $"TDX_{moduleVersion:X2}";
-        TdxModuleIdentity identity = tcbInfo.TdxModuleIdentities.FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.Ordinal))
+        TdxModuleIdentity identity = tcbInfo.FindTdxModuleIdentity(moduleVersion)
             ?? throw new AttestationException(
                 AttestationFailureReason.TcbLevelNotFound,
                 VerificationStep.TcbLevel,
@@ -92,7 +95,7 @@ internal static class TcbEvaluator
                 actual: id);
 
         CheckModuleIdentity(identity.MrSigner, identity.Attributes, identity.AttributesMask, tdReport, identity.Id);
-        EnclaveTcbLevel level = FindEnclaveLevel(identity.TcbLevels, moduleSvn)
+        EnclaveTcbLevel level = identity.FindTcbLevel(moduleSvn)
             ?? throw new AttestationException(
                 AttestationFailureReason.TcbLevelNotFound,
                 VerificationStep.TcbLevel,
@@ -107,7 +110,7 @@ internal static class TcbEvaluator
     /// <exception cref="AttestationException">The QE's ISVSVN is below every level.</exception>
     public static Outcome EvaluateQe(QeIdentity identity, ushort qeIsvSvn)
     {
-        EnclaveTcbLevel level = FindEnclaveLevel(identity.TcbLevels, qeIsvSvn)
+        EnclaveTcbLevel level = identity.FindTcbLevel(qeIsvSvn)
             ?? throw new AttestationException(
                 AttestationFailureReason.QeIdentityMismatch,
                 VerificationStep.QeIdentity,
@@ -133,58 +136,6 @@ internal static class TcbEvaluator
         },
         _ => platform,
     };
-
-    private static bool MeetsSgx(TcbLevel level, PckTcb pckTcb)
-    {
-        IReadOnlyList<byte> platform = pckTcb.SgxTcbComponents;
-        if (level.SgxComponents.Length != TcbLevel.ComponentCount || platform.Count != TcbLevel.ComponentCount)
-        {
-            // A short list must never be zipped into a silent match.
-            return false;
-        }
-
-        for (int i = 0; i < TcbLevel.ComponentCount; i++)
-        {
-            if (platform[i] < level.SgxComponents[i].Svn)
-            {
-                return false;
-            }
-        }
-
-        return pckTcb.PceSvn >= level.PceSvn;
-    }
-
-    private static bool MeetsTdx(TcbLevel level, ReadOnlySpan<byte> teeTcbSvn, bool skipModuleComponents)
-    {
-        if (level.TdxComponents.Length != TcbLevel.ComponentCount || teeTcbSvn.Length != TcbLevel.ComponentCount)
-        {
-            return false;
-        }
-
-        for (int i = skipModuleComponents ? 2 : 0; i < TcbLevel.ComponentCount; i++)
-        {
-            if (teeTcbSvn[i] < level.TdxComponents[i].Svn)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static EnclaveTcbLevel? FindEnclaveLevel(ImmutableArray<EnclaveTcbLevel> levels, int isvSvn)
-    {
-        EnclaveTcbLevel? best = null;
-        foreach (EnclaveTcbLevel level in levels)
-        {
-            if (level.IsvSvn <= isvSvn && (best is null || level.IsvSvn > best.IsvSvn))
-            {
-                best = level;
-            }
-        }
-
-        return best;
-    }
 
     private static void CheckModuleIdentity(
         ImmutableArray<byte> mrSigner, ImmutableArray<byte> attributes, ImmutableArray<byte> mask, TdReportBody tdReport, string name)

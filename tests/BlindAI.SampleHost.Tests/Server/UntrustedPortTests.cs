@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BlindAI.Attestation.Quotes;
+using BlindAI.Attestation.RaTls;
 using BlindAI.Enclave.RaTls;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Cbor;
@@ -44,11 +45,11 @@ public sealed class UntrustedPortTests : IClassFixture<SimulationHostFixture>
 
         using var certificate = X509CertificateLoader.LoadCertificate(_host.CertificateDer);
         byte[] spkiHash = SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo());
-        X509Extension legacy = certificate.Extensions[RaTlsExtensionOids.LegacySgxQuote]
+        X509Extension legacy = certificate.Extensions[RaTlsOids.LegacySgxQuote]
             ?? throw new Xunit.Sdk.XunitException("no legacy RA-TLS evidence");
         Quote quote = Quote.Parse(legacy.RawData);
         Assert.Equal(spkiHash, quote.ReportData.Span[..32].ToArray());
-        Assert.NotNull(certificate.Extensions[RaTlsExtensionOids.DiceTaggedEvidence]);
+        Assert.NotNull(certificate.Extensions[RaTlsOids.DiceTaggedEvidence]);
         AssertSignedBySimulatedPlatform(quote);
     }
 
