@@ -14,6 +14,8 @@ internal static class BlindAICli
             QuoteCommand.Create(),
             RaTlsCommand.Create(),
             BenchCommand.Create(),
+            AttestCommand.Create(),
+            ModelCommand.Create(),
         };
         return root;
     }

@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using BlindAI.Attestation;
+using BlindAI.Attestation.Collateral;
+using BlindAI.Attestation.Policy;
+using BlindAI.Attestation.Quotes;
+using BlindAI.Attestation.RaTls;
+using BlindAI.Attestation.Verification;
+
+namespace BlindAI.Client.Attestation;
+
+/// <summary>
+/// The client's verification rules, shared by <see cref="BlindAIClient"/> and <see cref="RaTlsHttpMessageHandler"/>:
+/// DCAP (against Intel's root, or a simulation root the caller named), then the policy, then the binding of the quote to
+/// the certificate key and, for fresh evidence, to the client's nonce. Parsing and DCAP stay in BlindAI.Attestation.
+/// </summary>
+internal sealed class EvidenceVerifier
+{
+    private const int HashLength = 32;
+
+    private readonly DcapQuoteVerifier _verifier;
+    private readonly AttestationPolicy _policy;
+
+    public EvidenceVerifier(AttestationPolicy policy, SimulationRoot? simulationRoot, TimeProvider timeProvider)
+    {
+        _policy = policy;
+        TrustAnchor = simulationRoot?.ToTrustAnchor() ?? TrustAnchor.IntelSgxRootCa;
+        _verifier = new DcapQuoteVerifier(
+            new DcapQuoteVerifierOptions
+            {
+                TrustAnchor = TrustAnchor,
+
+                // The policy's explicit collateral grace period is the only relaxation the verifier itself applies.
+                Collateral = new CollateralVerificationOptions { AcceptExpiredCollateralFor = policy.CollateralGracePeriod },
+            },
+            timeProvider);
+    }
+
+    public TrustAnchor TrustAnchor { get; }
+
+    /// <summary>DCAP verification, then the policy; every violation is reported at once.</summary>
+    public QuoteVerificationResult Verify(Quote quote, QuoteCollateral collateral)
+    {
+        QuoteVerificationResult result = _verifier.Verify(quote, collateral);
+        _policy.EnsureSatisfied(result);
+        return result;
+    }
+
+    /// <summary>The quote of a certificate's RA-TLS evidence, which must bind the certificate's public key.</summary>
+    public static Quote ReadBoundQuote(X509Certificate2 certificate) => RaTlsCertificateReader.ReadBoundQuote(certificate);
+
+    /// <summary>Whether the certificate carries any RA-TLS evidence extension.</summary>
+    public static bool HasRaTlsEvidence(X509Certificate2 certificate) => !RaTlsCertificateReader.Read(certificate).Evidence.IsEmpty;
+
+    /// <summary>The original BlindAI binding of <c>GET /quote</c>: report data = SHA-256(certificate DER) || 32 zero bytes.</summary>
+    public static void CheckLegacyBinding(Quote quote, ReadOnlySpan<byte> certificateDer)
+    {
+        Span<byte> expected = stackalloc byte[2 * HashLength];
+        expected.Clear();
+        SHA256.HashData(certificateDer, expected[..HashLength]);
+        if (!CryptographicOperations.FixedTimeEquals(quote.ReportData.Span, expected))
+        {
+            throw new AttestationException(
+                AttestationFailureReason.CertificateBindingMismatch,
+                VerificationStep.CertificateBinding,
+                "The quote's report data is not SHA-256 of the server's certificate followed by zeros: the quote belongs to another certificate.",
+                expected: Convert.ToHexStringLower(expected),
+                actual: quote.ReportData.ToString());
+        }
+    }
+
+    /// <summary>
+    /// The binding of a fresh quote: report data = SHA-256(SubjectPublicKeyInfo) || nonce, and the same enclave identity
+    /// as the certificate's quote.
+    /// </summary>
+    public static void CheckFreshBinding(Quote fresh, Quote attested, ReadOnlySpan<byte> publicKeySha256, ReadOnlySpan<byte> nonce)
+    {
+        ReadOnlySpan<byte> reportData = fresh.ReportData.Span;
+        if (reportData.Length != 2 * HashLength || !CryptographicOperations.FixedTimeEquals(reportData[..HashLength], publicKeySha256))
+        {
+            throw new AttestationException(
+                AttestationFailureReason.CertificateBindingMismatch,
+                VerificationStep.CertificateBinding,
+                "The fresh quote does not bind the attested certificate's public key.",
+                expected: Convert.ToHexStringLower(publicKeySha256),
+                actual: Convert.ToHexStringLower(reportData[..Math.Min(HashLength, reportData.Length)]));
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(reportData[HashLength..], nonce))
+        {
+            throw new AttestationException(
+                AttestationFailureReason.NonceMismatch,
+                VerificationStep.Freshness,
+                "The fresh quote is bound to another nonce: it was replayed, not made for this session.",
+                expected: Convert.ToHexStringLower(nonce),
+                actual: Convert.ToHexStringLower(reportData[HashLength..]));
+        }
+
+        if (!SameIdentity(fresh, attested))
+        {
+            throw new AttestationException(
+                AttestationFailureReason.PolicyViolation,
+                VerificationStep.Freshness,
+                "The fresh quote comes from another enclave identity than the certificate's quote.");
+        }
+    }
+
+    /// <summary>SHA-256 of the certificate's DER SubjectPublicKeyInfo.</summary>
+    public static byte[] PublicKeySha256(X509Certificate2 certificate) =>
+        SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo());
+
+    private static bool SameIdentity(Quote a, Quote b) => (a.SgxReport, b.SgxReport, a.TdReport, b.TdReport) switch
+    {
+        ({ } x, { } y, _, _) => x.MrEnclave == y.MrEnclave && x.MrSigner == y.MrSigner && x.IsvProdId == y.IsvProdId && x.IsvSvn == y.IsvSvn,
+        (null, null, { } x, { } y) => x.MrTd == y.MrTd,
+        _ => false,
+    };
+}

@@ -1,0 +1,119 @@
+using BlindAI.Attestation.Policy;
+using BlindAI.Client.Attestation;
+using BlindAI.Protocol;
+
+namespace BlindAI.Client;
+
+/// <summary>
+/// How <see cref="BlindAIClient"/> reaches and verifies a server. Defaults are strict: Intel's root, the strict policy
+/// (which requires an enclave identity to be pinned), collateral from the server (verified against Intel's root anyway),
+/// a fresh nonce-bound quote whenever the server offers one.
+/// </summary>
+public sealed class BlindAIClientOptions
+{
+    /// <summary>The server's host, for example <c>http://enclave.example:9923</c>; only scheme-less host and port matter. Required with dependency injection.</summary>
+    public Uri? Server { get; set; }
+
+    /// <summary>The untrusted port serving the certificate, evidence and collateral (plain HTTP; nothing secret goes there).</summary>
+    public int UntrustedPort { get; set; } = ProtocolRoutes.DefaultUntrustedPort;
+
+    /// <summary>The attested port serving <c>POST /run</c> (TLS pinned to the attested key).</summary>
+    public int AttestedPort { get; set; } = ProtocolRoutes.DefaultAttestedPort;
+
+    /// <summary>The management port serving <c>POST /upload</c> and <c>POST /delete</c> (TLS pinned to the attested key).</summary>
+    public int ManagementPort { get; set; } = ProtocolRoutes.DefaultManagementPort;
+
+    /// <summary>What the attested enclave must be. <see cref="AttestationPolicy.Strict"/> by default.</summary>
+    public AttestationPolicy Policy { get; set; } = AttestationPolicy.Strict;
+
+    /// <summary>
+    /// Where collateral comes from: <see langword="null"/> for the server's <c>GET /collateral</c> (safe: it is verified
+    /// against the trust anchor), or a source the client chooses (Intel PCS, a PCCS, a bundle).
+    /// </summary>
+    public CollateralResolver? CollateralResolver { get; set; }
+
+    /// <summary>
+    /// INSECURE, for development only: trust quotes signed under this simulation root instead of Intel's. Without it a
+    /// simulated server is refused.
+    /// </summary>
+    public SimulationRoot? InsecureSimulationRoot { get; set; }
+
+    /// <summary>Whether to require a quote over a client nonce.</summary>
+    public FreshEvidenceMode FreshEvidence { get; set; } = FreshEvidenceMode.WhenOffered;
+
+    /// <summary>The bearer token for model management, when the server requires one.</summary>
+    public string? ManagementToken { get; set; }
+
+    /// <summary>The time limit of one request (attestation steps, uploads, runs).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>The time limit of one TCP connection attempt.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Every reason these options are unusable (empty when valid).</summary>
+    /// <param name="requireServer">Whether <see cref="Server"/> must be set (dependency injection).</param>
+    /// <returns>The problems.</returns>
+    public IReadOnlyList<string> GetValidationErrors(bool requireServer)
+    {
+        var errors = new List<string>();
+        if (requireServer && Server is null)
+        {
+            errors.Add($"{nameof(Server)} is required.");
+        }
+
+        if (Server is { } server && (!server.IsAbsoluteUri || string.IsNullOrEmpty(server.Host)))
+        {
+            errors.Add($"{nameof(Server)} must be an absolute URI with a host, such as http://localhost.");
+        }
+
+        CheckPort(errors, nameof(UntrustedPort), UntrustedPort);
+        CheckPort(errors, nameof(AttestedPort), AttestedPort);
+        CheckPort(errors, nameof(ManagementPort), ManagementPort);
+        if (Policy is null)
+        {
+            errors.Add($"{nameof(Policy)} is required (use AttestationPolicy.Strict and its named relaxations).");
+        }
+
+        if (!Enum.IsDefined(FreshEvidence))
+        {
+            errors.Add($"{nameof(FreshEvidence)} {FreshEvidence} is not a defined mode.");
+        }
+
+        if (RequestTimeout <= TimeSpan.Zero && RequestTimeout != Timeout.InfiniteTimeSpan)
+        {
+            errors.Add($"{nameof(RequestTimeout)} must be positive or infinite.");
+        }
+
+        if (ConnectTimeout <= TimeSpan.Zero && ConnectTimeout != Timeout.InfiniteTimeSpan)
+        {
+            errors.Add($"{nameof(ConnectTimeout)} must be positive or infinite.");
+        }
+
+        if (ManagementToken is { } token && (token.Length == 0 || token.Any(char.IsWhiteSpace)))
+        {
+            errors.Add($"{nameof(ManagementToken)} must be non-empty without whitespace.");
+        }
+
+        return errors;
+    }
+
+    /// <summary>Throws when the options are unusable.</summary>
+    /// <param name="requireServer">Whether <see cref="Server"/> must be set.</param>
+    /// <exception cref="ArgumentException">Some option is invalid; the message lists all problems.</exception>
+    public void Validate(bool requireServer)
+    {
+        IReadOnlyList<string> errors = GetValidationErrors(requireServer);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid BlindAI client options: " + string.Join(" ", errors));
+        }
+    }
+
+    private static void CheckPort(List<string> errors, string name, int port)
+    {
+        if (port is < 1 or > 65535)
+        {
+            errors.Add($"{name} must be between 1 and 65535; got {port}.");
+        }
+    }
+}
