@@ -11,8 +11,13 @@ public sealed class InferenceEngineOptions
     /// <summary>The largest total size of the input tensors of one run, in bytes (strings count their UTF-8 length). Default 64 MiB.</summary>
     public long MaxRequestBytes { get; set; } = 64L << 20;
 
-    /// <summary>ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime choose. Default 0.</summary>
-    public int IntraOpThreads { get; set; }
+    /// <summary>
+    /// ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime choose (one per core, for every session). Default 1:
+    /// parallelism comes from running requests side by side (<see cref="MaxConcurrentRuns"/> defaults to the processor
+    /// count), which keeps the thread count bounded however many models are loaded, as an enclave's thread budget needs.
+    /// Raise it for lower latency when few requests run at once.
+    /// </summary>
+    public int IntraOpThreads { get; set; } = 1;
 
     /// <summary>The graph optimisation applied to models uploaded with <see cref="ModelUploadOptions.Optimize"/>. Default all.</summary>
     public GraphOptimizationLevel GraphOptimizationLevel { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;

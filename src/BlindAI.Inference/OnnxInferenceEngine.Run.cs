@@ -32,7 +32,18 @@ public sealed partial class OnnxInferenceEngine
     {
         try
         {
-            Tensor[] ordered = Refuse(() => InputBinder.Match(model, inputs, _options.MaxRequestBytes));
+            Tensor[] ordered;
+            try
+            {
+                ordered = InputBinder.Match(model, inputs, _options.MaxRequestBytes);
+            }
+            catch (InferenceException e)
+            {
+                _metrics.RecordOutcome(e.Reason == InferenceError.RequestTooLarge ? "too_large" : "invalid_input");
+                LogRunRefused(e.Reason);
+                throw;
+            }
+
             Admit(model);
             try
             {
@@ -93,20 +104,6 @@ public sealed partial class OnnxInferenceEngine
         _metrics.RecordOutcome("busy");
         LogRunRefused(InferenceError.Busy);
         return new InferenceException(InferenceError.Busy, "The server is busy; retry later.") { RetryAfter = _options.BusyRetryAfter };
-    }
-
-    private T Refuse<T>(Func<T> check)
-    {
-        try
-        {
-            return check();
-        }
-        catch (InferenceException e)
-        {
-            _metrics.RecordOutcome(e.Reason == InferenceError.RequestTooLarge ? "too_large" : "invalid_input");
-            LogRunRefused(e.Reason);
-            throw;
-        }
     }
 
     /// <summary>Runs ONNX Runtime on the calling thread over the pinned request memory, and copies each output once.</summary>

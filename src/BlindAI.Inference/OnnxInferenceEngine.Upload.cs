@@ -24,12 +24,9 @@ public sealed partial class OnnxInferenceEngine
     public async Task<ModelInfo> UploadFromStreamAsync(Stream model, ModelUploadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (model.CanSeek)
-        {
-            CheckModelSize(model.Length - model.Position);
-        }
-
-        byte[] bytes = await ReadLimitedAsync(model, cancellationToken).ConfigureAwait(false);
+        byte[] bytes = model.CanSeek
+            ? await ReadKnownLengthAsync(model, cancellationToken).ConfigureAwait(false)
+            : await ReadLimitedAsync(model, cancellationToken).ConfigureAwait(false);
         return await RegisterAsync(bytes, options ?? DefaultUploadOptions, restored: null, cancellationToken).ConfigureAwait(false);
     }
 
@@ -93,6 +90,29 @@ public sealed partial class OnnxInferenceEngine
                 Actual = $"{length} bytes",
             });
         }
+    }
+
+    /// <summary>Reads a seekable stream into one array of its announced length, refusing it before reading when that is over the limit.</summary>
+    private async Task<byte[]> ReadKnownLengthAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        long length = stream.Length - stream.Position;
+        CheckModelSize(length);
+        var bytes = new byte[length];
+        try
+        {
+            await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw Refused(new InferenceException(InferenceError.InvalidModel, "The stream ended before its announced length.", e));
+        }
+
+        if (await stream.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) != 0)
+        {
+            throw Refused(new InferenceException(InferenceError.InvalidModel, "The stream grew while the model was read."));
+        }
+
+        return bytes;
     }
 
     /// <summary>Reads a stream to its end, refusing it as soon as it passes the model size limit.</summary>

@@ -25,9 +25,8 @@ public class CollateralBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var directory = FindTestData();
-        bundle = File.ReadAllBytes(Path.Combine(directory, "sgx_quote_collateral.json"));
-        var quote = Encoding.Latin1.GetString(File.ReadAllBytes(Path.Combine(directory, "sgx_quote")));
+        bundle = File.ReadAllBytes(BenchmarkData.TestData("dcap", "phala-dcap-qvl", "sgx_quote_collateral.json"));
+        var quote = Encoding.Latin1.GetString(File.ReadAllBytes(BenchmarkData.TestData("dcap", "phala-dcap-qvl", "sgx_quote")));
         var start = quote.IndexOf("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal);
         var end = quote.LastIndexOf("-----END CERTIFICATE-----", StringComparison.Ordinal) + 25;
         pckChain = [.. CertificateChain.Parse(quote[start..end]).Certificates];
@@ -48,18 +47,4 @@ public class CollateralBenchmarks
     /// <summary>Validates the PCK chain against already verified, cached collateral: the collateral share of a warm verification.</summary>
     [Benchmark]
     public VerifiedPckChain ValidatePckChainWarm() => warm.ValidatePckChain(pckChain, Now);
-
-    private static string FindTestData()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "..", "shared", "testdata", "dcap", "phala-dcap-qvl");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("../shared/testdata/dcap/phala-dcap-qvl not found above the benchmark's directory.");
-    }
 }

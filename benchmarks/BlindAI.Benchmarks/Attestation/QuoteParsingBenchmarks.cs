@@ -18,8 +18,8 @@ public class QuoteParsingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _sgxQuote = File.ReadAllBytes(TestData("sgx_quote"));
-        _tdxQuote = File.ReadAllBytes(TestData("tdx_quote"));
+        _sgxQuote = File.ReadAllBytes(BenchmarkData.TestData("dcap", "phala-dcap-qvl", "sgx_quote"));
+        _tdxQuote = File.ReadAllBytes(BenchmarkData.TestData("dcap", "phala-dcap-qvl", "tdx_quote"));
     }
 
     /// <summary>Parses the SGX v3 quote.</summary>
@@ -29,19 +29,4 @@ public class QuoteParsingBenchmarks
     /// <summary>Parses the TDX v4 quote.</summary>
     [Benchmark]
     public Quote ParseTdxV4() => Quote.Parse(_tdxQuote);
-
-    private static string TestData(string name)
-    {
-        // Walk up from the working directory until the shared folder appears (BenchmarkDotNet runs from bin/).
-        for (DirectoryInfo? dir = new(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "testdata", "dcap", "phala-dcap-qvl", name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"Cannot find the test quote {name} under a shared/testdata folder above the working directory.", name);
-    }
 }

@@ -7,13 +7,15 @@ Usage:
 
 Reads the JSON that gramine-sgx-sigstruct-view prints (keys mr_enclave, mr_signer, isv_prod_id,
 isv_svn, debug_enclave; with --verbose also attribute_flags and friends) and writes the policy JSON
-that BlindAI clients load:
+that BlindAI clients load (the schema of BlindAI.Attestation's AttestationPolicy.FromJson):
 
     {
-      "mrEnclave": ["<64 hex>"],
-      "mrSigner": "<64 hex>",
-      "isvProdId": <0..65535>,
-      "minIsvSvn": <0..65535>
+      "sgx": {
+        "mrEnclave": ["<64 hex>"],
+        "mrSigner": "<64 hex>",
+        "isvProdId": <0..65535>,
+        "minimumIsvSvn": <0..65535>
+      }
     }
 
 The plain-text output of gramine-sgx-sigstruct-view is documented as unstable and is refused.
@@ -91,10 +93,12 @@ def policy_from_sigstruct(text, allow_debug=False):
         raise PolicyError("input must be a JSON object")
 
     policy = {
-        "mrEnclave": [_hex256(sig, "mr_enclave")],
-        "mrSigner": _hex256(sig, "mr_signer"),
-        "isvProdId": _uint16(sig, "isv_prod_id"),
-        "minIsvSvn": _uint16(sig, "isv_svn"),
+        "sgx": {
+            "mrEnclave": [_hex256(sig, "mr_enclave")],
+            "mrSigner": _hex256(sig, "mr_signer"),
+            "isvProdId": _uint16(sig, "isv_prod_id"),
+            "minimumIsvSvn": _uint16(sig, "isv_svn"),
+        },
     }
     if _is_debug(sig):
         if not allow_debug:

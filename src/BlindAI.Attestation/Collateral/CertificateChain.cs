@@ -24,6 +24,10 @@ public sealed class CertificateChain
     }
 
     /// <summary>The certificates, signing certificate first (decoded into .NET objects on first use).</summary>
+    /// <exception cref="AttestationFormatException">
+    /// The platform's decoder refuses a certificate that the strict DER reading of <see cref="Parse(string)"/> accepted
+    /// (verification never depends on these objects).
+    /// </exception>
     public ImmutableArray<X509Certificate2> Certificates => certificates.Value;
 
     /// <summary>The number of certificates.</summary>

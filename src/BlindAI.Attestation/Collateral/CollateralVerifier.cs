@@ -84,9 +84,9 @@ public sealed class CollateralVerifier
             throw new AttestationException(
                 AttestationFailureReason.InvalidCrl,
                 step,
-                $"The {what} is issued by '{crl.Issuer.Name}', not by '{issuer.Subject}'.",
+                $"The {what} is issued by '{ParsedCertificate.NameText(crl.Issuer.RawData)}', not by '{issuer.Subject}'.",
                 expected: issuer.Subject,
-                actual: crl.Issuer.Name);
+                actual: ParsedCertificate.NameText(crl.Issuer.RawData));
         }
 
         if ((issuer.KeyUsage is { } usage && (usage & System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.CrlSign) == 0)

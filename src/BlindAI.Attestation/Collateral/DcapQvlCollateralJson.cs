@@ -146,6 +146,11 @@ public static class DcapQvlCollateralJson
         {
             throw new AttestationFormatException(AttestationFormatError.InvalidJson, $"A collateral bundle is not valid JSON: {e.Message}", reader.BytesConsumed, e);
         }
+        catch (InvalidOperationException e)
+        {
+            // Raised when a string with an invalid escape (a lone surrogate) is read.
+            throw new AttestationFormatException(AttestationFormatError.InvalidEncoding, $"A collateral bundle holds a string that is not valid text: {e.Message}", reader.BytesConsumed, e);
+        }
 
         for (var i = 0; i < values.Length; i++)
         {

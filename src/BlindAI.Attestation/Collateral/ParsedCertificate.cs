@@ -42,7 +42,7 @@ internal sealed class ParsedCertificate
         publicPoint = fields.P256Point;
         certificate = existing is not null
             ? new Lazy<X509Certificate2>(existing)
-            : new Lazy<X509Certificate2>(() => X509CertificateLoader.LoadCertificate(der), LazyThreadSafetyMode.ExecutionAndPublication);
+            : new Lazy<X509Certificate2>(() => Load(der), LazyThreadSafetyMode.ExecutionAndPublication);
         publicKey = new Lazy<ECDsa?>(CreateKey, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -83,10 +83,10 @@ internal sealed class ParsedCertificate
     public ReadOnlySpan<byte> IssuerName => IssuerNameBytes.Span;
 
     /// <summary>The subject for messages.</summary>
-    public string Subject => new X500DistinguishedName(SubjectNameBytes.Span).Name;
+    public string Subject => NameText(SubjectNameBytes.Span);
 
     /// <summary>The issuer for messages.</summary>
-    public string Issuer => new X500DistinguishedName(IssuerNameBytes.Span).Name;
+    public string Issuer => NameText(IssuerNameBytes.Span);
 
     /// <summary>The P-256 public key (created on first use), or <see langword="null"/> when the certificate has another kind of key.</summary>
     public ECDsa? PublicKey => publicKey.Value;
@@ -121,8 +121,33 @@ internal sealed class ParsedCertificate
         return Convert.ToHexStringLower(bigEndian[start..]);
     }
 
+    /// <summary>A distinguished name as text for messages; hex when it cannot be decoded (messages must not throw).</summary>
+    public static string NameText(ReadOnlySpan<byte> name)
+    {
+        try
+        {
+            return new X500DistinguishedName(name).Name;
+        }
+        catch (CryptographicException)
+        {
+            return "0x" + Convert.ToHexStringLower(name);
+        }
+    }
+
     public static DateTimeOffset ReadTime(AsnReader reader) =>
         reader.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) ? reader.ReadUtcTime() : reader.ReadGeneralizedTime();
+
+    private static X509Certificate2 Load(byte[] der)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadCertificate(der);
+        }
+        catch (CryptographicException e)
+        {
+            throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, $"A certificate cannot be decoded by the platform: {e.Message}", innerException: e);
+        }
+    }
 
     private ECDsa? CreateKey() =>
         publicPoint is null
@@ -160,12 +185,12 @@ internal sealed class ParsedCertificate
             throw new AsnContentException("The inner and outer signature algorithms differ.");
         }
 
-        fields.Issuer = tbs.ReadEncodedValue();
+        fields.Issuer = ReadName(tbs);
         var validity = tbs.ReadSequence();
         fields.NotBefore = ReadTime(validity);
         fields.NotAfter = ReadTime(validity);
         validity.ThrowIfNotEmpty();
-        fields.Subject = tbs.ReadEncodedValue();
+        fields.Subject = ReadName(tbs);
 
         var spki = tbs.ReadSequence();
         var keyAlgorithm = spki.ReadSequence();
@@ -197,6 +222,16 @@ internal sealed class ParsedCertificate
 
         tbs.ThrowIfNotEmpty();
         return fields;
+    }
+
+    private static ReadOnlyMemory<byte> ReadName(AsnReader reader)
+    {
+        if (!reader.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence))
+        {
+            throw new AsnContentException("A name is not a SEQUENCE.");
+        }
+
+        return reader.ReadEncodedValue();
     }
 
     private static void ReadExtension(AsnReader extension, ref DecodedFields fields)

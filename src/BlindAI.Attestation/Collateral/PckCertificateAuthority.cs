@@ -34,12 +34,19 @@ public static class PckCertificateAuthority
 
     private static string? CommonName(X500DistinguishedName name)
     {
-        foreach (var rdn in name.EnumerateRelativeDistinguishedNames())
+        try
         {
-            if (!rdn.HasMultipleElements && rdn.GetSingleElementType().Value == "2.5.4.3")
+            foreach (var rdn in name.EnumerateRelativeDistinguishedNames())
             {
-                return rdn.GetSingleElementValue();
+                if (!rdn.HasMultipleElements && rdn.GetSingleElementType().Value == "2.5.4.3")
+                {
+                    return rdn.GetSingleElementValue();
+                }
             }
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // A malformed name (for example from an unverified CRL) names no Intel CA.
         }
 
         return null;

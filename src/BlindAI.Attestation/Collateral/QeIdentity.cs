@@ -71,7 +71,15 @@ public sealed class QeIdentity
     {
         var raw = utf8Json.ToArray();
         using var document = CollateralJson.Parse(raw, "QE Identity");
-        return FromElement(document.RootElement, raw);
+        try
+        {
+            return FromElement(document.RootElement, raw);
+        }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json reports strings with invalid escapes (lone surrogates) only when they are read.
+            throw new AttestationFormatException(AttestationFormatError.InvalidEncoding, $"QE Identity holds a string that is not valid text: {e.Message}", innerException: e);
+        }
     }
 
     /// <summary>Parses the signed <c>enclaveIdentity</c> JSON object, without throwing.</summary>

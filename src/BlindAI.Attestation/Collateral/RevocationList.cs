@@ -174,6 +174,11 @@ public sealed class RevocationList
                 throw new AsnContentException("The inner and outer signature algorithms differ.");
             }
 
+            if (!fields.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence))
+            {
+                throw new AsnContentException("The issuer name is not a SEQUENCE.");
+            }
+
             var issuer = new X500DistinguishedName(fields.ReadEncodedValue().Span);
             var thisUpdate = ParsedCertificate.ReadTime(fields);
             if (!fields.HasData || !(fields.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) || fields.PeekTag().HasSameClassAndValue(Asn1Tag.GeneralizedTime)))

@@ -62,6 +62,11 @@ internal static class SignedJsonBody
         {
             throw new AttestationFormatException(AttestationFormatError.InvalidJson, $"{what} is not valid JSON: {e.Message}", reader.BytesConsumed, e);
         }
+        catch (InvalidOperationException e)
+        {
+            // Raised when a string with an invalid escape (a lone surrogate) is read.
+            throw new AttestationFormatException(AttestationFormatError.InvalidEncoding, $"{what} holds a string that is not valid text: {e.Message}", reader.BytesConsumed, e);
+        }
 
         return new Parts(
             document ?? throw new AttestationFormatException(AttestationFormatError.MissingField, $"{what} has no '{documentName}'."),

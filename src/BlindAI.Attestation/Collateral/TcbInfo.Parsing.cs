@@ -28,7 +28,15 @@ public sealed partial class TcbInfo
     {
         var raw = utf8Json.ToArray();
         using var document = CollateralJson.Parse(raw, "TCB Info");
-        return FromElement(document.RootElement, raw);
+        try
+        {
+            return FromElement(document.RootElement, raw);
+        }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json reports strings with invalid escapes (lone surrogates) only when they are read.
+            throw new AttestationFormatException(AttestationFormatError.InvalidEncoding, $"TCB Info holds a string that is not valid text: {e.Message}", innerException: e);
+        }
     }
 
     /// <summary>Parses the signed <c>tcbInfo</c> JSON object, without throwing.</summary>

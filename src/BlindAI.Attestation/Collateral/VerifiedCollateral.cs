@@ -179,9 +179,9 @@ public sealed class VerifiedCollateral
             throw new AttestationException(
                 AttestationFailureReason.CollateralMismatch,
                 VerificationStep.PckCrl,
-                $"The PCK certificate is issued by '{leaf.Issuer}' but the PCK CRL is from '{Collateral.PckCrl.Issuer.Name}': fetch the CRL for that CA.",
+                $"The PCK certificate is issued by '{leaf.Issuer}' but the PCK CRL is from '{ParsedCertificate.NameText(Collateral.PckCrl.Issuer.RawData)}': fetch the CRL for that CA.",
                 expected: leaf.Issuer,
-                actual: Collateral.PckCrl.Issuer.Name);
+                actual: ParsedCertificate.NameText(Collateral.PckCrl.Issuer.RawData));
         }
 
         if (Collateral.PckCrl.IsRevoked(leaf))

@@ -18,8 +18,11 @@ public sealed class VerifiedPckChain
         NotAfter = leaf.NotAfter < pckCa.NotAfter ? leaf.NotAfter : pckCa.NotAfter;
     }
 
-    /// <summary>The PCK leaf certificate (holds the SGX extensions: FMSPC, PCE-ID, TCB components).</summary>
+    /// <summary>The PCK leaf certificate (holds the SGX extensions: FMSPC, PCE-ID, TCB components); created on first use when validated from DER.</summary>
     public X509Certificate2 Leaf => leaf.Certificate;
+
+    /// <summary>The PCK leaf certificate's DER (for reading its SGX extensions without creating an <see cref="X509Certificate2"/>).</summary>
+    public ReadOnlyMemory<byte> LeafDer => leaf.Der;
 
     /// <summary>The PCK CA certificate that issued the leaf.</summary>
     public X509Certificate2 PckCa => pckCa.Certificate;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -21,7 +22,13 @@ public sealed class DcapQuoteVerifier
 {
     private readonly CollateralVerifier _collateralVerifier;
     private readonly TimeProvider _timeProvider;
+    private const int AttestationKeyCacheCapacity = 256;
+
     private readonly ConditionalWeakTable<QuoteCollateral, VerifiedCollateral> _verified = [];
+
+    // Importing a P-256 point costs more than verifying with it; a platform's QE reuses its attestation key, so the
+    // imported keys are kept (keyed by the exact 64 key bytes; only ever used to verify).
+    private readonly ConcurrentDictionary<string, ECDsa> _attestationKeys = new(StringComparer.Ordinal);
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="options">The trust anchor and collateral rules; <see langword="null"/> for the strict defaults with the Intel SGX Root CA.</param>
@@ -191,16 +198,16 @@ public sealed class DcapQuoteVerifier
         return TcbEvaluator.EvaluateQe(identity, qeReport.IsvSvn);
     }
 
-    private static void VerifyQuoteSignature(Quote quote)
+    private void VerifyQuoteSignature(Quote quote)
     {
         QuoteSignatureData signature = quote.SignatureData;
         bool valid;
         try
         {
-            using ECDsa key = signature.AttestationKey.CreateEcdsa();
-            valid = key.VerifyData(quote.SignedRegion.Span, signature.Signature.Raw.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            valid = WithAttestationKey(signature.AttestationKey, key =>
+                key.VerifyData(quote.SignedRegion.Span, signature.Signature.Raw.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or AttestationFormatException)
         {
             throw new AttestationException(
                 AttestationFailureReason.InvalidQuoteSignature,
@@ -216,6 +223,32 @@ public sealed class DcapQuoteVerifier
                 VerificationStep.QuoteSignature,
                 "The quote signature does not verify with the attestation key.");
         }
+    }
+
+    private bool WithAttestationKey(AttestationPublicKey attestationKey, Func<ECDsa, bool> verify)
+    {
+        string id = Convert.ToBase64String(attestationKey.Raw.Span);
+        if (_attestationKeys.TryGetValue(id, out ECDsa? cached))
+        {
+            return verify(cached);
+        }
+
+        ECDsa created = attestationKey.CreateEcdsa();
+        if (_attestationKeys.Count >= AttestationKeyCacheCapacity)
+        {
+            using (created)
+            {
+                return verify(created);
+            }
+        }
+
+        ECDsa shared = _attestationKeys.GetOrAdd(id, created);
+        if (!ReferenceEquals(shared, created))
+        {
+            created.Dispose();
+        }
+
+        return verify(shared);
     }
 
     private static AttestationException QeMismatch(string field, string expected, string actual) =>

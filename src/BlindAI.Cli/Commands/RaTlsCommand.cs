@@ -143,7 +143,7 @@ internal static class RaTlsCommand
         }
 
         json.WriteBoolean("debug", quote.IsDebug);
-        string? fmspc = TryFmspc(quote);
+        string? fmspc = VerificationReport.TryFmspc(quote);
         if (fmspc is null)
         {
             json.WriteNull("fmspc");
@@ -169,29 +169,17 @@ internal static class RaTlsCommand
             {
                 if (quote.SgxReport is { } sgx)
                 {
-                    output.WriteLine($"  SGX quote v{quote.Version}: MRENCLAVE {sgx.MrEnclave}, MRSIGNER {sgx.MrSigner}, ISVPRODID {sgx.IsvProdId}, ISVSVN {sgx.IsvSvn}, debug {quote.IsDebug}, FMSPC {TryFmspc(quote) ?? "n/a"}");
+                    output.WriteLine($"  SGX quote v{quote.Version}: MRENCLAVE {sgx.MrEnclave}, MRSIGNER {sgx.MrSigner}, ISVPRODID {sgx.IsvProdId}, ISVSVN {sgx.IsvSvn}, debug {quote.IsDebug}, FMSPC {VerificationReport.TryFmspc(quote) ?? "n/a"}");
                 }
                 else if (quote.TdReport is { } td)
                 {
-                    output.WriteLine($"  TDX quote v{quote.Version}: MRTD {td.MrTd}, debug {quote.IsDebug}, FMSPC {TryFmspc(quote) ?? "n/a"}");
+                    output.WriteLine($"  TDX quote v{quote.Version}: MRTD {td.MrTd}, debug {quote.IsDebug}, FMSPC {VerificationReport.TryFmspc(quote) ?? "n/a"}");
                 }
             }
             else
             {
                 output.WriteLine($"  quote unreadable: {item.QuoteError?.Message}");
             }
-        }
-    }
-
-    private static string? TryFmspc(Quote quote)
-    {
-        try
-        {
-            return quote.SignatureData.PckCertificateChain.Extensions.Fmspc.ToString();
-        }
-        catch (AttestationFormatException)
-        {
-            return null;
         }
     }
 }

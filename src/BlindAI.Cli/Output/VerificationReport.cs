@@ -148,7 +148,8 @@ internal sealed record VerificationReport
         }
     }
 
-    private static string? TryFmspc(Quote quote)
+    /// <summary>The FMSPC of the quote's PCK certificate, or <see langword="null"/> when it cannot be read.</summary>
+    public static string? TryFmspc(Quote quote)
     {
         try
         {

@@ -56,6 +56,6 @@ public static class QuoteProviderSelector
         }
 
         EnclaveLog.SimulationInUse(logger);
-        return new SimulatedQuoteProvider(SimulatedTeePlatform.LoadOrCreate(options.SimulationDirectory));
+        return new SimulatedQuoteProvider(SimulatedTeePlatform.LoadOrCreate(options.SimulationDirectory), options: null, ownsPlatform: true);
     }
 }

@@ -159,4 +159,31 @@ public sealed class CollateralFormatErrorTests
             Assert.NotNull(error);
         }
     }
+
+    [Theory]
+    [InlineData("tcb_info")]
+    [InlineData("qe_identity_signature")]
+    [InlineData("pck_crl_issuer_chain")]
+    public void Lone_surrogate_escapes_are_typed_errors(string member)
+    {
+        var bundle = Encoding.UTF8.GetString(CollateralVectors.PhalaBundleBytes("sgx_quote_collateral.json"));
+        var start = bundle.IndexOf($"\"{member}\": \"", StringComparison.Ordinal) + member.Length + 5;
+        var broken = bundle.Insert(start, "\\ud800");
+        Assert.Throws<AttestationFormatException>(() => DcapQvlCollateralJson.Parse(Encoding.UTF8.GetBytes(broken)));
+    }
+
+    [Fact]
+    public void Lone_surrogate_in_a_pcs_signature_is_a_typed_error()
+    {
+        var responses = CollateralVectors.AutomataSgxResponses() with { QeIdentityBody = Encoding.UTF8.GetBytes("{\"enclaveIdentity\":{},\"signature\":\"\\udc00\"}") };
+        Assert.Throws<AttestationFormatException>(() => QuoteCollateral.FromPcsResponses(responses));
+    }
+
+    [Fact]
+    public void Lone_surrogate_inside_signed_json_is_a_typed_error()
+    {
+        Assert.Equal(AttestationFormatError.InvalidEncoding, TcbInfoError(SgxTcbInfo().Replace("\"id\":\"SGX\"", "\"id\":\"\\ud800\"", StringComparison.Ordinal)));
+        var qe = SgxQeIdentity().Replace("\"id\":\"QE\"", "\"id\":\"\\udc00\"", StringComparison.Ordinal);
+        Assert.Equal(AttestationFormatError.InvalidEncoding, Assert.Throws<AttestationFormatException>(() => QeIdentity.Parse(Encoding.UTF8.GetBytes(qe))).Reason);
+    }
 }

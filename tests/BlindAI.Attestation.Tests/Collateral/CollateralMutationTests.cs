@@ -14,12 +14,12 @@ public sealed class CollateralMutationTests
 
     public static TheoryData<string, int> Members => new()
     {
-        { "tcb_info", 5 },
-        { "qe_identity", 3 },
+        { "tcb_info", 11 },
+        { "qe_identity", 5 },
         { "root_ca_crl", 1 },
         { "pck_crl", 1 },
-        { "tcb_info_issuer_chain", 1 },
-        { "pck_crl_issuer_chain", 1 },
+        { "tcb_info_issuer_chain", 3 },
+        { "pck_crl_issuer_chain", 3 },
     };
 
     [Theory]

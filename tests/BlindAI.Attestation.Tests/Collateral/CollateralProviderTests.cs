@@ -240,4 +240,35 @@ public sealed class CollateralProviderTests
         Assert.Throws<ArgumentException>(() => new CollateralRequest(TcbInfoId.Sgx, new byte[5], PckCaType.Platform));
         Assert.Equal(Request(TcbInfoId.Sgx, "00A067110000"), Request(TcbInfoId.Sgx, "00a067110000"));
     }
+
+    [Fact]
+    public async Task Di_pccs_registration_wires_the_pinning_handler()
+    {
+        using var certificate = PcsTestServer.CreateSelfSignedCertificate();
+        await using var server = await PcsTestServer.StartAsync(certificate);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider(CollateralVectors.AutomataNow));
+        services.AddPccsCollateralProvider(o =>
+        {
+            o.BaseAddress = server.BaseAddress;
+            o.DangerousAcceptSelfSignedCertificateSha256 = Convert.ToHexStringLower(SHA256.HashData(certificate.RawData));
+        });
+        await using var provider = services.BuildServiceProvider(validateScopes: true);
+
+        var collateral = await provider.GetRequiredService<ICollateralProvider>().GetCollateralAsync(Request(TcbInfoId.Tdx, PcsTestServer.TdxFmspc));
+
+        Intel.Verify(collateral, CollateralVectors.AutomataNow).EnsureFor(TcbInfoId.Tdx);
+    }
+
+    [Fact]
+    public async Task Di_static_registration_serves_the_bundles()
+    {
+        var services = new ServiceCollection();
+        services.AddStaticCollateralProvider(CollateralVectors.SgxBundle(), CollateralVectors.TdxBundle());
+        await using var provider = services.BuildServiceProvider(validateScopes: true);
+
+        var collateral = await provider.GetRequiredService<ICollateralProvider>().GetCollateralAsync(Request(TcbInfoId.Tdx, "b0c06f000000", PckCaType.Platform));
+
+        Assert.Equal(TcbInfoId.Tdx, collateral.TcbInfo.Id);
+    }
 }

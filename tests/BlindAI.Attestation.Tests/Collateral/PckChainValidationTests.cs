@@ -142,6 +142,7 @@ public sealed class PckChainValidationTests
 
         var fromDer = verified.ValidatePckChain([.. chain.Select(c => (ReadOnlyMemory<byte>)c.RawData)], CollateralVectors.SgxNow);
 
+        Assert.Equal(chain[0].RawData, fromDer.LeafDer.ToArray());
         Assert.Equal(chain[0].RawData, fromDer.Leaf.RawData);
         Assert.Same(fromDer, verified.ValidatePckChain(chain, CollateralVectors.SgxNow));
         Assert.Equal(AttestationFormatError.InvalidCertificate, Assert.Throws<AttestationFormatException>(() => verified.ValidatePckChain([new byte[] { 0x30, 0x03, 0x02, 0x01, 0x01 }, chain[1].RawData], CollateralVectors.SgxNow)).Reason);

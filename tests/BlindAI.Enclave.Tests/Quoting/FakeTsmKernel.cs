@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using BlindAI.Enclave.Quoting;
+using BlindAI.Enclave.Tests.Support;
 
 namespace BlindAI.Enclave.Tests.Quoting;
 
@@ -9,7 +9,7 @@ namespace BlindAI.Enclave.Tests.Quoting;
 /// <c>outblob</c> as a FIFO so that reading it blocks until the "quote" is made from the <c>inblob</c> just written,
 /// bumps <c>generation</c> per write, and drops the files on rmdir.
 /// </summary>
-internal sealed partial class FakeTsmKernel : ITsmEntryHooks
+internal sealed class FakeTsmKernel : ITsmEntryHooks
 {
     private readonly List<Task> _writers = [];
 
@@ -29,10 +29,7 @@ internal sealed partial class FakeTsmKernel : ITsmEntryHooks
         File.WriteAllText(Path.Combine(entry, "generation"), "0\n");
         File.WriteAllText(Path.Combine(entry, "provider"), "tdx_guest\n");
         string outblob = Path.Combine(entry, "outblob");
-        if (mkfifo(outblob, Convert.ToUInt32("600", 8)) != 0)
-        {
-            throw new InvalidOperationException($"mkfifo failed: errno {Marshal.GetLastPInvokeError()}");
-        }
+        Fifo.Create(outblob);
 
         _writers.Add(Task.Factory.StartNew(
             () =>
@@ -56,7 +53,4 @@ internal sealed partial class FakeTsmKernel : ITsmEntryHooks
     }
 
     public Task WritersCompleted() => Task.WhenAll(_writers).WaitAsync(TimeSpan.FromSeconds(10));
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int mkfifo([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode);
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using BlindAI.Enclave.Quoting;
 using BlindAI.Enclave.Tests.Support;
 
@@ -116,15 +117,47 @@ public sealed class GramineQuoteProviderTests : IDisposable
     }
 
     [Fact]
-    public async Task Serialises_concurrent_requests_so_each_sees_its_own_report_data_written_whole()
+    public async Task Serialises_concurrent_requests_so_each_quote_carries_its_callers_report_data()
     {
+        // Like Gramine, the quote is made when the file is opened, from whatever user_report_data holds then: a FIFO
+        // stands in, served by a "quoting enclave" thread. Without the provider's lock, callers would get each other's quotes.
+        const int callers = 12;
         MimicGramineSgx();
+        File.Delete(_root.Combine("quote"));
+        Fifo.Create(_root.Combine("quote"));
+        Task quotingEnclave = Task.Factory.StartNew(
+            () =>
+            {
+                for (int i = 0; i < callers; i++)
+                {
+                    byte[] served;
+                    using (var quote = new FileStream(_root.Combine("quote"), FileMode.Open, FileAccess.Write))
+                    {
+                        served = File.ReadAllBytes(_root.Combine("user_report_data"));
+                        Thread.Sleep(5);
+                        quote.Write([.. "QUOTE"u8, .. served]);
+                    }
+
+                    // Reopening the FIFO while the last reader still has it open would feed that reader again; the
+                    // next caller writes new report data only after the last one closed the quote (the provider's lock).
+                    var deadline = DateTime.UtcNow.AddSeconds(30);
+                    while (i < callers - 1 && File.ReadAllBytes(_root.Combine("user_report_data")).AsSpan().SequenceEqual(served) && DateTime.UtcNow < deadline)
+                    {
+                        Thread.Sleep(1);
+                    }
+                }
+            },
+            TaskCreationOptions.LongRunning);
+
         using GramineQuoteProvider provider = Provider();
-        Task[] tasks = Enumerable.Range(0, 16).Select(i => (Task)provider.GetQuoteAsync(Enumerable.Repeat((byte)i, 64).ToArray(), CancellationToken.None)).ToArray();
-        await Task.WhenAll(tasks);
-        byte[] last = File.ReadAllBytes(_root.Combine("user_report_data"));
-        Assert.Equal(64, last.Length);
-        Assert.All(last, b => Assert.Equal(last[0], b));
+        byte[][] reportData = Enumerable.Range(0, callers).Select(_ => RandomNumberGenerator.GetBytes(64)).ToArray();
+        byte[][] quotes = await Task.WhenAll(reportData.Select(rd => Task.Run(() => provider.GetQuoteAsync(rd, CancellationToken.None))));
+        await quotingEnclave.WaitAsync(TimeSpan.FromSeconds(30));
+
+        for (int i = 0; i < callers; i++)
+        {
+            Assert.Equal([.. "QUOTE"u8, .. reportData[i]], quotes[i]);
+        }
     }
 
     [Fact]

@@ -52,6 +52,19 @@ public sealed class UploadTests
     }
 
     [Fact]
+    public async Task A_seekable_stream_is_read_from_its_current_position()
+    {
+        using OnnxInferenceEngine engine = Engines.Create();
+        byte[] model = TestModels.Subtract();
+        using var stream = new MemoryStream([0xFF, 0xFF, .. model]);
+        stream.Position = 2;
+
+        ModelInfo info = await engine.UploadFromStreamAsync(stream);
+
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(model)), info.Sha256);
+    }
+
+    [Fact]
     public async Task A_seekable_stream_longer_than_the_limit_is_refused_before_reading()
     {
         using OnnxInferenceEngine engine = Engines.Create(o => o.MaxModelBytes = 100);

@@ -24,11 +24,22 @@ public sealed class SigstructToPolicyTests
         Assert.True(result.ExitCode == 0, result.ToString());
         using var policy = JsonDocument.Parse(result.StandardOutput);
         var root = policy.RootElement;
-        Assert.Equal(["mrEnclave", "mrSigner", "isvProdId", "minIsvSvn"], root.EnumerateObject().Select(property => property.Name));
-        Assert.Equal([SampleEnclave], root.GetProperty("mrEnclave").EnumerateArray().Select(value => value.GetString()));
-        Assert.Equal(SampleSigner, root.GetProperty("mrSigner").GetString());
-        Assert.Equal(1, root.GetProperty("isvProdId").GetInt32());
-        Assert.Equal(3, root.GetProperty("minIsvSvn").GetInt32());
+        Assert.Equal(["sgx"], root.EnumerateObject().Select(property => property.Name));
+        var sgx = root.GetProperty("sgx");
+        Assert.Equal(["mrEnclave", "mrSigner", "isvProdId", "minimumIsvSvn"], sgx.EnumerateObject().Select(property => property.Name));
+        Assert.Equal([SampleEnclave], sgx.GetProperty("mrEnclave").EnumerateArray().Select(value => value.GetString()));
+        Assert.Equal(SampleSigner, sgx.GetProperty("mrSigner").GetString());
+        Assert.Equal(1, sgx.GetProperty("isvProdId").GetInt32());
+        Assert.Equal(3, sgx.GetProperty("minimumIsvSvn").GetInt32());
+
+        // The file is what clients load: the attestation policy reader accepts it and pins exactly that identity.
+        var loaded = BlindAI.Attestation.Policy.AttestationPolicy.FromJson(result.StandardOutput);
+        Assert.Equal(SampleEnclave, Assert.Single(loaded.MrEnclaves).ToString());
+        Assert.Equal(SampleSigner, loaded.MrSigner?.ToString());
+        Assert.Equal((ushort)1, loaded.IsvProdId);
+        Assert.Equal((ushort)3, loaded.MinimumIsvSvn);
+        Assert.False(loaded.DebugAllowed);
+        Assert.False(loaded.UnpinnedIdentityAllowed);
     }
 
     [Fact]
@@ -43,6 +54,7 @@ public sealed class SigstructToPolicyTests
         Assert.True(allowed.ExitCode == 0, allowed.ToString());
         using var policy = JsonDocument.Parse(allowed.StandardOutput);
         Assert.True(policy.RootElement.GetProperty("allowDebug").GetBoolean());
+        Assert.True(BlindAI.Attestation.Policy.AttestationPolicy.FromJson(allowed.StandardOutput).DebugAllowed);
     }
 
     [Fact]
@@ -120,7 +132,7 @@ public sealed class SigstructToPolicyTests
             var written = await RunAsync(Sample("sigstruct-view-release.json"), "--output", output);
             Assert.True(written.ExitCode == 0, written.ToString());
             using var policy = JsonDocument.Parse(await File.ReadAllTextAsync(output));
-            Assert.Equal(SampleSigner, policy.RootElement.GetProperty("mrSigner").GetString());
+            Assert.Equal(SampleSigner, policy.RootElement.GetProperty("sgx").GetProperty("mrSigner").GetString());
             Assert.Single(directory.GetFiles());
         }
         finally
