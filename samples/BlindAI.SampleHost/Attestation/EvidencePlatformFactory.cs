@@ -1,3 +1,4 @@
+using BlindAI.Attestation.Collateral;
 using BlindAI.Enclave.DependencyInjection;
 using BlindAI.Enclave.Quoting;
 using BlindAI.Enclave.Simulation;
@@ -14,14 +15,18 @@ namespace BlindAI.SampleHost.Attestation;
 /// </summary>
 internal static class EvidencePlatformFactory
 {
-    public static EvidencePlatform Create(SampleHostOptions options, BlindAIEnclaveOptions enclaveOptions, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public static EvidencePlatform Create(
+        SampleHostOptions options, BlindAIEnclaveOptions enclaveOptions, ICollateralProvider? collateralProvider, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         ILogger logger = loggerFactory.CreateLogger(typeof(EvidencePlatformFactory).FullName!);
+        ICollateralSource? configured = collateralProvider is null
+            ? null
+            : new CachingCollateralSource(new ProviderCollateralSource(collateralProvider), timeProvider, loggerFactory.CreateLogger<CachingCollateralSource>());
         if (options.Simulation)
         {
             SimulationPlatform simulation = SimulationPlatform.Open(options.DataDirectory, timeProvider);
             HostLog.SimulationWarning(logger, simulation.Directory, simulation.RootCertificatePath);
-            ICollateralSource collateral = new CachingCollateralSource(simulation, timeProvider, loggerFactory.CreateLogger<CachingCollateralSource>());
+            ICollateralSource collateral = configured ?? new CachingCollateralSource(simulation, timeProvider, loggerFactory.CreateLogger<CachingCollateralSource>());
             return new EvidencePlatform(new SimulatedQuoteProvider(simulation.Platform), new OwningCollateralSource(collateral, simulation), IsSimulation: true);
         }
 
@@ -33,7 +38,7 @@ internal static class EvidencePlatformFactory
         try
         {
             IQuoteProvider provider = QuoteProviderSelector.Create(enclaveOptions, loggerFactory);
-            return new EvidencePlatform(provider, Collateral: null, IsSimulation: false);
+            return new EvidencePlatform(provider, configured, IsSimulation: false);
         }
         catch (EvidenceException exception)
         {

@@ -45,6 +45,12 @@ public sealed class SampleHostOptions
     /// <summary>Keeps uploaded models in the data folder, sealed, when a sealing key is available. Default on.</summary>
     public bool PersistModels { get; set; } = true;
 
+    /// <summary>
+    /// Where <c>/collateral</c> comes from: Intel PCS or a PCCS, cached until its <c>nextUpdate</c>. In simulation the
+    /// simulated platform signs it unless a source is named here.
+    /// </summary>
+    public CollateralSourceKind CollateralSource { get; set; }
+
     /// <summary>Request limits per route.</summary>
     public SampleHostLimits Limits { get; set; } = new();
 

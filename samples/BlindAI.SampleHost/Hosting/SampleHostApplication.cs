@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Security.Authentication;
+using BlindAI.Attestation.Collateral;
 using BlindAI.Enclave.DependencyInjection;
 using BlindAI.Enclave.Quoting;
 using BlindAI.Enclave.RaTls;
@@ -143,9 +144,21 @@ public static class SampleHostApplication
     private static void AddEnclave(IServiceCollection services, IConfiguration configuration, SampleHostOptions options)
     {
         string dataDirectory = Path.GetFullPath(options.DataDirectory);
+        IConfigurationSection collateral = configuration.GetSection(SampleHostOptions.SectionName + ":Collateral");
+        switch (options.CollateralSource)
+        {
+            case CollateralSourceKind.IntelPcs:
+                services.AddIntelPcsCollateralProvider(pcs => collateral.GetSection("IntelPcs").Bind(pcs));
+                break;
+            case CollateralSourceKind.Pccs:
+                services.AddPccsCollateralProvider(pccs => collateral.GetSection("Pccs").Bind(pccs));
+                break;
+        }
+
         services.AddSingleton(sp => EvidencePlatformFactory.Create(
             options,
             sp.GetRequiredService<IOptions<BlindAIEnclaveOptions>>().Value,
+            sp.GetService<ICollateralProvider>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
 
@@ -182,13 +195,13 @@ public static class SampleHostApplication
     {
         IServiceProvider services = kestrel.ApplicationServices;
         ListenerEndpoints listeners = services.GetRequiredService<ListenerEndpoints>();
-        ServerIdentity identity = services.GetRequiredService<ServerIdentity>();
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = Math.Max(options.Limits.MaxUploadBodyBytes, options.Limits.MaxRunBodyBytes);
         var tls = new HttpsConnectionAdapterOptions
         {
-            // The certificate exists once StartAsync has made it, before any port opens.
-            ServerCertificateSelector = (_, _) => identity.Certificate,
+            // Resolved on first handshake: the platform is chosen and the certificate made in StartAsync, before any
+            // port opens (so a missing TEE is reported there, not while Kestrel is being configured).
+            ServerCertificateSelector = (_, _) => services.GetRequiredService<ServerIdentity>().Certificate,
             SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             ClientCertificateMode = ClientCertificateMode.NoCertificate,
         };

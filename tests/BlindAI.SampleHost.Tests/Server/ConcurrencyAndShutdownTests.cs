@@ -22,7 +22,7 @@ public sealed class ConcurrencyAndShutdownTests
             ["BlindAI:Limits:MaxQueuedRequests"] = "0",
             ["BlindAI:Limits:RetryAfter"] = "00:00:03",
         });
-        SendModelReply slow = await Wire.UploadAsync(host.Management, TestModels.SlowMatMulChain(200));
+        SendModelReply slow = await Wire.UploadAsync(host.Management, TestModels.SlowMatMulChain(1000));
         byte[] body = Wire.Run(ModelReference.ById(slow.ModelId), SlowInput());
 
         // Four at once with one slot and no queue: one runs, the others are refused at once.
@@ -49,8 +49,11 @@ public sealed class ConcurrencyAndShutdownTests
     [Fact]
     public async Task A_run_longer_than_the_route_timeout_is_cancelled_with_request_timeout()
     {
-        await using RunningHost host = await RunningHost.StartAsync(new Dictionary<string, string?> { ["BlindAI:Limits:RunTimeout"] = "00:00:00.300" });
-        SendModelReply slow = await Wire.UploadAsync(host.Management, TestModels.SlowMatMulChain(400));
+        await using RunningHost host = await RunningHost.StartAsync(new Dictionary<string, string?> { ["BlindAI:Limits:RunTimeout"] = "00:00:01" });
+
+        // Seconds of work behind a body that arrives well within the timeout (a timeout while the body is still being
+        // sent would reset the connection instead of answering).
+        SendModelReply slow = await Wire.UploadAsync(host.Management, TestModels.SlowMatMulChain(1500));
 
         using HttpResponseMessage response = await host.Attested.SendAsync(
             RunningHost.Post(ProtocolRoutes.Run, Wire.Run(ModelReference.ById(slow.ModelId), SlowInput()), ProtocolMediaTypes.ProblemJson));

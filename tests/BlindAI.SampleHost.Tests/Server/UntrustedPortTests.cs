@@ -49,6 +49,7 @@ public sealed class UntrustedPortTests : IClassFixture<SimulationHostFixture>
             ?? throw new Xunit.Sdk.XunitException("no legacy RA-TLS evidence");
         Quote quote = Quote.Parse(legacy.RawData);
         Assert.Equal(spkiHash, quote.ReportData.Span[..32].ToArray());
+        Assert.Equal(TeeType.Sgx, RaTlsCertificateReader.ReadBoundQuote(certificate).TeeType); // the shared reader finds the key bound
         Assert.NotNull(certificate.Extensions[RaTlsOids.DiceTaggedEvidence]);
         AssertSignedBySimulatedPlatform(quote);
     }

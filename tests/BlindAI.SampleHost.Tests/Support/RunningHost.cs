@@ -53,7 +53,8 @@ internal sealed class RunningHost : IAsyncDisposable
 
     public Uri ManagementUri => new($"https://127.0.0.1:{Listeners.GetEndPoint(ListenerRole.Management).Port}");
 
-    public static async Task<RunningHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string? dataDirectory = null, bool simulation = true)
+    public static async Task<RunningHost> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, string? dataDirectory = null, bool simulation = true, Action<IServiceCollection>? services = null)
     {
         bool owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("blindai-host-").FullName;
@@ -74,6 +75,7 @@ internal sealed class RunningHost : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
             builder.Logging.AddProvider(logs);
+            services?.Invoke(builder.Services);
         });
         try
         {
