@@ -16,6 +16,7 @@ internal static class BlindAICli
             BenchCommand.Create(),
             AttestCommand.Create(),
             ModelCommand.Create(),
+            CollateralCommand.Create(),
         };
         return root;
     }
