@@ -25,7 +25,7 @@ internal sealed class ProviderCollateralSource : ICollateralSource
         var request = new CollateralRequest(
             parsed.TeeType == TeeType.Tdx ? TcbInfoId.Tdx : TcbInfoId.Sgx,
             pck.Extensions.Fmspc.Span,
-            pck.CaType == global::BlindAI.Attestation.Pck.PckCaType.Processor ? global::BlindAI.Attestation.Collateral.PckCaType.Processor : global::BlindAI.Attestation.Collateral.PckCaType.Platform);
+            pck.CaType);
         QuoteCollateral collateral = await _provider.GetCollateralAsync(request, cancellationToken).ConfigureAwait(false);
         var wire = new SgxCollateral(
             Version: parsed.TeeType == TeeType.Tdx ? 4u : 3u,

@@ -1,3 +1,4 @@
+using BlindAI.Attestation.Pck;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Security.Cryptography;

@@ -26,6 +26,6 @@ public static class CollateralResolvers
         return new CollateralRequest(
             quote.TeeType == TeeType.Tdx ? TcbInfoId.Tdx : TcbInfoId.Sgx,
             chain.Extensions.Fmspc.Span,
-            PckCertificateAuthority.GetCaType(chain.Leaf));
+            chain.CaType);
     }
 }

@@ -1,3 +1,5 @@
+using BlindAI.Attestation.Pck;
+
 namespace BlindAI.Attestation.Collateral;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using BlindAI.Attestation.Pck;
 using System.Net;
 using System.Net.Http.Headers;
 
