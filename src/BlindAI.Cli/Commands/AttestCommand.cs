@@ -81,37 +81,9 @@ internal static class AttestCommand
     {
         json.WriteStartObject();
         json.WriteBoolean("verified", false);
-        json.WriteStartObject("failure");
-        json.WriteString("reason", failure.Reason.ToString());
-        json.WriteString("step", failure.Step.ToString());
-        json.WriteString("message", failure.Message);
-        WriteNullable(json, "expected", failure.Expected);
-        WriteNullable(json, "actual", failure.Actual);
+        VerificationReport.WriteFailure(json, failure);
+        VerificationReport.WritePolicyViolations(json, failure.Violations);
         json.WriteEndObject();
-        json.WriteStartArray("policyViolations");
-        foreach (PolicyViolation violation in failure.Violations)
-        {
-            json.WriteStartObject();
-            json.WriteString("field", violation.Field);
-            json.WriteString("expected", violation.Expected);
-            json.WriteString("actual", violation.Actual);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
-    }
-
-    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is null)
-        {
-            json.WriteNull(name);
-        }
-        else
-        {
-            json.WriteString(name, value);
-        }
     }
 
     /// <summary>The options naming and judging a server, shared by <c>attest</c> and <c>model</c>.</summary>

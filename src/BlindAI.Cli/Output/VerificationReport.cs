@@ -72,32 +72,8 @@ internal sealed record VerificationReport
 
         json.WriteBoolean("debug", Quote.IsDebug);
         WriteNullableString(json, "collateralExpiresAt", Result?.CollateralExpiresAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-        if (Failure is null)
-        {
-            json.WriteNull("failure");
-        }
-        else
-        {
-            json.WriteStartObject("failure");
-            json.WriteString("reason", Failure.Reason.ToString());
-            json.WriteString("step", Failure.Step.ToString());
-            json.WriteString("message", Failure.Message);
-            WriteNullableString(json, "expected", Failure.Expected);
-            WriteNullableString(json, "actual", Failure.Actual);
-            json.WriteEndObject();
-        }
-
-        json.WriteStartArray("policyViolations");
-        foreach (PolicyViolation violation in PolicyViolations)
-        {
-            json.WriteStartObject();
-            json.WriteString("field", violation.Field);
-            json.WriteString("expected", violation.Expected);
-            json.WriteString("actual", violation.Actual);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        WriteFailure(json, Failure);
+        WritePolicyViolations(json, PolicyViolations);
         json.WriteEndObject();
     }
 
@@ -148,6 +124,40 @@ internal sealed record VerificationReport
         }
     }
 
+    /// <summary>Writes the <c>failure</c> member: reason, step, message, expected and actual, or null.</summary>
+    public static void WriteFailure(Utf8JsonWriter json, AttestationException? failure)
+    {
+        if (failure is null)
+        {
+            json.WriteNull("failure");
+            return;
+        }
+
+        json.WriteStartObject("failure");
+        json.WriteString("reason", failure.Reason.ToString());
+        json.WriteString("step", failure.Step.ToString());
+        json.WriteString("message", failure.Message);
+        WriteNullableString(json, "expected", failure.Expected);
+        WriteNullableString(json, "actual", failure.Actual);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Writes the <c>policyViolations</c> member.</summary>
+    public static void WritePolicyViolations(Utf8JsonWriter json, IEnumerable<PolicyViolation> violations)
+    {
+        json.WriteStartArray("policyViolations");
+        foreach (PolicyViolation violation in violations)
+        {
+            json.WriteStartObject();
+            json.WriteString("field", violation.Field);
+            json.WriteString("expected", violation.Expected);
+            json.WriteString("actual", violation.Actual);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
     /// <summary>The FMSPC of the quote's PCK certificate, or <see langword="null"/> when it cannot be read.</summary>
     public static string? TryFmspc(Quote quote)
     {
@@ -161,7 +171,8 @@ internal sealed record VerificationReport
         }
     }
 
-    private static void WriteNullableString(Utf8JsonWriter json, string name, string? value)
+    /// <summary>Writes a string member, or null.</summary>
+    public static void WriteNullableString(Utf8JsonWriter json, string name, string? value)
     {
         if (value is null)
         {
