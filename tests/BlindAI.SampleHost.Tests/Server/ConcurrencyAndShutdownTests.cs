@@ -22,7 +22,7 @@ public sealed class ConcurrencyAndShutdownTests
             ["BlindAI:Limits:MaxQueuedRequests"] = "0",
             ["BlindAI:Limits:RetryAfter"] = "00:00:03",
         });
-        SendModelReply slow = await Wire.UploadAsync(host.Management, TestModels.SlowMatMulChain(1000));
+        SendModelReply slow = await Wire.UploadAsync(host.Management, TestModels.SlowMatMulChain(6000));
         byte[] body = Wire.Run(ModelReference.ById(slow.ModelId), SlowInput());
 
         // Four at once with one slot and no queue: one runs, the others are refused at once.
@@ -53,7 +53,7 @@ public sealed class ConcurrencyAndShutdownTests
 
         // Seconds of work behind a body that arrives well within the timeout (a timeout while the body is still being
         // sent would reset the connection instead of answering).
-        SendModelReply slow = await Wire.UploadAsync(host.Management, TestModels.SlowMatMulChain(1500));
+        SendModelReply slow = await Wire.UploadAsync(host.Management, TestModels.SlowMatMulChain(8000));
 
         using HttpResponseMessage response = await host.Attested.SendAsync(
             RunningHost.Post(ProtocolRoutes.Run, Wire.Run(ModelReference.ById(slow.ModelId), SlowInput()), ProtocolMediaTypes.ProblemJson));
@@ -69,7 +69,7 @@ public sealed class ConcurrencyAndShutdownTests
         RunningHost host = await RunningHost.StartAsync(new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information" });
         try
         {
-            SendModelReply slow = await Wire.UploadAsync(host.Management, TestModels.SlowMatMulChain(600));
+            SendModelReply slow = await Wire.UploadAsync(host.Management, TestModels.SlowMatMulChain(4000));
             Task<HttpResponseMessage> inFlight = host.Attested.SendAsync(
                 RunningHost.Post(ProtocolRoutes.Run, Wire.Run(ModelReference.ById(slow.ModelId), SlowInput())));
             // Wait until the server has the request (Kestrel logs its start), then stop while it runs.
