@@ -11,7 +11,8 @@ namespace BlindAI.Inference.Tests.Engine;
 public sealed class ConcurrencyTests
 {
     private const int Size = 512;
-    private static readonly byte[] SlowModel = TestModels.SlowMatMulChain(64);
+    // Long enough (seconds on an idle machine) that a run is still going when a test cancels it or probes the slots.
+    private static readonly byte[] SlowModel = TestModels.SlowMatMulChain(1024);
     private static readonly Tensor SlowInput = Tensor.Create<float>(Enumerable.Repeat(0.001f, Size * Size).ToArray(), [Size, Size]);
     private static readonly Tensor TinyInput = Tensor.Create<float>([1, 2, 3, 4], [1, 4]);
 
