@@ -91,8 +91,7 @@ public sealed class CollateralVerifier
 
         if ((issuer.KeyUsage is { } usage && (usage & System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.CrlSign) == 0)
             || crl.SignatureAlgorithm != "1.2.840.10045.4.3.2"
-            || issuer.PublicKey is not { } key
-            || !key.VerifyData(crl.Tbs.Span, crl.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
+            || !issuer.VerifyData(crl.Tbs.Span, crl.Signature, DSASignatureFormat.Rfc3279DerSequence))
         {
             throw new AttestationException(AttestationFailureReason.InvalidCrl, step, $"The {what} signature does not verify with the key of '{issuer.Subject}'.");
         }
@@ -107,7 +106,7 @@ public sealed class CollateralVerifier
             throw new AttestationException(AttestationFailureReason.InvalidCollateralSignature, step, $"The {what} signature must be {CollateralSignature.Length} bytes r||s.", expected: "64", actual: signature.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        if (signer.PublicKey is not { } key || !key.VerifyData(document, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+        if (!signer.VerifyData(document, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
         {
             throw new AttestationException(AttestationFailureReason.InvalidCollateralSignature, step, $"The {what} signature does not verify with the key of '{signer.Subject}' over the document's exact bytes.");
         }

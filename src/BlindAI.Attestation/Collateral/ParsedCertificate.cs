@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using BlindAI.Attestation.Cryptography;
 
 namespace BlindAI.Attestation.Collateral;
 
@@ -9,8 +10,8 @@ namespace BlindAI.Attestation.Collateral;
 /// to-be-signed bytes, signature, names, validity, CA constraints and the P-256 public point.
 /// </summary>
 /// <remarks>
-/// Neither an <see cref="X509Certificate2"/> nor an <see cref="ECDsa"/> key is created until asked for: with OpenSSL 3
-/// each costs more than an ECDSA verification, and most certificates in collateral (repeated roots) never need them.
+/// No <see cref="X509Certificate2"/> is created until asked for, and public keys are imported through the process-wide
+/// <see cref="P256PublicKeys"/>: with OpenSSL 3 each costs more than an ECDSA verification.
 /// </remarks>
 internal sealed class ParsedCertificate
 {
@@ -20,7 +21,6 @@ internal sealed class ParsedCertificate
     private const string BasicConstraintsOid = "2.5.29.19";
     private const string KeyUsageOid = "2.5.29.15";
 
-    private readonly Lazy<ECDsa?> publicKey;
     private readonly Lazy<X509Certificate2> certificate;
     private readonly byte[]? publicPoint;
     private string? derBase64;
@@ -43,7 +43,6 @@ internal sealed class ParsedCertificate
         certificate = existing is not null
             ? new Lazy<X509Certificate2>(existing)
             : new Lazy<X509Certificate2>(() => Load(der), LazyThreadSafetyMode.ExecutionAndPublication);
-        publicKey = new Lazy<ECDsa?>(CreateKey, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The certificate as a .NET object (created on first use).</summary>
@@ -88,8 +87,8 @@ internal sealed class ParsedCertificate
     /// <summary>The issuer for messages.</summary>
     public string Issuer => NameText(IssuerNameBytes.Span);
 
-    /// <summary>The P-256 public key (created on first use), or <see langword="null"/> when the certificate has another kind of key.</summary>
-    public ECDsa? PublicKey => publicKey.Value;
+    /// <summary>Whether the certificate holds a P-256 public key.</summary>
+    public bool HasP256Key => publicPoint is not null;
 
     public static ParsedCertificate FromDer(byte[] der, X509Certificate2? existing = null)
     {
@@ -107,8 +106,11 @@ internal sealed class ParsedCertificate
     /// <summary>Whether <paramref name="issuer"/>'s P-256 key made this certificate's ECDSA-SHA256 signature.</summary>
     public bool IsSignedBy(ParsedCertificate issuer) =>
         SignatureAlgorithm == EcdsaWithSha256
-        && issuer.PublicKey is { } key
-        && key.VerifyData(Tbs.Span, Signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        && issuer.VerifyData(Tbs.Span, Signature, DSASignatureFormat.Rfc3279DerSequence);
+
+    /// <summary>Whether this certificate's P-256 key made the ECDSA-SHA256 <paramref name="signature"/> over <paramref name="data"/>.</summary>
+    public bool VerifyData(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature, DSASignatureFormat format) =>
+        publicPoint is not null && P256PublicKeys.VerifyData(publicPoint.AsSpan(1), data, signature, format);
 
     public static string CanonicalSerial(ReadOnlySpan<byte> bigEndian)
     {
@@ -148,11 +150,6 @@ internal sealed class ParsedCertificate
             throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, $"A certificate cannot be decoded by the platform: {e.Message}", innerException: e);
         }
     }
-
-    private ECDsa? CreateKey() =>
-        publicPoint is null
-            ? null
-            : ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = publicPoint[1..33], Y = publicPoint[33..] } });
 
     private static DecodedFields Decode(byte[] der)
     {

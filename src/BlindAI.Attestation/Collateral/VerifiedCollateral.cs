@@ -190,7 +190,7 @@ public sealed class VerifiedCollateral
             throw new AttestationException(AttestationFailureReason.CertificateRevoked, VerificationStep.PckCrl, $"The PCK certificate (serial {leaf.SerialHex}) is revoked by the PCK CRL.", actual: leaf.SerialHex);
         }
 
-        if (leaf.PublicKey is null)
+        if (!leaf.HasP256Key)
         {
             throw new AttestationException(AttestationFailureReason.InvalidCertificateChain, VerificationStep.PckCertificateChain, "The PCK certificate does not hold a P-256 public key.");
         }

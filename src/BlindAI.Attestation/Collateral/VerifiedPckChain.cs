@@ -39,15 +39,14 @@ public sealed class VerifiedPckChain
 
     /// <summary>
     /// Verifies an ECDSA P-256 / SHA-256 signature (64 bytes r||s) made with the PCK leaf key: the QE report signature.
-    /// The key object is created once per chain and reused.
+    /// The imported key is kept process-wide, keyed by its exact bytes.
     /// </summary>
     /// <param name="data">The signed bytes (the 384-byte QE report).</param>
     /// <param name="signature">The 64-byte r||s signature.</param>
     /// <returns><see langword="true"/> when the signature verifies.</returns>
     public bool VerifySignature(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
         signature.Length == 64
-        && leaf.PublicKey is { } key
-        && key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        && leaf.VerifyData(data, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
     internal void EnsureValidAt(DateTimeOffset now)
     {

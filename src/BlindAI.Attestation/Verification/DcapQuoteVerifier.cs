@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using BlindAI.Attestation.Cryptography;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Pck;
 using BlindAI.Attestation.Quotes;
@@ -22,13 +23,8 @@ public sealed class DcapQuoteVerifier
 {
     private readonly CollateralVerifier _collateralVerifier;
     private readonly TimeProvider _timeProvider;
-    private const int AttestationKeyCacheCapacity = 256;
 
     private readonly ConditionalWeakTable<QuoteCollateral, VerifiedCollateral> _verified = [];
-
-    // Importing a P-256 point costs more than verifying with it; a platform's QE reuses its attestation key, so the
-    // imported keys are kept (keyed by the exact 64 key bytes; only ever used to verify).
-    private readonly ConcurrentDictionary<string, ECDsa> _attestationKeys = new(StringComparer.Ordinal);
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="options">The trust anchor and collateral rules; <see langword="null"/> for the strict defaults with the Intel SGX Root CA.</param>
@@ -204,8 +200,8 @@ public sealed class DcapQuoteVerifier
         bool valid;
         try
         {
-            valid = WithAttestationKey(signature.AttestationKey, key =>
-                key.VerifyData(quote.SignedRegion.Span, signature.Signature.Raw.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+            // A platform's QE reuses its attestation key: the imported key is kept process-wide (P256PublicKeys).
+            valid = P256PublicKeys.VerifyData(signature.AttestationKey.Raw.Span, quote.SignedRegion.Span, signature.Signature.Raw.Span, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         }
         catch (Exception ex) when (ex is CryptographicException or AttestationFormatException)
         {
@@ -223,32 +219,6 @@ public sealed class DcapQuoteVerifier
                 VerificationStep.QuoteSignature,
                 "The quote signature does not verify with the attestation key.");
         }
-    }
-
-    private bool WithAttestationKey(AttestationPublicKey attestationKey, Func<ECDsa, bool> verify)
-    {
-        string id = Convert.ToBase64String(attestationKey.Raw.Span);
-        if (_attestationKeys.TryGetValue(id, out ECDsa? cached))
-        {
-            return verify(cached);
-        }
-
-        ECDsa created = attestationKey.CreateEcdsa();
-        if (_attestationKeys.Count >= AttestationKeyCacheCapacity)
-        {
-            using (created)
-            {
-                return verify(created);
-            }
-        }
-
-        ECDsa shared = _attestationKeys.GetOrAdd(id, created);
-        if (!ReferenceEquals(shared, created))
-        {
-            created.Dispose();
-        }
-
-        return verify(shared);
     }
 
     private static AttestationException QeMismatch(string field, string expected, string actual) =>
