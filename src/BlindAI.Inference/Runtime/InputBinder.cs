@@ -144,8 +144,17 @@ internal static class InputBinder
     }
 
     /// <summary>
-    /// Wraps a checked tensor as an ONNX Runtime value. Numeric data is pinned and used in place; only data that is not
-    /// aligned to its element size (a slice at an odd offset of a larger buffer) is copied once into ONNX Runtime memory.
+    /// The alignment of ONNX Runtime's own CPU allocations. Some of its kernels (reductions, einsum, normalisation) sum
+    /// in a different order depending on where the input starts, so the last bit of their results depends on the input's
+    /// address: data is used in place only at this alignment, where it gives the same bits as an ONNX Runtime tensor.
+    /// </summary>
+    private const int OrtAllocationAlignment = 64;
+
+    /// <summary>
+    /// Wraps a checked tensor as an ONNX Runtime value. Numeric data is pinned and used in place when it sits where ONNX
+    /// Runtime itself would put it (<see cref="OrtAllocationAlignment"/>); data elsewhere (usually a slice of the
+    /// request body, at whatever offset the message framing left it) is copied once into ONNX Runtime memory, so the
+    /// outputs are the same bits whatever the framing and equal to running ONNX Runtime on its own tensors.
     /// </summary>
     public static OrtValue CreateValue(Tensor tensor, OrtElementType ortType, out MemoryHandle pin)
     {
@@ -171,7 +180,7 @@ internal static class InputBinder
         {
             pin = tensor.Data.Pin();
             nuint address = (nuint)pin.Pointer;
-            if (address % (nuint)TensorElementTypeInfo.SizeOf(tensor.ElementType) == 0)
+            if (address % OrtAllocationAlignment == 0)
             {
                 return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, ortType, shape, (IntPtr)pin.Pointer, tensor.Data.Length);
             }

@@ -33,6 +33,12 @@ internal static class TestModels
         [Value("A", Float, 2, 3), Value("B", Float, 2, 3)],
         [Value("C", Float, 2, 3)]));
 
+    /// <summary>Y = ReduceSum(X) over every element, X float [N]: ONNX Runtime's vectorised sum starts where X's address lets it.</summary>
+    public static byte[] ReduceSum() => Serialize(Graph(
+        [Node("ReduceSum", ["X"], ["Y"])],
+        [Value("X", Float, "N")],
+        [Value("Y", Float)]));
+
     /// <summary>Y = Identity(X) of the given element type, X of shape [N] (or with no declared shape).</summary>
     public static byte[] Identity(int dataType, bool declareShape = true) => Serialize(Graph(
         [Node("Identity", ["X"], ["Y"])],
