@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one fuzz harness (or all of them in turn) under AFL++ with SharpFuzz instrumentation.
 #
-#   fuzz/run.sh <quote|collateral|ratls|cbor|host|all> [--execs N | --seconds S]
+#   fuzz/run.sh <quote|collateral|ratls|cbor|host|selftest|all> [--execs N | --seconds S]
 #
 # Builds fuzz/BlindAI.Fuzzing (Release), copies it per harness, instruments only the assemblies under test with the
 # sharpfuzz tool (.config/dotnet-tools.json), writes the seed corpus from ../shared/testdata, runs afl-fuzz until the
@@ -10,7 +10,7 @@
 # one line per run is appended to fuzz/out/results.tsv.
 set -euo pipefail
 
-usage() { echo "usage: $0 <quote|collateral|ratls|cbor|host|all> [--execs N | --seconds S]" >&2; exit 2; }
+usage() { echo "usage: $0 <quote|collateral|ratls|cbor|host|selftest|all> [--execs N | --seconds S]" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 harness=$1; shift
 options=("$@")
@@ -43,6 +43,7 @@ case $harness in
   quote|collateral|ratls) instrument=(BlindAI.Attestation.dll); timeout_ms=2000 ;;
   cbor) instrument=(BlindAI.Protocol.dll); timeout_ms=2000 ;;
   host) instrument=(BlindAI.SampleHost.dll BlindAI.Protocol.dll); timeout_ms=5000 ;;
+  selftest) instrument=(BlindAI.Protocol.dll); timeout_ms=2000 ;;   # checks that crashes, allocations and hangs are seen
   *) usage ;;
 esac
 

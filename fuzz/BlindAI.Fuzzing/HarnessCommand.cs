@@ -19,6 +19,7 @@ internal static class HarnessCommand
         new RaTlsCertificateHarness(),
         new CborMessageHarness(),
         new HostPipelineHarness(),
+        new SelfTestHarness(),
     ];
 
     public static int Run(string[] args)
