@@ -1,3 +1,4 @@
-// Entry point filled in by the issue 8 work (see the project's README once it lands).
-Console.Error.WriteLine("Not built yet.");
-return 2;
+// Fuzzing entry point: `BlindAI.Fuzzing <harness> fuzz|seed <dir>|replay <path>...` (see fuzz/README.md).
+using BlindAI.Fuzzing;
+
+return HarnessCommand.Run(args);
