@@ -38,4 +38,22 @@ public sealed class SampleHostLimits
 
     /// <summary>The <c>Retry-After</c> sent with 503 when the host is at its bound. Default 1 s.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a client may take to send the request line and headers before the connection is closed (slowloris).
+    /// Default 30 s (Kestrel's default, stated here so it can be tightened).
+    /// </summary>
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The slowest request body accepted, in bytes per second, after <see cref="MinRequestBodyDataRateGracePeriod"/>;
+    /// slower bodies are refused with <c>request-timeout</c> and their connection closed. Default 240 (Kestrel's).
+    /// </summary>
+    public double MinRequestBodyDataRate { get; set; } = 240;
+
+    /// <summary>How long a request body may start slower than <see cref="MinRequestBodyDataRate"/>. Default 5 s.</summary>
+    public TimeSpan MinRequestBodyDataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an idle keep-alive connection is kept open. Default 130 s (Kestrel's).</summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(130);
 }

@@ -68,12 +68,24 @@ internal sealed class SampleHostOptionsValidator : IValidateOptions<SampleHostOp
                 failures.Add($"Body limits cannot exceed {Array.MaxLength} bytes (bodies are buffered in one array).");
             }
 
+            if (!(limits.MinRequestBodyDataRate > 0) || double.IsInfinity(limits.MinRequestBodyDataRate))
+            {
+                failures.Add("Limits.MinRequestBodyDataRate must be a positive number of bytes per second (slow bodies would otherwise hold a slot forever).");
+            }
+
+            // Kestrel refuses a grace period of one second or less.
+            if (limits.MinRequestBodyDataRateGracePeriod <= TimeSpan.FromSeconds(1))
+            {
+                failures.Add("Limits.MinRequestBodyDataRateGracePeriod must be longer than one second.");
+            }
+
             if (limits.MaxQueuedRequests < 0)
             {
                 failures.Add("Limits.MaxQueuedRequests cannot be negative.");
             }
 
-            foreach ((string key, TimeSpan value) in new[] { ("RunTimeout", limits.RunTimeout), ("UploadTimeout", limits.UploadTimeout), ("DefaultTimeout", limits.DefaultTimeout), ("RetryAfter", limits.RetryAfter) })
+            foreach ((string key, TimeSpan value) in new[] { ("RunTimeout", limits.RunTimeout), ("UploadTimeout", limits.UploadTimeout), ("DefaultTimeout", limits.DefaultTimeout), ("RetryAfter", limits.RetryAfter),
+                ("RequestHeadersTimeout", limits.RequestHeadersTimeout), ("KeepAliveTimeout", limits.KeepAliveTimeout) })
             {
                 if (value <= TimeSpan.Zero)
                 {

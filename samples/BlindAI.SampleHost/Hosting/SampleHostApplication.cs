@@ -197,6 +197,11 @@ public static class SampleHostApplication
         ListenerEndpoints listeners = services.GetRequiredService<ListenerEndpoints>();
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = Math.Max(options.Limits.MaxUploadBodyBytes, options.Limits.MaxRunBodyBytes);
+
+        // Slow clients (slowloris) lose their connection instead of holding it, and a concurrency slot, indefinitely.
+        kestrel.Limits.RequestHeadersTimeout = options.Limits.RequestHeadersTimeout;
+        kestrel.Limits.KeepAliveTimeout = options.Limits.KeepAliveTimeout;
+        kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(options.Limits.MinRequestBodyDataRate, options.Limits.MinRequestBodyDataRateGracePeriod);
         var tls = new HttpsConnectionAdapterOptions
         {
             // Resolved on first handshake: the platform is chosen and the certificate made in StartAsync, before any

@@ -1,5 +1,6 @@
 using BlindAI.Protocol.Problems;
 using BlindAI.SampleHost.Diagnostics;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
@@ -38,9 +39,10 @@ internal sealed class ProblemMiddleware
                 await _next(context).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception exception) when (IsClientGone(exception, context))
         {
-            // The client went away (or the request timed out and the timeout middleware answered): nothing to write.
+            // The client went away (or the request timed out and the timeout middleware answered): nothing to write,
+            // and nothing went wrong in the server.
             _metrics.RecordRequest(route, "aborted");
             return;
         }
@@ -64,4 +66,10 @@ internal sealed class ProblemMiddleware
 
         _metrics.RecordRequest(route, context.Response.StatusCode < 400 ? "ok" : context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    // A client that resets its connection mid-body surfaces as ConnectionResetException from the body read, possibly
+    // before RequestAborted is signalled.
+    private static bool IsClientGone(Exception exception, HttpContext context) =>
+        exception is ConnectionResetException
+        || (exception is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested);
 }
