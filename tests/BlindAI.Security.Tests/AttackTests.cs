@@ -4,6 +4,7 @@ using System.Text;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Policy;
+using BlindAI.Client;
 using BlindAI.Client.Models;
 using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
@@ -11,7 +12,7 @@ using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
 using Microsoft.Extensions.Time.Testing;
 
-namespace BlindAI.Client.Tests.Attacks;
+namespace BlindAI.Security.Tests;
 
 /// <summary>
 /// Each attack must end in a typed <see cref="AttestationException"/> before the server sees any model or data: no
