@@ -10,6 +10,7 @@ using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
+using BlindAI.Security.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BlindAI.Security.Tests;
@@ -19,12 +20,13 @@ namespace BlindAI.Security.Tests;
 /// upload, run or delete reaches it, and (when attestation fails) not even a TLS connection to its attested ports.
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Category", "Security")]
 public sealed class AttackTests(HostFixture fixture)
 {
     private static readonly byte[] TinyModel = Encoding.UTF8.GetBytes("not even a model: it must never be sent");
 
     [Fact]
-    public async Task A_policy_pinning_another_MRENCLAVE_rejects_the_server()
+    public async Task Another_enclave_build_is_rejected_by_the_MRENCLAVE_pin_before_any_data()
     {
         SimulatedHost host = fixture.Host;
         host.Requests.Clear();
@@ -35,11 +37,11 @@ public sealed class AttackTests(HostFixture fixture)
 
         Assert.Equal(AttestationFailureReason.PolicyViolation, error.Reason);
         Assert.Contains(error.Violations, v => v.ToString()!.Contains("MRENCLAVE", StringComparison.OrdinalIgnoreCase));
-        AssertNothingReached(host);
+        Attack.AssertNothingReached(host);
     }
 
     [Fact]
-    public async Task A_debug_enclave_is_rejected()
+    public async Task Debug_enclave_is_rejected_before_any_data()
     {
         var debug = new SimulatedPlatformOptions { Enclave = new SimulatedSgxEnclave { AttributeFlags = 0x5 | SimulatedSgxEnclave.DebugFlag } };
         await using SimulatedHost host = await SimulatedHost.StartAsync(debug);
@@ -48,27 +50,27 @@ public sealed class AttackTests(HostFixture fixture)
 
         Assert.Equal(AttestationFailureReason.PolicyViolation, error.Reason);
         Assert.Contains(error.Violations, v => v.ToString()!.Contains("debug", StringComparison.OrdinalIgnoreCase));
-        AssertNothingReached(host);
+        Attack.AssertNothingReached(host);
     }
 
     [Fact]
-    public async Task An_out_of_date_TCB_is_rejected()
+    public async Task TCB_downgrade_to_an_out_of_date_platform_is_rejected_before_any_data()
     {
         SimulatedHost host = fixture.Host;
         host.Requests.Clear();
         BlindAIClientOptions options = host.ClientOptions();
         // The client's own collateral source (its "PCS") says this platform's TCB is out of date.
-        options.CollateralResolver = (_, _) => Task.FromResult(Collateral(host, new SimulatedCollateralOptions { PlatformTcbStatus = SimulatedTcbStatus.OutOfDate }));
+        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = SimulatedTcbStatus.OutOfDate }));
 
         var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
 
         Assert.Equal(AttestationFailureReason.PolicyViolation, error.Reason);
         Assert.Contains(error.Violations, v => v.ToString()!.Contains("OutOfDate", StringComparison.OrdinalIgnoreCase));
-        AssertNothingReached(host);
+        Attack.AssertNothingReached(host);
     }
 
     [Fact]
-    public async Task Expired_collateral_is_rejected()
+    public async Task Stale_collateral_after_its_next_update_is_rejected_before_any_data()
     {
         SimulatedHost host = fixture.Host;
         host.Requests.Clear();
@@ -78,11 +80,11 @@ public sealed class AttackTests(HostFixture fixture)
         var error = await Assert.ThrowsAsync<AttestationException>(() => new BlindAIConnector(timeProvider: later).ConnectAsync("127.0.0.1", host.ClientOptions()));
 
         Assert.Equal(AttestationFailureReason.Expired, error.Reason);
-        AssertNothingReached(host);
+        Attack.AssertNothingReached(host);
     }
 
     [Fact]
-    public async Task Evidence_bound_to_another_key_is_rejected()
+    public async Task Man_in_the_middle_copying_the_evidence_into_its_own_certificate_is_rejected_before_any_data()
     {
         SimulatedHost host = fixture.Host;
         host.Requests.Clear();
@@ -96,11 +98,11 @@ public sealed class AttackTests(HostFixture fixture)
 
         Assert.Equal(AttestationFailureReason.CertificateBindingMismatch, error.Reason);
         Assert.Equal(VerificationStep.CertificateBinding, error.Step);
-        AssertNothingReached(host);
+        Attack.AssertNothingReached(host);
     }
 
     [Fact]
-    public async Task A_certificate_swapped_after_attestation_is_refused_by_the_pin()
+    public async Task Man_in_the_middle_with_another_certificate_is_refused_before_any_data()
     {
         SimulatedHost genuine = fixture.Host;
         SimulatedHost other = fixture.Other;
@@ -122,12 +124,12 @@ public sealed class AttackTests(HostFixture fixture)
 
         Assert.Equal(AttestationFailureReason.CertificateBindingMismatch, upload.Reason);
         Assert.Equal(AttestationFailureReason.CertificateBindingMismatch, run.Reason);
-        AssertNothingReached(other);
-        AssertNothingReached(genuine);
+        Attack.AssertNothingReached(other);
+        Attack.AssertNothingReached(genuine);
     }
 
     [Fact]
-    public async Task Replayed_fresh_evidence_for_another_nonce_is_rejected()
+    public async Task Evidence_replay_from_an_earlier_session_is_rejected_before_any_data()
     {
         SimulatedHost host = fixture.Host;
         await using UntrustedInterceptor attacker = await UntrustedInterceptor.StartAsync(host.UntrustedPort);
@@ -165,11 +167,11 @@ public sealed class AttackTests(HostFixture fixture)
         Assert.Equal(AttestationFailureReason.NonceMismatch, relabelled.Reason);
         Assert.Equal(VerificationStep.Freshness, relabelled.Step);
         Assert.Equal(AttestationFailureReason.NonceMismatch, replayed.Reason);
-        AssertNothingReached(host);
+        Attack.AssertNothingReached(host);
     }
 
     [Fact]
-    public async Task A_simulated_server_is_refused_without_the_simulation_opt_in()
+    public async Task Simulation_root_where_not_opted_in_is_rejected_before_any_data()
     {
         SimulatedHost host = fixture.Host;
         host.Requests.Clear();
@@ -187,30 +189,10 @@ public sealed class AttackTests(HostFixture fixture)
 
         Assert.Equal(AttestationFailureReason.UntrustedRoot, declared.Reason);
         Assert.Equal(AttestationFailureReason.UntrustedRoot, hidden.Reason);
-        AssertNothingReached(host);
+        Attack.AssertNothingReached(host);
     }
 
-    private static void AssertNothingReached(SimulatedHost host)
-    {
-        Assert.Equal(0, host.Requests.ModelOrDataRequests);
-        Assert.Equal(0, host.Requests.RequestsOnPorts(host.AttestedPort, host.ManagementPort));
-    }
 
-    private static QuoteCollateral Collateral(SimulatedHost host, SimulatedCollateralOptions options)
-    {
-        using SimulatedTeePlatform platform = host.LoadPlatform();
-        SimulatedCollateral collateral = platform.CreateCollateral(options);
-        return QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
-        {
-            TcbInfoBody = Encoding.UTF8.GetBytes(collateral.ToPcsTcbInfoResponse()),
-            TcbInfoIssuerChain = collateral.TcbInfoIssuerChain,
-            QeIdentityBody = Encoding.UTF8.GetBytes(collateral.ToPcsQeIdentityResponse()),
-            QeIdentityIssuerChain = collateral.QeIdentityIssuerChain,
-            PckCrl = collateral.PckCrl,
-            PckCrlIssuerChain = collateral.PckCrlIssuerChain,
-            RootCaCrl = collateral.RootCaCrl,
-        });
-    }
 
     private static byte[] ForgeWithOwnKey(byte[] genuineDer)
     {
