@@ -42,7 +42,7 @@ public sealed partial class SealedStoreTraversalTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await SimulatedHost.StartAsync();
-        // The folder around the host's data folder: any escape would land in it (or in /tmp, checked by name).
+        // The folder around a repository's store, for the repository-level attack: any escape would land in it.
         _outside = Directory.CreateTempSubdirectory("blindai-security-outside-").FullName;
     }
 
@@ -71,8 +71,7 @@ public sealed partial class SealedStoreTraversalTests : IAsyncLifetime
         }
 
         Assert.Equal(before, FilesOutsideTheStore());
-        Assert.False(File.Exists("/tmp/blindai-escape") || File.Exists("/tmp/blindai-escape-absolute"));
-        Assert.Empty(Directory.GetFileSystemEntries(Path.GetTempPath(), "blindai-escape*"));
+        AssertNoEscape();
         string[] stored = Directory.GetFiles(StoreFolder);
         Assert.Equal(2 * HostileNames.Length, stored.Length);
         Assert.All(stored, path => Assert.Matches(StoredFileName(), Path.GetFileName(path)));
@@ -135,6 +134,7 @@ public sealed partial class SealedStoreTraversalTests : IAsyncLifetime
         }
 
         Assert.Equal([store], Directory.GetFileSystemEntries(_outside));
+        AssertNoEscape();
         Assert.All(Directory.GetFiles(store), path => Assert.Matches(StoredFileName(), Path.GetFileName(path)));
         Assert.Empty(Directory.GetDirectories(store));
 
@@ -153,11 +153,31 @@ public sealed partial class SealedStoreTraversalTests : IAsyncLifetime
 
     private string StoreFolder => Path.Combine(_host.DataDirectory, "models");
 
+    /// <summary>The host's data folder without its store: only the host's own files, which no upload may change.</summary>
     private string[] FilesOutsideTheStore() =>
-        [.. Directory.GetFiles(Path.GetDirectoryName(_host.DataDirectory)!, "*", new EnumerationOptions { RecurseSubdirectories = false })
-            .Concat(Directory.GetFiles(_host.DataDirectory, "*", SearchOption.AllDirectories).Where(f => !f.StartsWith(StoreFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
-            .Concat(Directory.GetFiles(_outside, "*", SearchOption.AllDirectories))
+        [.. Directory.GetFiles(_host.DataDirectory, "*", SearchOption.AllDirectories)
+            .Where(f => !f.StartsWith(StoreFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Where a hostile name would land if it were used as a path: next to the data folder, in the temporary folder, in
+    /// the working directory and its parent (relative paths), and at the absolute paths the names spell.
+    /// </summary>
+    private void AssertNoEscape()
+    {
+        string[] places =
+        [
+            Path.GetDirectoryName(_host.DataDirectory)!, Path.GetTempPath(), Environment.CurrentDirectory,
+            Path.GetDirectoryName(Environment.CurrentDirectory)!, _host.DataDirectory,
+        ];
+        foreach (string place in places.Distinct())
+        {
+            Assert.Empty(Directory.GetFileSystemEntries(place, "*blindai-escape*"));
+            Assert.Empty(Directory.GetFileSystemEntries(place, "evil*"));
+        }
+
+        Assert.False(File.Exists("/tmp/blindai-escape") || File.Exists("/tmp/blindai-escape-absolute"));
+    }
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient http, int port, string route, byte[] body)
     {

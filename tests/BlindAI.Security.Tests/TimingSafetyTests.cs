@@ -99,6 +99,19 @@ public sealed class TimingSafetyTests
         AssertFixedTime(Method(AttestationAssembly, "BlindAI.Attestation.RaTls.RaTlsCertificateReader", "ReadDice"));
     }
 
+    [Fact]
+    public void Timing_safety_check_detects_an_early_exit_comparison()
+    {
+        // The check itself can fail: a comparison written the ordinary way is caught.
+        MethodInfo ordinary = typeof(TimingSafetyTests).GetMethod(nameof(OrdinaryComparison), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+        Assert.Contains("MemoryExtensions.SequenceEqual", IlCalls.NamesOf(ordinary));
+        Assert.Contains("String.op_Equality", IlCalls.NamesOf(ordinary));
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertFixedTime(ordinary));
+    }
+
+    private static bool OrdinaryComparison(byte[] a, byte[] b, string c, string d) => a.AsSpan().SequenceEqual(b) && c == d;
+
     private static void AssertFixedTime(MethodBase method)
     {
         IReadOnlyList<string> calls = IlCalls.NamesOf(method);

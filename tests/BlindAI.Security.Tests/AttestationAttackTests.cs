@@ -21,7 +21,7 @@ namespace BlindAI.Security.Tests;
 /// </summary>
 [Collection(HostCollection.Name)]
 [Trait("Category", "Security")]
-public sealed class AttackTests(HostFixture fixture)
+public sealed class AttestationAttackTests(HostFixture fixture)
 {
     private static readonly byte[] TinyModel = Encoding.UTF8.GetBytes("not even a model: it must never be sent");
 
@@ -96,6 +96,47 @@ public sealed class AttackTests(HostFixture fixture)
 
         var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
 
+        Assert.Equal(AttestationFailureReason.CertificateBindingMismatch, error.Reason);
+        Assert.Equal(VerificationStep.CertificateBinding, error.Step);
+        Attack.AssertNothingReached(host);
+    }
+
+    [Fact]
+    public async Task Man_in_the_middle_with_another_certificate_at_connection_is_refused_before_any_data()
+    {
+        // The untrusted port is genuine (attestation succeeds), but the TLS ports lead to another server from the start:
+        // a genuine simulated enclave too, with its own key, which attestation did not verify.
+        SimulatedHost genuine = fixture.Host;
+        SimulatedHost other = fixture.Other;
+        BlindAIClientOptions options = genuine.ClientOptions();
+        options.AttestedPort = other.AttestedPort;
+        options.ManagementPort = other.ManagementPort;
+        genuine.Requests.Clear();
+        other.Requests.Clear();
+
+        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+
+        Assert.Equal(AttestationFailureReason.CertificateBindingMismatch, error.Reason);
+        Assert.Equal(VerificationStep.CertificateBinding, error.Step);
+        Attack.AssertNothingReached(other);
+        Attack.AssertNothingReached(genuine);
+    }
+
+    [Fact]
+    public async Task Man_in_the_middle_serving_a_certificate_without_evidence_is_rejected_before_any_data()
+    {
+        SimulatedHost host = fixture.Host;
+        await using UntrustedInterceptor attacker = await UntrustedInterceptor.StartAsync(host.UntrustedPort);
+        // An ordinary self-signed certificate for the expected name, as a TLS-intercepting proxy would present.
+        attacker.Rewrite = (path, _, body) => path == "/" ? MessageCodec.Default.EncodeCertificate(PlainCertificate()) : body;
+        BlindAIClientOptions options = host.ClientOptions();
+        options.UntrustedPort = attacker.Port;
+        host.Requests.Clear();
+
+        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+
+        // Without evidence in the certificate the client takes the original BlindAI path (GET /quote), whose quote binds
+        // the genuine certificate, not the attacker's.
         Assert.Equal(AttestationFailureReason.CertificateBindingMismatch, error.Reason);
         Assert.Equal(VerificationStep.CertificateBinding, error.Step);
         Attack.AssertNothingReached(host);
@@ -193,6 +234,14 @@ public sealed class AttackTests(HostFixture fixture)
     }
 
 
+
+    private static byte[] PlainCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=blindai-srv", key, HashAlgorithmName.SHA256);
+        using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return certificate.RawData;
+    }
 
     private static byte[] ForgeWithOwnKey(byte[] genuineDer)
     {
