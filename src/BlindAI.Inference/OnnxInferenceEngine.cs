@@ -32,7 +32,7 @@ public sealed partial class OnnxInferenceEngine : IInferenceEngine, IDisposable
     private readonly int _maxAdmittedPerModel;
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, (ModelInfo Info, LoadedModel Model)> _models = [];
-    private readonly Dictionary<string, LoadedModel> _byHash = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LoadedModel> _byHash = new(FixedTimeStringComparer.Instance);
     private int _admitted;
     private bool _disposed;
 

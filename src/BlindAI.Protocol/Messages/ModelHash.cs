@@ -67,7 +67,7 @@ public sealed class ModelHash : IEquatable<ModelHash>
     public override string ToString() => Convert.ToHexStringLower(_bytes);
 
     /// <inheritdoc/>
-    public bool Equals(ModelHash? other) => other is not null && _bytes.AsSpan().SequenceEqual(other._bytes);
+    public bool Equals(ModelHash? other) => other is not null && CryptographicOperations.FixedTimeEquals(_bytes, other._bytes);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as ModelHash);

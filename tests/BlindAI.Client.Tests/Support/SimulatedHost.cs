@@ -7,6 +7,7 @@ using BlindAI.SampleHost.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -47,7 +48,8 @@ public sealed class SimulatedHost : IAsyncDisposable
 
     public SimulationRoot Root => SimulationRoot.FromFile(RootPath);
 
-    public static async Task<SimulatedHost> StartAsync(SimulatedPlatformOptions? platform = null)
+    /// <summary>Starts a host, on a prepared simulated platform and with extra settings (e.g. <c>BlindAI:ManagementToken</c>) when given.</summary>
+    public static async Task<SimulatedHost> StartAsync(SimulatedPlatformOptions? platform = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         string data = Directory.CreateTempSubdirectory("blindai-client-tests-").FullName;
         if (platform is not null)
@@ -68,6 +70,11 @@ public sealed class SimulatedHost : IAsyncDisposable
         WebApplication app = SampleHostApplication.Build(args, builder =>
         {
             builder.Logging.ClearProviders();
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
+
             builder.Services.AddSingleton<IStartupFilter>(new RecordingFilter(requests));
         });
         ListenerEndpoints listeners = await SampleHostApplication.StartAsync(app, CancellationToken.None);

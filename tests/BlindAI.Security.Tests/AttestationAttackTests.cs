@@ -4,26 +4,29 @@ using System.Text;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Policy;
+using BlindAI.Client;
 using BlindAI.Client.Models;
 using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
+using BlindAI.Security.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
-namespace BlindAI.Client.Tests.Attacks;
+namespace BlindAI.Security.Tests;
 
 /// <summary>
 /// Each attack must end in a typed <see cref="AttestationException"/> before the server sees any model or data: no
 /// upload, run or delete reaches it, and (when attestation fails) not even a TLS connection to its attested ports.
 /// </summary>
 [Collection(HostCollection.Name)]
-public sealed class AttackTests(HostFixture fixture)
+[Trait("Category", "Security")]
+public sealed class AttestationAttackTests(HostFixture fixture)
 {
     private static readonly byte[] TinyModel = Encoding.UTF8.GetBytes("not even a model: it must never be sent");
 
     [Fact]
-    public async Task A_policy_pinning_another_MRENCLAVE_rejects_the_server()
+    public async Task Another_enclave_build_is_rejected_by_the_MRENCLAVE_pin_before_any_data()
     {
         SimulatedHost host = fixture.Host;
         host.Requests.Clear();
@@ -34,11 +37,11 @@ public sealed class AttackTests(HostFixture fixture)
 
         Assert.Equal(AttestationFailureReason.PolicyViolation, error.Reason);
         Assert.Contains(error.Violations, v => v.ToString()!.Contains("MRENCLAVE", StringComparison.OrdinalIgnoreCase));
-        AssertNothingReached(host);
+        Attack.AssertNothingReached(host);
     }
 
     [Fact]
-    public async Task A_debug_enclave_is_rejected()
+    public async Task Debug_enclave_is_rejected_before_any_data()
     {
         var debug = new SimulatedPlatformOptions { Enclave = new SimulatedSgxEnclave { AttributeFlags = 0x5 | SimulatedSgxEnclave.DebugFlag } };
         await using SimulatedHost host = await SimulatedHost.StartAsync(debug);
@@ -47,27 +50,27 @@ public sealed class AttackTests(HostFixture fixture)
 
         Assert.Equal(AttestationFailureReason.PolicyViolation, error.Reason);
         Assert.Contains(error.Violations, v => v.ToString()!.Contains("debug", StringComparison.OrdinalIgnoreCase));
-        AssertNothingReached(host);
+        Attack.AssertNothingReached(host);
     }
 
     [Fact]
-    public async Task An_out_of_date_TCB_is_rejected()
+    public async Task TCB_downgrade_to_an_out_of_date_platform_is_rejected_before_any_data()
     {
         SimulatedHost host = fixture.Host;
         host.Requests.Clear();
         BlindAIClientOptions options = host.ClientOptions();
         // The client's own collateral source (its "PCS") says this platform's TCB is out of date.
-        options.CollateralResolver = (_, _) => Task.FromResult(Collateral(host, new SimulatedCollateralOptions { PlatformTcbStatus = SimulatedTcbStatus.OutOfDate }));
+        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = SimulatedTcbStatus.OutOfDate }));
 
         var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
 
         Assert.Equal(AttestationFailureReason.PolicyViolation, error.Reason);
         Assert.Contains(error.Violations, v => v.ToString()!.Contains("OutOfDate", StringComparison.OrdinalIgnoreCase));
-        AssertNothingReached(host);
+        Attack.AssertNothingReached(host);
     }
 
     [Fact]
-    public async Task Expired_collateral_is_rejected()
+    public async Task Stale_collateral_after_its_next_update_is_rejected_before_any_data()
     {
         SimulatedHost host = fixture.Host;
         host.Requests.Clear();
@@ -77,11 +80,11 @@ public sealed class AttackTests(HostFixture fixture)
         var error = await Assert.ThrowsAsync<AttestationException>(() => new BlindAIConnector(timeProvider: later).ConnectAsync("127.0.0.1", host.ClientOptions()));
 
         Assert.Equal(AttestationFailureReason.Expired, error.Reason);
-        AssertNothingReached(host);
+        Attack.AssertNothingReached(host);
     }
 
     [Fact]
-    public async Task Evidence_bound_to_another_key_is_rejected()
+    public async Task Man_in_the_middle_copying_the_evidence_into_its_own_certificate_is_rejected_before_any_data()
     {
         SimulatedHost host = fixture.Host;
         host.Requests.Clear();
@@ -95,11 +98,52 @@ public sealed class AttackTests(HostFixture fixture)
 
         Assert.Equal(AttestationFailureReason.CertificateBindingMismatch, error.Reason);
         Assert.Equal(VerificationStep.CertificateBinding, error.Step);
-        AssertNothingReached(host);
+        Attack.AssertNothingReached(host);
     }
 
     [Fact]
-    public async Task A_certificate_swapped_after_attestation_is_refused_by_the_pin()
+    public async Task Man_in_the_middle_with_another_certificate_at_connection_is_refused_before_any_data()
+    {
+        // The untrusted port is genuine (attestation succeeds), but the TLS ports lead to another server from the start:
+        // a genuine simulated enclave too, with its own key, which attestation did not verify.
+        SimulatedHost genuine = fixture.Host;
+        SimulatedHost other = fixture.Other;
+        BlindAIClientOptions options = genuine.ClientOptions();
+        options.AttestedPort = other.AttestedPort;
+        options.ManagementPort = other.ManagementPort;
+        genuine.Requests.Clear();
+        other.Requests.Clear();
+
+        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+
+        Assert.Equal(AttestationFailureReason.CertificateBindingMismatch, error.Reason);
+        Assert.Equal(VerificationStep.CertificateBinding, error.Step);
+        Attack.AssertNothingReached(other);
+        Attack.AssertNothingReached(genuine);
+    }
+
+    [Fact]
+    public async Task Man_in_the_middle_serving_a_certificate_without_evidence_is_rejected_before_any_data()
+    {
+        SimulatedHost host = fixture.Host;
+        await using UntrustedInterceptor attacker = await UntrustedInterceptor.StartAsync(host.UntrustedPort);
+        // An ordinary self-signed certificate for the expected name, as a TLS-intercepting proxy would present.
+        attacker.Rewrite = (path, _, body) => path == "/" ? MessageCodec.Default.EncodeCertificate(PlainCertificate()) : body;
+        BlindAIClientOptions options = host.ClientOptions();
+        options.UntrustedPort = attacker.Port;
+        host.Requests.Clear();
+
+        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+
+        // Without evidence in the certificate the client takes the original BlindAI path (GET /quote), whose quote binds
+        // the genuine certificate, not the attacker's.
+        Assert.Equal(AttestationFailureReason.CertificateBindingMismatch, error.Reason);
+        Assert.Equal(VerificationStep.CertificateBinding, error.Step);
+        Attack.AssertNothingReached(host);
+    }
+
+    [Fact]
+    public async Task Man_in_the_middle_with_another_certificate_is_refused_before_any_data()
     {
         SimulatedHost genuine = fixture.Host;
         SimulatedHost other = fixture.Other;
@@ -121,12 +165,12 @@ public sealed class AttackTests(HostFixture fixture)
 
         Assert.Equal(AttestationFailureReason.CertificateBindingMismatch, upload.Reason);
         Assert.Equal(AttestationFailureReason.CertificateBindingMismatch, run.Reason);
-        AssertNothingReached(other);
-        AssertNothingReached(genuine);
+        Attack.AssertNothingReached(other);
+        Attack.AssertNothingReached(genuine);
     }
 
     [Fact]
-    public async Task Replayed_fresh_evidence_for_another_nonce_is_rejected()
+    public async Task Evidence_replay_from_an_earlier_session_is_rejected_before_any_data()
     {
         SimulatedHost host = fixture.Host;
         await using UntrustedInterceptor attacker = await UntrustedInterceptor.StartAsync(host.UntrustedPort);
@@ -164,11 +208,11 @@ public sealed class AttackTests(HostFixture fixture)
         Assert.Equal(AttestationFailureReason.NonceMismatch, relabelled.Reason);
         Assert.Equal(VerificationStep.Freshness, relabelled.Step);
         Assert.Equal(AttestationFailureReason.NonceMismatch, replayed.Reason);
-        AssertNothingReached(host);
+        Attack.AssertNothingReached(host);
     }
 
     [Fact]
-    public async Task A_simulated_server_is_refused_without_the_simulation_opt_in()
+    public async Task Simulation_root_where_not_opted_in_is_rejected_before_any_data()
     {
         SimulatedHost host = fixture.Host;
         host.Requests.Clear();
@@ -186,29 +230,17 @@ public sealed class AttackTests(HostFixture fixture)
 
         Assert.Equal(AttestationFailureReason.UntrustedRoot, declared.Reason);
         Assert.Equal(AttestationFailureReason.UntrustedRoot, hidden.Reason);
-        AssertNothingReached(host);
+        Attack.AssertNothingReached(host);
     }
 
-    private static void AssertNothingReached(SimulatedHost host)
-    {
-        Assert.Equal(0, host.Requests.ModelOrDataRequests);
-        Assert.Equal(0, host.Requests.RequestsOnPorts(host.AttestedPort, host.ManagementPort));
-    }
 
-    private static QuoteCollateral Collateral(SimulatedHost host, SimulatedCollateralOptions options)
+
+    private static byte[] PlainCertificate()
     {
-        using SimulatedTeePlatform platform = host.LoadPlatform();
-        SimulatedCollateral collateral = platform.CreateCollateral(options);
-        return QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
-        {
-            TcbInfoBody = Encoding.UTF8.GetBytes(collateral.ToPcsTcbInfoResponse()),
-            TcbInfoIssuerChain = collateral.TcbInfoIssuerChain,
-            QeIdentityBody = Encoding.UTF8.GetBytes(collateral.ToPcsQeIdentityResponse()),
-            QeIdentityIssuerChain = collateral.QeIdentityIssuerChain,
-            PckCrl = collateral.PckCrl,
-            PckCrlIssuerChain = collateral.PckCrlIssuerChain,
-            RootCaCrl = collateral.RootCaCrl,
-        });
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=blindai-srv", key, HashAlgorithmName.SHA256);
+        using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return certificate.RawData;
     }
 
     private static byte[] ForgeWithOwnKey(byte[] genuineDer)
