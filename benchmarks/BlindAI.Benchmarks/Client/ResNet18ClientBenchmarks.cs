@@ -1,0 +1,16 @@
+using BlindAI.Benchmarks.Inference;
+using BlindAI.Protocol.Tensors;
+
+namespace BlindAI.Benchmarks.Client;
+
+/// <summary>ResNet-18 features of one 224×224 RGB image (602 KB of input). Target: client overhead ≤ 5 %.</summary>
+public class ResNet18ClientBenchmarks : RunModelBenchmark
+{
+    protected override byte[] LoadModel() => BenchmarkAssets.ResNet18();
+
+    protected override Tensor[] CreateInputs()
+    {
+        var random = new Random(224);
+        return [Tensor.Create<float>(Enumerable.Range(0, 3 * 224 * 224).Select(_ => (float)random.Next(256)).ToArray(), [1, 3, 224, 224])];
+    }
+}
