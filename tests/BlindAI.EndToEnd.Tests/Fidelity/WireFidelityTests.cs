@@ -3,7 +3,6 @@ using BlindAI.Client;
 using BlindAI.Client.Models;
 using BlindAI.EndToEnd.Tests.Conformance;
 using BlindAI.EndToEnd.Tests.Support;
-using BlindAI.Inference.Tests.Conformance;
 using BlindAI.Protocol.Tensors;
 using Xunit.Abstractions;
 
@@ -58,7 +57,7 @@ public sealed class WireFidelityTests(AttestedHostFixture fixture, ITestOutputHe
 
     private async Task AssertRoundTripsAsync(TensorElementType type, Tensor[] inputs)
     {
-        byte[] model = IdentityModels.Of(OnnxType(type));
+        byte[] model = IdentityModels.Of(InProcessOnnxRuntime.OnnxElementType(type));
         BlindAIClient client = fixture.Client;
         UploadedModel uploaded = await client.UploadModelAsync(ModelSource.FromBytes(model), new UploadModelOptions { Name = $"identity-{type}" });
         using var local = new InProcessOnnxRuntime(model);
@@ -142,7 +141,4 @@ public sealed class WireFidelityTests(AttestedHostFixture fixture, ITestOutputHe
         random.NextBytes(bytes.AsSpan(special.Length * size));
         return bytes;
     }
-
-    // The inverse of the backend tests' own mapping from ONNX's TensorProto.DataType numbers.
-    private static int OnnxType(TensorElementType type) => Enumerable.Range(0, 32).First(onnx => TensorProtoReader.ElementType(onnx) == type);
 }
