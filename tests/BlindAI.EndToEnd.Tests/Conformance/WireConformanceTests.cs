@@ -81,7 +81,7 @@ public sealed class WireConformanceTests(AttestedHostFixture fixture, ITestOutpu
             $"{tally.Passed.Count} passed over the wire, but in-process ONNX Runtime passes {tally.InProcessPassed} and only {WireGaps.Count} are wire gaps");
         Assert.True(tally.Passed.Count > 900, $"only {tally.Passed.Count} backend tests passed: is the test data complete?");
 
-        // Every element type any tensor model of the test data declares went over the wire in both directions' checks.
+        // Every element type that a tensor model of the test data declares went over the wire (sent or received).
         Assert.Empty(tally.Declared.Except(tally.Carried));
 
         // The runs really went through the host: uploads on the management port, runs on the attested one.
@@ -117,7 +117,7 @@ public sealed class WireConformanceTests(AttestedHostFixture fixture, ITestOutpu
         Outcome outcome = await CompareAsync(client, tally, directory, model, bitExactRequired: !random);
         if (outcome.Wire is not null)
         {
-            tally.Failed.Add($"{label}: the wire changed the result: {outcome.Wire}");
+            tally.Failed.Add($"{label}: over the wire not the same as in-process ONNX Runtime: {outcome.Wire}");
         }
         else if (gap is not null)
         {
