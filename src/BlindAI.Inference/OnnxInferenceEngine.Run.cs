@@ -106,7 +106,7 @@ public sealed partial class OnnxInferenceEngine
         return new InferenceException(InferenceError.Busy, "The server is busy; retry later.") { RetryAfter = _options.BusyRetryAfter };
     }
 
-    /// <summary>Runs ONNX Runtime on the calling thread over the pinned request memory, and copies each output once.</summary>
+    /// <summary>Runs ONNX Runtime on the calling thread over the request memory (pinned, or copied once where unaligned), and copies each output once.</summary>
     private IReadOnlyList<Tensor> Execute(LoadedModel model, Tensor[] inputs, CancellationToken cancellationToken)
     {
         var values = new OrtValue[inputs.Length];

@@ -11,7 +11,8 @@ namespace BlindAI.Inference;
 /// <summary>
 /// The inference engine over ONNX Runtime. Models are keyed by a random id and by the SHA-256 of their bytes; uploads of
 /// identical bytes share one session. Runs are checked against the model before ONNX Runtime sees them, limited globally
-/// and per model with a bounded wait queue, and use the request's tensor memory in place.
+/// and per model with a bounded wait queue, and use the request's tensor memory in place where it is aligned as ONNX
+/// Runtime's own (else one copy).
 /// </summary>
 /// <remarks>
 /// Split by topic: this file holds state and lifetime; <c>.Upload</c>, <c>.Run</c> and <c>.Log</c> the rest.

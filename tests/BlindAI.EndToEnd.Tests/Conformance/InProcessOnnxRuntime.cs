@@ -103,21 +103,9 @@ internal sealed class InProcessOnnxRuntime : IDisposable
     private static TensorElementType ElementType(OrtElementType type, string name) =>
         TensorProtoReader.ElementType((int)type) ?? throw new NotSupportedException($"'{name}' has ONNX Runtime element type {type}, which has no BlindAI element type.");
 
-    private static OrtElementType OrtType(TensorElementType type) => type switch
-    {
-        TensorElementType.Float32 => OrtElementType.Float,
-        TensorElementType.Float64 => OrtElementType.Double,
-        TensorElementType.Int32 => OrtElementType.Int32,
-        TensorElementType.Int64 => OrtElementType.Int64,
-        TensorElementType.UInt32 => OrtElementType.UInt32,
-        TensorElementType.UInt64 => OrtElementType.UInt64,
-        TensorElementType.UInt8 => OrtElementType.UInt8,
-        TensorElementType.UInt16 => OrtElementType.UInt16,
-        TensorElementType.Int8 => OrtElementType.Int8,
-        TensorElementType.Int16 => OrtElementType.Int16,
-        TensorElementType.Bool => OrtElementType.Bool,
-        TensorElementType.Float16 => OrtElementType.Float16,
-        TensorElementType.BFloat16 => OrtElementType.BFloat16,
-        _ => throw new NotSupportedException($"Element type {type} has no ONNX Runtime numeric type."),
-    };
+    private static OrtElementType OrtType(TensorElementType type) => (OrtElementType)OnnxElementType(type);
+
+    /// <summary>The ONNX <c>TensorProto.DataType</c> number of a BlindAI element type (the inverse of the backend tests' own mapping).</summary>
+    public static int OnnxElementType(TensorElementType type) =>
+        Enumerable.Range(0, 32).First(onnx => TensorProtoReader.ElementType(onnx) == type);
 }
