@@ -54,6 +54,28 @@ public sealed class AttestationAttackTests(HostFixture fixture)
     }
 
     [Fact]
+    public async Task Debug_trust_domain_is_rejected_before_any_data()
+    {
+        // The TDX counterpart: a TD with the DEBUG attribute (its memory readable by the host), MRTD as pinned.
+        var debug = new SimulatedPlatformOptions
+        {
+            QuoteFormat = SimulatedQuoteFormat.TdxV4,
+            TrustDomain = new SimulatedTdIdentity { TdAttributes = SimulatedTdIdentity.SeptVeDisableFlag | SimulatedTdIdentity.DebugFlag },
+        };
+        await using SimulatedHost host = await SimulatedHost.StartAsync(debug);
+        BlindAIClientOptions options = host.ClientOptions();
+        options.Policy = AttestationPolicy.Strict.RequireMrTd(Measurement.FromBytes(new SimulatedTdIdentity().MrTd.Span));
+        // The simulated host serves SGX collateral only; the client's own source supplies the platform's TDX collateral.
+        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { Tdx = true }));
+
+        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+
+        Assert.Equal(AttestationFailureReason.PolicyViolation, error.Reason);
+        Assert.Contains(error.Violations, v => v.ToString()!.Contains("debug", StringComparison.OrdinalIgnoreCase));
+        Attack.AssertNothingReached(host);
+    }
+
+    [Fact]
     public async Task TCB_downgrade_to_an_out_of_date_platform_is_rejected_before_any_data()
     {
         SimulatedHost host = fixture.Host;

