@@ -15,10 +15,10 @@ public static class ProtocolRoutes
     /// <summary><c>GET</c> on the untrusted port: the server certificate's DER as a CBOR byte string.</summary>
     public const string Certificate = "/";
 
-    /// <summary><c>GET</c> on the untrusted port: the raw quote as a CBOR byte string (not served in simulation).</summary>
+    /// <summary><c>GET</c> on the untrusted port: the raw quote as a CBOR byte string (in simulation, a quote of the simulated platform).</summary>
     public const string Quote = "/quote";
 
-    /// <summary><c>GET</c> on the untrusted port: <see cref="Messages.SgxCollateral"/> (not served in simulation).</summary>
+    /// <summary><c>GET</c> on the untrusted port: <see cref="Messages.SgxCollateral"/> (in simulation, signed by the simulated PKI).</summary>
     public const string Collateral = "/collateral";
 
     /// <summary><c>POST</c> on the attested port: <see cref="Messages.RunModel"/>.</summary>

@@ -151,6 +151,26 @@ public sealed partial class SealedStoreTraversalTests : IAsyncLifetime
         Assert.Equal("not a model", await File.ReadAllTextAsync(target));
     }
 
+    [Fact]
+    public async Task A_link_planted_under_the_temporary_name_is_not_written_through()
+    {
+        string store = Path.Combine(_outside, "store");
+        using var protector = new AesGcmBlobProtector(RandomNumberGenerator.GetBytes(32));
+        var repository = new DirectoryModelRepository(store, protector);
+        string target = Path.Combine(_outside, "precious");
+        await File.WriteAllTextAsync(target, "not a model");
+
+        // The id is predictable to an operator who watches the store; the writer must not follow a link under ".tmp".
+        var model = new StoredModel { Id = Guid.NewGuid(), Sha256 = new string('0', 64), Name = "victim", Optimize = false, UploadedAt = DateTimeOffset.UnixEpoch };
+        File.CreateSymbolicLink(Path.Combine(store, model.Id.ToString("N") + ".model.tmp"), target);
+        File.CreateSymbolicLink(Path.Combine(store, model.Id.ToString("N") + ".meta.tmp"), target);
+        await repository.SaveAsync(model, "model bytes"u8.ToArray());
+
+        Assert.Equal("not a model", await File.ReadAllTextAsync(target));
+        Assert.Equal("model bytes"u8.ToArray(), await repository.ReadAsync(model.Id));
+        Assert.All(Directory.GetFiles(store), path => Assert.Null(new FileInfo(path).LinkTarget));
+    }
+
     private string StoreFolder => Path.Combine(_host.DataDirectory, "models");
 
     /// <summary>The host's data folder without its store: only the host's own files, which no upload may change.</summary>

@@ -101,7 +101,16 @@ public sealed class DirectoryModelRepository : IModelRepository
     {
         string target = PathOf(id, extension);
         string temporary = target + ".tmp";
-        await File.WriteAllBytesAsync(temporary, content, cancellationToken).ConfigureAwait(false);
+
+        // A leftover or planted file (or link) under the temporary name is removed, never written through: the new
+        // file is created exclusively, so the sealed bytes cannot land wherever a link points.
+        File.Delete(temporary);
+        var stream = new FileStream(temporary, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous });
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+        }
+
         File.Move(temporary, target, overwrite: true);
     }
 
