@@ -32,6 +32,9 @@ internal sealed record LoadReport
 
     public required bool HostInProcess { get; init; }
 
+    /// <summary>Settings given to the in-process host with <c>--set</c>.</summary>
+    public IReadOnlyDictionary<string, string?>? HostSettings { get; init; }
+
     public required string LoadAverageAtStart { get; init; }
 
     public required string LoadAverageAtEnd { get; init; }
@@ -52,6 +55,12 @@ internal sealed record LoadReport
     public required double MaxGrowthMiB { get; init; }
 
     public required IReadOnlyList<MemorySample> MemorySamples { get; init; }
+
+    /// <summary>Managed heap after a forced full compacting collection just before the measured run.</summary>
+    public double RetainedManagedAtStartMiB { get; init; }
+
+    /// <summary>The same just after it: the difference is managed memory the load left behind.</summary>
+    public double RetainedManagedAtEndMiB { get; init; }
 
     /// <summary>Models the host holds after the run (in-process only): the two shared ones, or a leak.</summary>
     public int? ModelsLeftOnHost { get; init; }
@@ -98,6 +107,11 @@ internal sealed record LoadReport
         var text = new StringBuilder();
         IFormatProvider f = CultureInfo.InvariantCulture;
         text.AppendLine(f, $"BlindAI load test: {Clients} clients for {Seconds:0} s (warm-up {WarmupSeconds:0} s), host {(HostInProcess ? "in this process" : "external")}");
+        if (HostSettings is { Count: > 0 })
+        {
+            text.AppendLine("host settings: " + string.Join(", ", HostSettings.Select(s => $"{s.Key}={s.Value}")));
+        }
+
         text.AppendLine(f, $"load average at start {LoadAverageAtStart}, at end {LoadAverageAtEnd}; attested connect p50 {ConnectP50Ms:0.#} ms");
         text.AppendLine();
         text.AppendLine(f, $"{"operation",-14}{"ok",9}{"failed",8}{"per s",9}{"p50 ms",9}{"p99 ms",9}{"max ms",9}");
@@ -118,6 +132,7 @@ internal sealed record LoadReport
             text.AppendLine(f, $"  {m.Series,-22} {m.AtWarmupEndMiB,8:0.0} -> {m.AtEndMiB,8:0.0} MiB  growth {m.GrowthMiB,7:+0.0;-0.0} MiB  slope {m.SlopeMiBPerMinute,6:+0.0;-0.0} MiB/min  peak {m.PeakMiB,8:0.0} MiB");
         }
 
+        text.AppendLine(f, $"  retained managed heap (forced full GC)  {RetainedManagedAtStartMiB,8:0.0} -> {RetainedManagedAtEndMiB,8:0.0} MiB  growth {RetainedManagedAtEndMiB - RetainedManagedAtStartMiB,7:+0.0;-0.0} MiB");
         if (ModelsLeftOnHost is not null)
         {
             text.AppendLine(f, $"host after the run: {ModelsLeftOnHost} models loaded, {SealedFilesLeft} sealed files (expected 2 and 4)");
