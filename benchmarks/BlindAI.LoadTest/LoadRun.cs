@@ -135,9 +135,9 @@ internal static class LoadRun
 
         // The managed series move with the collector's timing; the resident set is judged here, the managed heap by the
         // forced collections before and after the run.
-        foreach (MemoryTrend trend in memory.Take(1).Where(m => m.GrowthMiB > options.MaxGrowthMiB))
+        foreach (MemoryTrend trend in memory.Take(1).Where(m => m.FloorGrowthMiB > options.MaxGrowthMiB))
         {
-            problems.Add($"memory: {trend.Series} grew {trend.GrowthMiB:0.0} MiB after warm-up (bound {options.MaxGrowthMiB:0} MiB)");
+            problems.Add($"memory: the {trend.Series} floor rose {trend.FloorGrowthMiB:0.0} MiB after warm-up (bound {options.MaxGrowthMiB:0} MiB)");
         }
 
         connectLatencies.Sort();
