@@ -79,6 +79,18 @@ public sealed class SlowClientTests
         Assert.Equal([4f, 3, 2, 1, 0, -1], Assert.Single(reply.GetOutputTensors()).ToArray<float>());
     }
 
+    [Theory]
+    [InlineData("BlindAI:Limits:MinRequestBodyDataRate", "0", "MinRequestBodyDataRate must be a positive")]
+    [InlineData("BlindAI:Limits:MinRequestBodyDataRateGracePeriod", "00:00:01", "longer than one second")]
+    [InlineData("BlindAI:Limits:RequestHeadersTimeout", "00:00:00", "RequestHeadersTimeout must be positive")]
+    [InlineData("BlindAI:Limits:KeepAliveTimeout", "-00:00:01", "KeepAliveTimeout must be positive")]
+    public async Task Slow_client_limits_that_cannot_protect_stop_the_host_before_any_port_opens(string key, string value, string message)
+    {
+        var exception = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => RunningHost.StartAsync(new Dictionary<string, string?> { [key] = value }));
+
+        Assert.Contains(exception.Failures, f => f.Contains(message, StringComparison.Ordinal));
+    }
+
     /// <summary>Sends a request line, then one more header line every 250 ms, until the server closes the connection.</summary>
     private static async Task<string> DribbleHeadersAsync(int port, byte[]? certificate)
     {
