@@ -12,10 +12,14 @@ internal sealed record OperationSummary(string Operation, long Succeeded, long F
 /// <param name="Series">Which reading.</param>
 /// <param name="AtWarmupEndMiB">Mean of the first quarter of the samples after warm-up.</param>
 /// <param name="AtEndMiB">Mean of the last quarter.</param>
-/// <param name="GrowthMiB">The difference: what the check bounds.</param>
+/// <param name="GrowthMiB">The difference of the two means (shown, not judged: it follows the collector's timing).</param>
 /// <param name="SlopeMiBPerMinute">Least-squares slope over all samples after warm-up.</param>
 /// <param name="PeakMiB">Largest sample of the whole run.</param>
-internal sealed record MemoryTrend(string Series, double AtWarmupEndMiB, double AtEndMiB, double GrowthMiB, double SlopeMiBPerMinute, double PeakMiB);
+/// <param name="FloorGrowthMiB">
+/// Lowest sample of the second half after warm-up minus the lowest of the first half: collections and buffer churn move
+/// the peaks and the means by hundreds of MiB, a leak raises the floor. This is what the check bounds.
+/// </param>
+internal sealed record MemoryTrend(string Series, double AtWarmupEndMiB, double AtEndMiB, double GrowthMiB, double SlopeMiBPerMinute, double PeakMiB, double FloorGrowthMiB);
 
 /// <summary>Everything one run measured, and its verdict.</summary>
 internal sealed record LoadReport
@@ -31,6 +35,9 @@ internal sealed record LoadReport
     public required double WarmupSeconds { get; init; }
 
     public required bool HostInProcess { get; init; }
+
+    /// <summary>Settings given to the in-process host with <c>--set</c>.</summary>
+    public IReadOnlyDictionary<string, string?>? HostSettings { get; init; }
 
     public required string LoadAverageAtStart { get; init; }
 
@@ -52,6 +59,12 @@ internal sealed record LoadReport
     public required double MaxGrowthMiB { get; init; }
 
     public required IReadOnlyList<MemorySample> MemorySamples { get; init; }
+
+    /// <summary>Managed heap after a forced full compacting collection just before the measured run.</summary>
+    public double RetainedManagedAtStartMiB { get; init; }
+
+    /// <summary>The same just after it: the difference is managed memory the load left behind.</summary>
+    public double RetainedManagedAtEndMiB { get; init; }
 
     /// <summary>Models the host holds after the run (in-process only): the two shared ones, or a leak.</summary>
     public int? ModelsLeftOnHost { get; init; }
@@ -80,7 +93,7 @@ internal sealed record LoadReport
         double peak = samples.Count == 0 ? 0 : samples.Max(value);
         if (after.Length < 2)
         {
-            return new MemoryTrend(series, 0, 0, 0, 0, peak);
+            return new MemoryTrend(series, 0, 0, 0, 0, peak, 0);
         }
 
         int quarter = Math.Max(1, after.Length / 4);
@@ -90,7 +103,9 @@ internal sealed record LoadReport
         double covariance = after.Sum(s => (s.Seconds - meanX) * (value(s) - meanY));
         double variance = after.Sum(s => (s.Seconds - meanX) * (s.Seconds - meanX));
         double slope = variance == 0 ? 0 : covariance / variance * 60;
-        return new MemoryTrend(series, Round(start), Round(end), Round(end - start), Round(slope), Round(peak));
+        int half = after.Length / 2;
+        double floorGrowth = after.Skip(half).Min(value) - after.Take(Math.Max(1, half)).Min(value);
+        return new MemoryTrend(series, Round(start), Round(end), Round(end - start), Round(slope), Round(peak), Round(floorGrowth));
     }
 
     public string ToText()
@@ -98,6 +113,11 @@ internal sealed record LoadReport
         var text = new StringBuilder();
         IFormatProvider f = CultureInfo.InvariantCulture;
         text.AppendLine(f, $"BlindAI load test: {Clients} clients for {Seconds:0} s (warm-up {WarmupSeconds:0} s), host {(HostInProcess ? "in this process" : "external")}");
+        if (HostSettings is { Count: > 0 })
+        {
+            text.AppendLine("host settings: " + string.Join(", ", HostSettings.Select(s => $"{s.Key}={s.Value}")));
+        }
+
         text.AppendLine(f, $"load average at start {LoadAverageAtStart}, at end {LoadAverageAtEnd}; attested connect p50 {ConnectP50Ms:0.#} ms");
         text.AppendLine();
         text.AppendLine(f, $"{"operation",-14}{"ok",9}{"failed",8}{"per s",9}{"p50 ms",9}{"p99 ms",9}{"max ms",9}");
@@ -112,12 +132,13 @@ internal sealed record LoadReport
             ? "failures: none"
             : "failures: " + string.Join(", ", Failures.Select(e => string.Create(f, $"{e.Key} {e.Value}{(e.Key == OperationLog.Busy ? " (intended backpressure)" : string.Empty)}"))));
         text.AppendLine();
-        text.AppendLine(f, $"memory after warm-up ({MemorySamples.Count} samples, 1 per second; bound {MaxGrowthMiB:0} MiB growth):");
+        text.AppendLine(f, $"memory after warm-up ({MemorySamples.Count} samples, 1 per second; bound {MaxGrowthMiB:0} MiB on the working-set floor and the retained heap):");
         foreach (MemoryTrend m in Memory)
         {
-            text.AppendLine(f, $"  {m.Series,-22} {m.AtWarmupEndMiB,8:0.0} -> {m.AtEndMiB,8:0.0} MiB  growth {m.GrowthMiB,7:+0.0;-0.0} MiB  slope {m.SlopeMiBPerMinute,6:+0.0;-0.0} MiB/min  peak {m.PeakMiB,8:0.0} MiB");
+            text.AppendLine(f, $"  {m.Series,-22} {m.AtWarmupEndMiB,8:0.0} -> {m.AtEndMiB,8:0.0} MiB (quarter means)  slope {m.SlopeMiBPerMinute,6:+0.0;-0.0} MiB/min  floor growth {m.FloorGrowthMiB,6:+0.0;-0.0} MiB  peak {m.PeakMiB,7:0.0} MiB");
         }
 
+        text.AppendLine(f, $"  retained managed heap (forced full GC)  {RetainedManagedAtStartMiB,8:0.0} -> {RetainedManagedAtEndMiB,8:0.0} MiB  growth {RetainedManagedAtEndMiB - RetainedManagedAtStartMiB,7:+0.0;-0.0} MiB");
         if (ModelsLeftOnHost is not null)
         {
             text.AppendLine(f, $"host after the run: {ModelsLeftOnHost} models loaded, {SealedFilesLeft} sealed files (expected 2 and 4)");

@@ -42,6 +42,8 @@ internal static class LoadRun
             // Operations in progress at the deadline finish; a hard limit well past it bounds a hung run.
             using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             hardStop.CancelAfter(options.Duration + TimeSpan.FromMinutes(2));
+            // The baseline: set-up garbage (the 90 MB MiniLM upload) collected, so growth is the load's own.
+            double retainedAtStart = MemorySampler.RetainedManagedMiB();
             using var stopSampling = new CancellationTokenSource();
             var sampler = new MemorySampler();
             Task sampling = sampler.RunAsync(TimeSpan.FromSeconds(1), stopSampling.Token);
@@ -59,7 +61,17 @@ internal static class LoadRun
             }
 
             (int Models, int SealedFiles)? store = target.InspectStore();
-            LoadReport report = Judge(options, command, log, sampler.Samples, elapsed, connectLatencies, store, loadAtStart, target.InProcess);
+            double retainedAtEnd = MemorySampler.RetainedManagedMiB();
+            LoadReport report = Judge(options, command, log, sampler.Samples, elapsed, connectLatencies, store, loadAtStart, target.InProcess) with
+            {
+                RetainedManagedAtStartMiB = retainedAtStart,
+                RetainedManagedAtEndMiB = retainedAtEnd,
+            };
+            if (retainedAtEnd - retainedAtStart > options.MaxGrowthMiB)
+            {
+                report = report with { Problems = [.. report.Problems, $"memory: the managed heap retained after a full collection grew {retainedAtEnd - retainedAtStart:0.0} MiB (bound {options.MaxGrowthMiB:0} MiB)"] };
+            }
+
 
             await setup.DeleteModelAsync(silero.Id, cancellationToken).ConfigureAwait(false);
             await setup.DeleteModelAsync(miniLm.Id, cancellationToken).ConfigureAwait(false);
@@ -101,7 +113,7 @@ internal static class LoadRun
         MemoryTrend[] memory =
         [
             LoadReport.Trend("working set", samples, s => s.WorkingSetMiB, warmup),
-            LoadReport.Trend("managed heap after GC", samples, s => s.HeapAfterLastGcMiB, warmup),
+            LoadReport.Trend("heap after full GC", samples, s => s.HeapAfterLastFullGcMiB, warmup),
             LoadReport.Trend("managed heap now", samples, s => s.ManagedHeapMiB, warmup),
         ];
 
@@ -121,10 +133,11 @@ internal static class LoadRun
             problems.Add($"the host holds {s.Models} models and {s.SealedFiles} sealed files after the run, not the 2 shared models and their 4 files");
         }
 
-        // The "now" series saw-tooths with every collection: only the floor after collections and the resident set are judged.
-        foreach (MemoryTrend trend in memory.Take(2).Where(m => m.GrowthMiB > options.MaxGrowthMiB))
+        // The managed series move with the collector's timing; the resident set is judged here, the managed heap by the
+        // forced collections before and after the run.
+        foreach (MemoryTrend trend in memory.Take(1).Where(m => m.FloorGrowthMiB > options.MaxGrowthMiB))
         {
-            problems.Add($"memory: {trend.Series} grew {trend.GrowthMiB:0.0} MiB after warm-up (bound {options.MaxGrowthMiB:0} MiB)");
+            problems.Add($"memory: the {trend.Series} floor rose {trend.FloorGrowthMiB:0.0} MiB after warm-up (bound {options.MaxGrowthMiB:0} MiB)");
         }
 
         connectLatencies.Sort();
@@ -136,6 +149,7 @@ internal static class LoadRun
             Seconds = Math.Round(elapsed, 1),
             WarmupSeconds = warmup,
             HostInProcess = inProcess,
+            HostSettings = options.HostSettings,
             LoadAverageAtStart = loadAtStart,
             LoadAverageAtEnd = LoadAverage(),
             ConnectP50Ms = connectLatencies.Count == 0 ? 0 : Math.Round(connectLatencies[connectLatencies.Count / 2], 1),

@@ -59,6 +59,7 @@ internal sealed class LoadTarget : IAsyncDisposable
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             });
+            builder.Configuration.AddInMemoryCollection(options.HostSettings);
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -7,6 +7,7 @@ internal sealed record LoadTestOptions
 {
     public const string Usage = """
         Usage: BlindAI.LoadTest [--clients N] [--seconds T] [--warmup W] [--json FILE] [--max-growth-mib M] [--seed S]
+                                [--set BlindAI:Limits:KEY=VALUE ...]
                                 [--host NAME --root SIMULATION_ROOT_PEM [--untrusted-port P] [--attested-port P] [--management-port P]]
           --clients          concurrent attested clients (default 4)
           --seconds          measured duration after start-up (default 60)
@@ -14,6 +15,8 @@ internal sealed record LoadTestOptions
           --json             also write the report as JSON to FILE
           --max-growth-mib   largest memory growth after warm-up accepted before exiting with 3 (default 48)
           --seed             seed of the operation mix (default 8)
+          --set              a setting of the in-process host, repeatable (e.g. --set BlindAI:Limits:MaxConcurrentRuns=2
+                             --set BlindAI:Limits:MaxQueuedRequests=0 to watch the intended 503 backpressure)
           --host             target a running simulation host instead of starting one in this process
                              (memory is then sampled for this client process only)
         Exit codes: 0 passed, 1 unexpected errors or corrupted outputs, 2 bad arguments, 3 memory grew beyond the bound.
@@ -32,6 +35,8 @@ internal sealed record LoadTestOptions
     public int Seed { get; init; } = 8;
 
     public string? Host { get; init; }
+
+    public IReadOnlyDictionary<string, string?> HostSettings { get; init; } = new Dictionary<string, string?>();
 
     public string? SimulationRootPath { get; init; }
 
@@ -76,6 +81,7 @@ internal sealed record LoadTestOptions
                     "--max-growth-mib" => options with { MaxGrowthMiB = Positive(name, double.Parse(value, CultureInfo.InvariantCulture)) },
                     "--seed" => options with { Seed = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--host" => options with { Host = value },
+                    "--set" => options with { HostSettings = WithSetting(options.HostSettings, value) },
                     "--root" => options with { SimulationRootPath = value },
                     "--untrusted-port" => options with { UntrustedPort = Port(name, value) },
                     "--attested-port" => options with { AttestedPort = Port(name, value) },
@@ -96,6 +102,12 @@ internal sealed record LoadTestOptions
             return null;
         }
 
+        if (options.Host is not null && options.HostSettings.Count > 0)
+        {
+            error = "--set applies to the in-process host only.";
+            return null;
+        }
+
         if (options.EffectiveWarmup >= options.Duration)
         {
             error = "--warmup must be shorter than --seconds.";
@@ -103,6 +115,17 @@ internal sealed record LoadTestOptions
         }
 
         return options;
+    }
+
+    private static Dictionary<string, string?> WithSetting(IReadOnlyDictionary<string, string?> settings, string assignment)
+    {
+        int equals = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0 || !assignment.StartsWith("BlindAI:", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"--set takes BlindAI:Section:Key=Value, not '{assignment}'.");
+        }
+
+        return new Dictionary<string, string?>(settings) { [assignment[..equals]] = assignment[(equals + 1)..] };
     }
 
     private static T Positive<T>(string name, T value)

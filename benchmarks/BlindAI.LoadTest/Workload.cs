@@ -1,6 +1,6 @@
-using System.Text;
 using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
+using BlindAI.SampleHost.Tests.Support;
 
 namespace BlindAI.LoadTest;
 
@@ -44,24 +44,6 @@ internal sealed class Workload
     /// <summary>Loads the pinned models (checked against their SHA-256).</summary>
     public static Workload Load() => new(TestAssets.SileroVad(), TestAssets.MiniLmModel());
 
-    /// <summary>
-    /// Silero with one more <c>ModelProto.doc_string</c> (field 6) appended: protobuf keeps the last value of a field, so
-    /// this is the same network with a new SHA-256, and the host loads a session of its own for it instead of sharing
-    /// the preloaded one. Deleting it then really frees a session.
-    /// </summary>
-    public byte[] DistinctSilero(int client, long iteration)
-    {
-        byte[] text = Encoding.UTF8.GetBytes($"blindai load test copy {client}/{iteration}");
-        if (text.Length > 127)
-        {
-            throw new InvalidOperationException("The doc_string must fit a one-byte length.");
-        }
-
-        byte[] copy = new byte[Silero.Length + 2 + text.Length];
-        Silero.CopyTo(copy, 0);
-        copy[Silero.Length] = (6 << 3) | 2;
-        copy[Silero.Length + 1] = (byte)text.Length;
-        text.CopyTo(copy, Silero.Length + 2);
-        return copy;
-    }
+    /// <summary>Silero under a new SHA-256, so the host loads a session of its own for it (deleting it frees that session).</summary>
+    public byte[] DistinctSilero(int client, long iteration) => ModelCopies.WithDocString(Silero, $"blindai load test copy {client}/{iteration}");
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
 
@@ -12,21 +11,8 @@ internal static class FaultModels
     /// <summary>Silero VAD v5 (2.3 MB), the pinned real model.</summary>
     public static byte[] Silero => SileroBytes.Value;
 
-    /// <summary>
-    /// <paramref name="model"/> with one more <c>ModelProto.doc_string</c> (field 6) appended: protobuf keeps the last
-    /// value, so it is the same network under a new SHA-256, and the host loads and stores it as a model of its own.
-    /// </summary>
-    public static byte[] Distinct(byte[] model, string tag)
-    {
-        byte[] text = Encoding.UTF8.GetBytes(tag);
-        Assert.True(text.Length < 128, "the tag must fit a one-byte length");
-        byte[] copy = new byte[model.Length + 2 + text.Length];
-        model.CopyTo(copy, 0);
-        copy[model.Length] = (6 << 3) | 2;
-        copy[model.Length + 1] = (byte)text.Length;
-        text.CopyTo(copy, model.Length + 2);
-        return copy;
-    }
+    /// <summary>The same network under a new SHA-256 (see <see cref="ModelCopies.WithDocString"/>).</summary>
+    public static byte[] Distinct(byte[] model, string tag) => ModelCopies.WithDocString(model, tag);
 
     /// <summary>One 36 ms chunk of a 220 Hz tone with Silero's recurrent state and sample rate.</summary>
     public static Tensor[] SileroInputs() =>
