@@ -35,9 +35,38 @@ public sealed class DirectoryModelRepository : IModelRepository
         ArgumentNullException.ThrowIfNull(model);
         byte[] meta = JsonSerializer.SerializeToUtf8Bytes(StoredModelFile.From(model), StoredModelJson.Default.StoredModelFile);
 
-        // The model first, the record last: a listed record always has its bytes.
-        await WriteAtomicallyAsync(model.Id, ModelExtension, _protector.Protect(modelBytes.Span, AssociatedData(model.Id, ModelExtension)), cancellationToken).ConfigureAwait(false);
-        await WriteAtomicallyAsync(model.Id, MetaExtension, _protector.Protect(meta, AssociatedData(model.Id, MetaExtension)), cancellationToken).ConfigureAwait(false);
+        // The model first, the record last: a listed record always has its bytes. A save cut short (cancelled, disk
+        // full) leaves no file behind: it was never listed, and nothing else would ever remove it.
+        try
+        {
+            await WriteAtomicallyAsync(model.Id, ModelExtension, _protector.Protect(modelBytes.Span, AssociatedData(model.Id, ModelExtension)), cancellationToken).ConfigureAwait(false);
+            await WriteAtomicallyAsync(model.Id, MetaExtension, _protector.Protect(meta, AssociatedData(model.Id, MetaExtension)), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            foreach (string path in (string[])[PathOf(model.Id, MetaExtension), PathOf(model.Id, ModelExtension), PathOf(model.Id, MetaExtension) + ".tmp", PathOf(model.Id, ModelExtension) + ".tmp"])
+            {
+                DeleteQuietly(path);
+            }
+
+            throw;
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: the original failure is what the caller must see.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
     }
 
     /// <inheritdoc/>

@@ -215,6 +215,29 @@ public sealed class PersistenceTests : IDisposable
     }
 
     /// <summary>Stands in for storage that fails (a full or read-only disk).</summary>
+    [Fact]
+    public async Task A_save_that_fails_after_the_model_blob_leaves_no_file_behind()
+    {
+        // The record is sealed after the model blob: failing there is the worst moment (the blob is already on disk).
+        var repository = new DirectoryModelRepository(_directory, new FailingOnSecondSeal(new AesGcmBlobProtector(_key)));
+        var model = new StoredModel { Id = Guid.NewGuid(), Sha256 = new string('0', 64), Name = "cut short", Optimize = false, UploadedAt = DateTimeOffset.UnixEpoch };
+
+        await Assert.ThrowsAsync<IOException>(() => repository.SaveAsync(model, TestModels.MatMulAddRelu()));
+
+        Assert.Empty(Directory.GetFileSystemEntries(_directory));
+        Assert.Empty(await Repository().ListAsync());
+    }
+
+    private sealed class FailingOnSecondSeal(IBlobProtector inner) : IBlobProtector
+    {
+        private int _seals;
+
+        public byte[] Protect(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData) =>
+            ++_seals == 2 ? throw new IOException("No space left on device.") : inner.Protect(plaintext, associatedData);
+
+        public byte[] Unprotect(ReadOnlySpan<byte> protectedBlob, ReadOnlySpan<byte> associatedData) => inner.Unprotect(protectedBlob, associatedData);
+    }
+
     private sealed class FullDisk : IModelRepository
     {
         public Task SaveAsync(StoredModel model, ReadOnlyMemory<byte> modelBytes, CancellationToken cancellationToken = default) =>
