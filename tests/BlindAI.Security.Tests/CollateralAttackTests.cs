@@ -9,6 +9,7 @@ using BlindAI.Client;
 using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol;
+using BlindAI.Protocol.Messages;
 using BlindAI.Security.Tests.Support;
 using BlindAI.Tests;
 
@@ -35,53 +36,47 @@ public sealed class CollateralAttackTests(HostFixture fixture)
     private static readonly DcapQuoteVerifier IntelVerifier = new();
 
     [Fact]
-    public async Task Tampered_TCB_Info_with_one_byte_changed_is_rejected_before_any_data()
-    {
-        SimulatedHost host = fixture.Host;
-        await using UntrustedInterceptor attacker = await UntrustedInterceptor.StartAsync(host.UntrustedPort);
+    public Task Tampered_TCB_Info_with_one_byte_changed_is_rejected_before_any_data() =>
         // The attacker raises the TCB evaluation number by one (17 → 18): one byte of the signed JSON.
-        attacker.Rewrite = (path, _, body) => path == ProtocolRoutes.Collateral
-            ? Attack.RewriteCollateral(body, c => c with { TcbInfo = ChangeOneByte(c.TcbInfo, "\"tcbEvaluationDataNumber\":17", "\"tcbEvaluationDataNumber\":18") })
-            : body;
-        host.Requests.Clear();
-
-        AttestationException error = await ConnectThroughAsync(host, attacker);
-
-        Assert.Equal(AttestationFailureReason.InvalidCollateralSignature, error.Reason);
-        Assert.Equal(VerificationStep.TcbInfoSignature, error.Step);
-        Attack.AssertNothingReached(host);
-
-        // The same on Intel's real collateral: one character of the signed tcb_info text.
-        byte[] bundle = PhalaBytes("sgx_quote_collateral.json");
-        string tcbInfo = BundleMember(bundle, "tcb_info");
-        QuoteCollateral tampered = DcapQvlCollateralJson.Parse(WithMember(bundle, "tcb_info", ChangeOneByte(tcbInfo, "\"tcbEvaluationDataNumber\":17", "\"tcbEvaluationDataNumber\":18")));
-        var intel = Assert.Throws<AttestationException>(() => IntelVerifier.Verify(Quote.Parse(PhalaBytes("sgx_quote")), tampered, PhalaSgxNow));
-        Assert.Equal(AttestationFailureReason.InvalidCollateralSignature, intel.Reason);
-        Assert.Equal(VerificationStep.TcbInfoSignature, intel.Step);
-    }
+        AssertOneChangedByteIsRejectedAsync(
+            served: c => c with { TcbInfo = ChangeOneByte(c.TcbInfo, "\"tcbEvaluationDataNumber\":17", "\"tcbEvaluationDataNumber\":18") },
+            bundleMember: "tcb_info",
+            intelFrom: "\"tcbEvaluationDataNumber\":17",
+            intelTo: "\"tcbEvaluationDataNumber\":18",
+            VerificationStep.TcbInfoSignature);
 
     [Fact]
-    public async Task Tampered_QE_Identity_with_one_byte_changed_is_rejected_before_any_data()
+    public Task Tampered_QE_Identity_with_one_byte_changed_is_rejected_before_any_data() =>
+        AssertOneChangedByteIsRejectedAsync(
+            served: c => c with { QeIdentity = ChangeOneByte(c.QeIdentity, "\"tcbEvaluationDataNumber\":17", "\"tcbEvaluationDataNumber\":18") },
+            bundleMember: "qe_identity",
+            intelFrom: "\"isvprodid\":1",
+            intelTo: "\"isvprodid\":2",
+            VerificationStep.QeIdentitySignature);
+
+    /// <summary>
+    /// One changed byte of a signed collateral document: first served by a man in the middle to the real client (which
+    /// must refuse before any data), then in Intel's real bundle given to the verifier.
+    /// </summary>
+    private async Task AssertOneChangedByteIsRejectedAsync(Func<SgxCollateral, SgxCollateral> served, string bundleMember, string intelFrom, string intelTo, VerificationStep step)
     {
         SimulatedHost host = fixture.Host;
         await using UntrustedInterceptor attacker = await UntrustedInterceptor.StartAsync(host.UntrustedPort);
-        attacker.Rewrite = (path, _, body) => path == ProtocolRoutes.Collateral
-            ? Attack.RewriteCollateral(body, c => c with { QeIdentity = ChangeOneByte(c.QeIdentity, "\"tcbEvaluationDataNumber\":17", "\"tcbEvaluationDataNumber\":18") })
-            : body;
+        attacker.Rewrite = (path, _, body) => path == ProtocolRoutes.Collateral ? Attack.RewriteCollateral(body, served) : body;
         host.Requests.Clear();
 
         AttestationException error = await ConnectThroughAsync(host, attacker);
 
         Assert.Equal(AttestationFailureReason.InvalidCollateralSignature, error.Reason);
-        Assert.Equal(VerificationStep.QeIdentitySignature, error.Step);
+        Assert.Equal(step, error.Step);
         Attack.AssertNothingReached(host);
 
         byte[] bundle = PhalaBytes("sgx_quote_collateral.json");
-        string qeIdentity = BundleMember(bundle, "qe_identity");
-        QuoteCollateral tampered = DcapQvlCollateralJson.Parse(WithMember(bundle, "qe_identity", ChangeOneByte(qeIdentity, "\"isvprodid\":1", "\"isvprodid\":2")));
+        string document = BundleMember(bundle, bundleMember);
+        QuoteCollateral tampered = DcapQvlCollateralJson.Parse(WithMember(bundle, bundleMember, ChangeOneByte(document, intelFrom, intelTo)));
         var intel = Assert.Throws<AttestationException>(() => IntelVerifier.Verify(Quote.Parse(PhalaBytes("sgx_quote")), tampered, PhalaSgxNow));
         Assert.Equal(AttestationFailureReason.InvalidCollateralSignature, intel.Reason);
-        Assert.Equal(VerificationStep.QeIdentitySignature, intel.Step);
+        Assert.Equal(step, intel.Step);
     }
 
     [Fact]
