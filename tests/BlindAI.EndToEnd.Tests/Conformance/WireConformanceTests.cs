@@ -225,8 +225,8 @@ public sealed class WireConformanceTests(AttestedHostFixture fixture, ITestOutpu
                     tally.Carry(input.ElementType);
                 }
 
-                referenceFault ??= Against(expected, there, set);
-                localFault ??= Against(expected, here, set);
+                referenceFault ??= TensorComparer.FirstDifference(expected, there, set);
+                localFault ??= TensorComparer.FirstDifference(expected, here, set);
             }
 
             return new Outcome(wireFault, referenceFault, localFault is null);
@@ -264,24 +264,6 @@ public sealed class WireConformanceTests(AttestedHostFixture fixture, ITestOutpu
         {
             return (null, $"{e.ProblemCode}: {e.Message}");
         }
-    }
-
-    private static string? Against(Tensor[] expected, IReadOnlyList<Tensor> actual, string set)
-    {
-        if (actual.Count != expected.Length)
-        {
-            return $"{set}: {actual.Count} outputs, expected {expected.Length}";
-        }
-
-        for (int i = 0; i < expected.Length; i++)
-        {
-            if (TensorComparer.Difference(expected[i], actual[i]) is { } difference)
-            {
-                return $"{set}: output '{expected[i].Name}': {difference}";
-            }
-        }
-
-        return null;
     }
 
     /// <summary>A model outside the protocol must be refused by the host as an invalid model, and nothing else.</summary>

@@ -120,17 +120,9 @@ public sealed class OnnxBackendConformanceTests(ITestOutputHelper output)
                     return $"{Path.GetFileName(dataSet)}: {e.Reason}: {e.Message}";
                 }
 
-                if (actual.Count != expected.Length)
+                if (TensorComparer.FirstDifference(expected, actual, Path.GetFileName(dataSet)) is { } difference)
                 {
-                    return $"{Path.GetFileName(dataSet)}: {actual.Count} outputs, expected {expected.Length}";
-                }
-
-                for (int i = 0; i < expected.Length; i++)
-                {
-                    if (TensorComparer.Difference(expected[i], actual[i]) is { } difference)
-                    {
-                        return $"{Path.GetFileName(dataSet)}: output '{expected[i].Name}': {difference}";
-                    }
+                    return difference;
                 }
             }
 

@@ -10,6 +10,25 @@ internal static class TensorComparer
     public const double RelativeTolerance = 1e-3, AbsoluteTolerance = 1e-5;
 
     /// <returns><see langword="null"/> when equal, else what differs.</returns>
+    /// <summary>The first output of a data set that differs from its expected value, described; <see langword="null"/> when all agree.</summary>
+    public static string? FirstDifference(IReadOnlyList<Tensor> expected, IReadOnlyList<Tensor> actual, string set)
+    {
+        if (actual.Count != expected.Count)
+        {
+            return $"{set}: {actual.Count} outputs, expected {expected.Count}";
+        }
+
+        for (int i = 0; i < expected.Count; i++)
+        {
+            if (Difference(expected[i], actual[i]) is { } difference)
+            {
+                return $"{set}: output '{expected[i].Name}': {difference}";
+            }
+        }
+
+        return null;
+    }
+
     public static string? Difference(Tensor expected, Tensor actual)
     {
         if (expected.ElementType != actual.ElementType)
