@@ -75,10 +75,6 @@ public sealed class BlindAIConnector
         // Only now, with the key verified, is a channel built that can carry models and data.
         var pins = new CertificatePins(report.PublicKeySha256.ToArray());
         SocketsHttpHandler handler = pins.CreateHandler(snapshot.ConnectTimeout);
-
-        // A BlindAI server neither sets cookies nor redirects: skip the per-request cookie lookup and redirect stage.
-        handler.UseCookies = false;
-        handler.AllowAutoRedirect = false;
         BlindAIClient client = BlindAIClient.Create(report, handler, endpoints, snapshot, _logger, _metrics, _timeProvider);
         try
         {
