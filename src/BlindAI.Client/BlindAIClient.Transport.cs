@@ -15,6 +15,10 @@ namespace BlindAI.Client;
 
 public sealed partial class BlindAIClient
 {
+    private const string ContentTypeHeader = "Content-Type";
+    private const string AcceptHeader = "Accept";
+    private const string AcceptedMediaTypes = ProtocolMediaTypes.Cbor + ", " + ProtocolMediaTypes.ProblemCbor + ", " + ProtocolMediaTypes.ProblemJson;
+
     /// <summary>
     /// Completes one TLS handshake on the attested port, which only a server holding the attested key can do, and keeps
     /// the connection for later requests. The route does not exist (404), as with the original server.
@@ -40,10 +44,9 @@ public sealed partial class BlindAIClient
         {
             Content = progress is null ? new ByteArrayContent(body) : new ProgressContent(body, progress),
         };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(ProtocolMediaTypes.Cbor);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(ProtocolMediaTypes.Cbor));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(ProtocolMediaTypes.ProblemCbor));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(ProtocolMediaTypes.ProblemJson));
+        // Constant, well-formed values: added unparsed, so no header objects are built and formatted per request.
+        request.Content.Headers.TryAddWithoutValidation(ContentTypeHeader, ProtocolMediaTypes.Cbor);
+        request.Headers.TryAddWithoutValidation(AcceptHeader, AcceptedMediaTypes);
         if (ReferenceEquals(http, _management) && _options.ManagementToken is { } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -74,10 +77,12 @@ public sealed partial class BlindAIClient
     private async Task<HttpResponseMessage> SendWithTimeoutAsync(HttpClient http, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+
+        // Most callers pass no token: then the timeout's own token is enough and no linked source is made per request.
+        using CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token) : null;
         try
         {
-            HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
+            HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked?.Token ?? timeout.Token).ConfigureAwait(false);
             return response;
         }
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

@@ -20,8 +20,7 @@ internal static class AttestedEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         RouteGroupBuilder group = endpoints.MapGroup(string.Empty)
-            .WithMetadata(new ListenerRoleMetadata(ListenerRole.Attested))
-            .RequireRateLimiting(RequestLimits.AttestedPolicy);
+            .WithMetadata(new ListenerRoleMetadata(ListenerRole.Attested));
         group.MapPost(ProtocolRoutes.Run, RunAsync).WithRequestTimeout(RequestLimits.RunTimeoutPolicy);
     }
 

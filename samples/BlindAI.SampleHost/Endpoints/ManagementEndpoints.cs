@@ -20,7 +20,6 @@ internal static class ManagementEndpoints
     {
         RouteGroupBuilder group = endpoints.MapGroup(string.Empty)
             .WithMetadata(new ListenerRoleMetadata(ListenerRole.Management))
-            .RequireRateLimiting(RequestLimits.ManagementPolicy)
             .AddEndpointFilter<ManagementAuthorizationFilter>();
         group.MapPost(ProtocolRoutes.Upload, UploadAsync).WithRequestTimeout(RequestLimits.UploadTimeoutPolicy);
         group.MapPost(ProtocolRoutes.Delete, DeleteAsync).WithRequestTimeout(RequestLimits.DefaultTimeoutPolicy);

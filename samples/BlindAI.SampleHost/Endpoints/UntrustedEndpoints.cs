@@ -34,8 +34,7 @@ internal static class UntrustedEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         RouteGroupBuilder group = endpoints.MapGroup(string.Empty)
-            .WithMetadata(new ListenerRoleMetadata(ListenerRole.Untrusted))
-            .RequireRateLimiting(RequestLimits.UntrustedPolicy);
+            .WithMetadata(new ListenerRoleMetadata(ListenerRole.Untrusted));
         group.WithRequestTimeout(RequestLimits.DefaultTimeoutPolicy);
         group.MapGet(ProtocolRoutes.Certificate, (ServerIdentity identity, HostMetrics metrics) =>
         {

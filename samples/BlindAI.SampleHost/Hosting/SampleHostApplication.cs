@@ -71,7 +71,7 @@ public static class SampleHostApplication
         app.UseRouting();
         app.UseMiddleware<ListenerRoutingMiddleware>();
         app.UseMiddleware<ProblemMiddleware>();
-        app.UseRateLimiter();
+        app.UseMiddleware<ConcurrencyLimitMiddleware>();
         app.UseRequestTimeouts();
         UntrustedEndpoints.Map(app);
         AttestedEndpoints.Map(app);
