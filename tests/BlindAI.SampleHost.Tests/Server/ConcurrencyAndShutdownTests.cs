@@ -83,7 +83,9 @@ public sealed class ConcurrencyAndShutdownTests
             await host.App.StopAsync();
 
             using HttpResponseMessage response = await inFlight;
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(
+                response.StatusCode == HttpStatusCode.OK,
+                $"{(int)response.StatusCode}: {await DescribeAsync(response)}; host log: {string.Join(" | ", host.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).Select(e => e.Message))}");
             RunModelReply reply = Protocol.Cbor.MessageCodec.Default.DecodeRunModelReply(await response.Content.ReadAsByteArrayAsync());
             Assert.Equal([(long)Size, Size], Assert.Single(reply.GetOutputTensors()).Shape.ToArray());
         }
@@ -92,6 +94,10 @@ public sealed class ConcurrencyAndShutdownTests
             await host.DisposeAsync();
         }
     }
+
+    /// <summary>The body as text (problem details in JSON or CBOR both carry their code and detail as UTF-8 strings).</summary>
+    private static async Task<string> DescribeAsync(HttpResponseMessage response) =>
+        System.Text.Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync());
 
     private static Tensor SlowInput()
     {
