@@ -42,8 +42,8 @@ fi
 case $harness in
   quote|collateral|ratls) instrument=(BlindAI.Attestation.dll); timeout_ms=2000 ;;
   cbor) instrument=(BlindAI.Protocol.dll); timeout_ms=2000 ;;
-  host) instrument=(BlindAI.SampleHost.dll BlindAI.Protocol.dll); timeout_ms=5000 ;;
-  selftest) instrument=(BlindAI.Protocol.dll); timeout_ms=2000 ;;   # checks that crashes, allocations and hangs are seen
+  host) instrument=(BlindAI.SampleHost.dll BlindAI.Protocol.dll); timeout_ms=10000 ;;  # the first input also starts the host
+  selftest) instrument=(BlindAI.Protocol.dll); timeout_ms=2000 ;;   # checks that crashes and over-allocations are seen
   *) usage ;;
 esac
 

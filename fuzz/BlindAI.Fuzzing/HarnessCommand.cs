@@ -34,9 +34,17 @@ internal static class HarnessCommand
         switch (args[1])
         {
             case "fuzz":
-                harness.Initialize();
+                bool initialized = false;
                 Fuzzer.Run(stream =>
                 {
+                    // Set-up runs inside the first execution: instrumented code may only run once afl-fuzz's shared
+                    // memory is attached, and the host's start-up runs instrumented code.
+                    if (!initialized)
+                    {
+                        harness.Initialize();
+                        initialized = true;
+                    }
+
                     using var buffer = new MemoryStream();
                     stream.CopyTo(buffer);
                     byte[] input = buffer.ToArray();

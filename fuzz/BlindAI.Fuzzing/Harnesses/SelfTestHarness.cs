@@ -2,9 +2,10 @@ namespace BlindAI.Fuzzing.Harnesses;
 
 /// <summary>
 /// Proves the set-up can see findings at all: inputs starting with <c>BUG</c> throw, with <c>BIG</c> allocate far more
-/// than <see cref="AllocationGuard"/> allows, and with <c>HNG</c> never return. The seeds are one bit away from each.
-/// <c>fuzz/run.sh selftest --seconds 120</c> must report crashes and hangs; the real harnesses' zero counts mean
-/// something only because this one is not zero.
+/// than <see cref="AllocationGuard"/> allows. The seeds are one bit away from each. <c>fuzz/run.sh selftest</c> must
+/// report crashes. (A hang cannot be saved: SharpFuzz's fork server is the target process itself, so afl-fuzz's
+/// time-out kills it and the campaign aborts with "Unable to communicate with fork server", which run.sh reports as a
+/// failure; that is how a hang shows.)
 /// </summary>
 internal sealed class SelfTestHarness : IHarness
 {
@@ -16,6 +17,15 @@ internal sealed class SelfTestHarness : IHarness
 
     public void Execute(ReadOnlyMemory<byte> input)
     {
+        // Some instrumented code runs, or afl-fuzz refuses a target that reports no coverage at all.
+        try
+        {
+            _ = BlindAI.Protocol.Cbor.MessageCodec.Default.DecodeErrorText(input);
+        }
+        catch (BlindAI.Protocol.ProtocolException)
+        {
+        }
+
         ReadOnlySpan<byte> data = input.Span;
         if (data.StartsWith("BUG"u8))
         {
@@ -26,17 +36,11 @@ internal sealed class SelfTestHarness : IHarness
         {
             GC.KeepAlive(new byte[64 << 20]);
         }
-
-        if (data.StartsWith("HNG"u8))
-        {
-            Thread.Sleep(Timeout.Infinite);
-        }
     }
 
     public IEnumerable<(string Name, byte[] Data)> Seeds(string testData)
     {
         yield return ("bug", "BUF"u8.ToArray());
         yield return ("big", "BIF"u8.ToArray());
-        yield return ("hang", "HNF"u8.ToArray());
     }
 }

@@ -72,6 +72,11 @@ internal sealed class DiceEvidence
         {
             throw Invalid($"The DICE evidence does not have the expected CBOR structure: {e.Message}", e);
         }
+        catch (OverflowException e)
+        {
+            // CborReader reports integers and lengths it cannot represent this way.
+            throw Invalid($"The DICE evidence holds a number out of range: {e.Message}", e);
+        }
     }
 
     private static ((int, ReadOnlyMemory<byte>)?, ReadOnlyMemory<byte>?) ReadClaims(byte[] claims)
@@ -118,6 +123,12 @@ internal sealed class DiceEvidence
         if (reader.ReadStartArray() != 2)
         {
             throw Invalid("The pubkey-hash claim must hold a definite array [algorithm, hash].");
+        }
+
+        if (reader.PeekState() != CborReaderState.UnsignedInteger)
+        {
+            // ReadUInt64 would throw OverflowException on a negative integer (found by fuzzing).
+            throw Invalid("The pubkey-hash algorithm must be an unsigned integer (an IANA hash algorithm identifier).");
         }
 
         ulong algorithm = reader.ReadUInt64();

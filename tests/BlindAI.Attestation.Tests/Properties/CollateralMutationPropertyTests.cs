@@ -11,8 +11,10 @@ namespace BlindAI.Attestation.Tests.Properties;
 
 /// <summary>
 /// Random edits of one collateral document of a real dcap-qvl bundle (the signed TCB Info or QE Identity JSON text,
-/// the PCK or root CA CRL DER, or the DER of one certificate of an issuer chain) are never accepted when the quote is
-/// verified with it, and fail only with typed errors. <c>CollateralFuzzTests</c> checks that parsing stays typed; this
+/// the PCK or root CA CRL DER, the DER of one certificate of an issuer chain, or an issuer chain's PEM text) are never
+/// accepted when the quote is verified with it, and fail only with typed errors. PEM text has free bytes (line breaks,
+/// whitespace the decoder skips), so an edited chain text may pass only when it still decodes to exactly the original
+/// certificates. <c>CollateralFuzzTests</c> checks that parsing stays typed; this
 /// checks that nothing mutated gets through verification.
 /// </summary>
 public sealed class CollateralMutationPropertyTests
@@ -36,9 +38,12 @@ public sealed class CollateralMutationPropertyTests
         verifier.Verify(quote, DcapQvlCollateralJson.Parse(bundle), now); // the real collateral verifies
 
         string[] members = [.. JsonMembers, .. CrlMembers, .. ChainMembers];
-        Gen.Select(Gen.Int[0, members.Length - 1], Gen.Int[0, 2], ByteMutation.Edits).Sample((member, certificate, edits) =>
+        Gen.Select(Gen.Int[0, members.Length + ChainMembers.Length - 1], Gen.Int[0, 2], ByteMutation.Edits).Sample((target, certificate, edits) =>
         {
-            string? value = Mutate(CollateralVectors.BundleMember(bundle, members[member]), members[member], certificate, edits);
+            bool pemText = target >= members.Length;
+            string member = pemText ? ChainMembers[target - members.Length] : members[target];
+            string original = CollateralVectors.BundleMember(bundle, member);
+            string? value = pemText ? MutateText(original, edits) : Mutate(original, member, certificate, edits);
             if (value is null)
             {
                 return;
@@ -46,8 +51,9 @@ public sealed class CollateralMutationPropertyTests
 
             try
             {
-                verifier.Verify(quote, DcapQvlCollateralJson.Parse(CollateralVectors.WithMember(bundle, members[member], value)), now);
-                Assert.Fail($"Mutated {members[member]} was accepted: {string.Join(", ", edits.Select(e => e.ToString()))}");
+                verifier.Verify(quote, DcapQvlCollateralJson.Parse(CollateralVectors.WithMember(bundle, member, value)), now);
+                Assert.True(pemText, $"Mutated {member} was accepted: {string.Join(", ", edits.Select(e => e.ToString()))}");
+                Assert.Equal(Der(original), Der(value));
             }
             catch (AttestationFormatException)
             {
@@ -58,15 +64,22 @@ public sealed class CollateralMutationPropertyTests
         }, iter: 600);
     }
 
+    private static string? MutateText(string original, ByteMutation[] edits)
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes(original);
+        byte[]? mutated = ByteMutation.Apply(utf8, utf8.Length, edits);
+        string? text = mutated is null ? null : Encoding.UTF8.GetString(mutated);
+        return text == original ? null : text;
+    }
+
+    private static byte[][] Der(string pem) => [.. CertificateChain.Parse(pem).DerCertificates.Select(d => d.ToArray())];
+
     /// <summary>The member's new text: edited JSON bytes, edited CRL DER (hex), or a chain with one certificate's DER edited.</summary>
     private static string? Mutate(string original, string member, int certificate, ByteMutation[] edits)
     {
         if (JsonMembers.Contains(member))
         {
-            byte[] utf8 = Encoding.UTF8.GetBytes(original);
-            byte[]? mutated = ByteMutation.Apply(utf8, utf8.Length, edits);
-            string? text = mutated is null ? null : Encoding.UTF8.GetString(mutated);
-            return text == original ? null : text;
+            return MutateText(original, edits);
         }
 
         if (CrlMembers.Contains(member))

@@ -114,6 +114,20 @@ public sealed class RaTlsCertificateReaderTests : IDisposable
         AssertBindingMismatch(stolen, "pubkey-hash");
     }
 
+    // Found by fuzz/run.sh ratls (AFL id:000000 and id:000001, 10 KB certificates): a pubkey-hash claim whose algorithm
+    // is a negative CBOR integer made CborReader.ReadUInt64 throw OverflowException out of the reader. The entry below is
+    // the crashing part: array(2) [ -1, bytes(32) ].
+    [Fact]
+    public void A_negative_pubkey_hash_algorithm_is_a_typed_cbor_error()
+    {
+        byte[] entry = Convert.FromHexString("82" + "20" + "5820" + Convert.ToHexString(SHA256.HashData(Spki)));
+        byte[] claims = Claims(w => { w.WriteTextString("pubkey-hash"); w.WriteByteString(entry); }, 1);
+        using X509Certificate2 cert = Certificate((RaTlsOids.DiceTaggedEvidence, Evidence(QuoteWithReportData(SHA256.HashData(claims)), claims)));
+
+        var e = Assert.Throws<AttestationFormatException>(() => RaTlsCertificateReader.Read(cert));
+        Assert.Equal(AttestationFormatError.InvalidCbor, e.Reason);
+    }
+
     [Fact]
     public void Claims_changed_without_a_new_quote_are_rejected()
     {
