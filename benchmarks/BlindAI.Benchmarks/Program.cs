@@ -1,7 +1,16 @@
+using System.Globalization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
+using BlindAI.Benchmarks.Inference;
+
+// `paired <minilm|resnet18|silero> [pairs]`: the engine's overhead measured in alternating pairs (see PairedOverhead).
+if (args is ["paired", string model, ..])
+{
+    return PairedOverhead.Run(model, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
+}
 
 // Not typeof(Program): the referenced sample host has a top-level Program of its own. The generated project builds the
 // sample host too, which takes longer than BenchmarkDotNet's default two minutes on a busy machine.
 BenchmarkSwitcher.FromAssembly(typeof(BlindAI.Benchmarks.BenchmarkData).Assembly)
     .Run(args, ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(10)));
+return 0;
