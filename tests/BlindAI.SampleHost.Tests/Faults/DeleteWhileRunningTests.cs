@@ -18,7 +18,7 @@ namespace BlindAI.SampleHost.Tests.Faults;
 public sealed class DeleteWhileRunningTests
 {
     private const int Size = 256;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(12);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task Runs_in_flight_finish_with_correct_outputs_when_their_model_is_deleted()
@@ -29,7 +29,7 @@ public sealed class DeleteWhileRunningTests
         await using RunningHost host = await RunningHost.StartAsync(
             new Dictionary<string, string?> { ["BlindAI:Inference:MaxConcurrentRunsPerModel"] = "1" },
             services: ObservedEngine.Register(e => engine = e));
-        SendModelReply model = await Wire.UploadAsync(host.Management, TestModels.SlowMatMulChain(1000));
+        SendModelReply model = await Wire.UploadAsync(host.Management, TestModels.SlowMatMulChain(2000));
         byte[] body = Wire.Run(ModelReference.ById(model.ModelId), Input());
         RunModelReply reference = await Wire.RunAsync(host.Attested, ModelReference.ById(model.ModelId), Input());
 
