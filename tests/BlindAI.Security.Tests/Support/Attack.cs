@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
+using BlindAI.Client;
 using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol.Cbor;
@@ -19,6 +21,19 @@ internal static class Attack
     {
         Assert.Equal(0, host.Requests.ModelOrDataRequests);
         Assert.Equal(0, host.Requests.RequestsOnPorts(host.AttestedPort, host.ManagementPort));
+    }
+
+    /// <summary>
+    /// Connects with <paramref name="options"/> and asserts the attack ends in the expected typed attestation failure
+    /// before <paramref name="host"/> received any model or data.
+    /// </summary>
+    public static async Task<AttestationException> AssertRefusedAsync(SimulatedHost host, BlindAIClientOptions options, AttestationFailureReason reason, VerificationStep step)
+    {
+        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+        Assert.Equal(reason, error.Reason);
+        Assert.Equal(step, error.Step);
+        AssertNothingReached(host);
+        return error;
     }
 
     /// <summary>Collateral signed by the host's own simulated "Intel" with the given changes, as a client-side source returns it.</summary>
