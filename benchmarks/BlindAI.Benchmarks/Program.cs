@@ -1,12 +1,19 @@
 using System.Globalization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
+using BlindAI.Benchmarks.Client;
 using BlindAI.Benchmarks.Inference;
 
 // `paired <minilm|resnet18|silero> [pairs]`: the engine's overhead measured in alternating pairs (see PairedOverhead).
 if (args is ["paired", string model, ..])
 {
     return PairedOverhead.Run(model, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
+}
+
+// `paired-client <resnet18|silero> [pairs]`: the client–server overhead per call, in alternating pairs.
+if (args is ["paired-client", string clientModel, ..])
+{
+    return PairedClientOverhead.Run(clientModel, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
 }
 
 // Not typeof(Program): the referenced sample host has a top-level Program of its own. The generated project builds the

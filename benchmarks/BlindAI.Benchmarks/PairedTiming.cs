@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace BlindAI.Benchmarks;
+
+/// <summary>
+/// Times two calls in pairs: each pair runs both once, in alternating order, and the median of the per-pair
+/// differences is the overhead of the second over the first. Drift in machine load hits both calls of a pair alike,
+/// which BenchmarkDotNet's separate runs of each method cannot cancel on a shared two-core machine.
+/// </summary>
+internal static class PairedTiming
+{
+    /// <summary>Warms both calls up, times <paramref name="pairs"/> pairs and prints one line of medians.</summary>
+    /// <param name="label">What is measured (printed first).</param>
+    /// <param name="baselineName">The baseline's name in the printed line.</param>
+    /// <param name="baseline">The baseline call.</param>
+    /// <param name="candidateName">The measured call's name in the printed line.</param>
+    /// <param name="candidate">The call whose overhead over the baseline is reported.</param>
+    /// <param name="pairs">How many pairs to time.</param>
+    public static void Run(string label, string baselineName, Action baseline, string candidateName, Action candidate, int pairs)
+    {
+        for (int i = 0; i < Math.Max(20, pairs / 10); i++)
+        {
+            baseline();
+            candidate();
+        }
+
+        int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+        var first = new double[pairs];
+        var second = new double[pairs];
+        var difference = new double[pairs];
+        for (int i = 0; i < pairs; i++)
+        {
+            if (i % 2 == 0)
+            {
+                first[i] = Time(baseline);
+                second[i] = Time(candidate);
+            }
+            else
+            {
+                second[i] = Time(candidate);
+                first[i] = Time(baseline);
+            }
+
+            difference[i] = second[i] - first[i];
+        }
+
+        double baselineMedian = Median(first);
+        double overhead = Median(difference);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{label}: {pairs} pairs; {baselineName} median {baselineMedian:F1} µs (min {first.Min():F1}); {candidateName} median {Median(second):F1} µs (min {second.Min():F1}); overhead = median of differences {overhead:F1} µs ({overhead / baselineMedian * 100:F2} %); GCs gen0/1/2 {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}"));
+    }
+
+    private static double Time(Action call)
+    {
+        long started = Stopwatch.GetTimestamp();
+        call();
+        return Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+    }
+
+    private static double Median(double[] values)
+    {
+        double[] sorted = [.. values.Order()];
+        return sorted[sorted.Length / 2];
+    }
+}
