@@ -17,7 +17,8 @@ internal static class PairedTiming
     /// <param name="candidateName">The measured call's name in the printed line.</param>
     /// <param name="candidate">The call whose overhead over the baseline is reported.</param>
     /// <param name="pairs">How many pairs to time.</param>
-    public static void Run(string label, string baselineName, Action baseline, string candidateName, Action candidate, int pairs)
+    /// <param name="warmedUp">Called once the warm-up is over, before the first timed pair.</param>
+    public static void Run(string label, string baselineName, Action baseline, string candidateName, Action candidate, int pairs, Action? warmedUp = null)
     {
         for (int i = 0; i < Math.Max(20, pairs / 10); i++)
         {
@@ -25,6 +26,7 @@ internal static class PairedTiming
             candidate();
         }
 
+        warmedUp?.Invoke();
         int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
         var first = new double[pairs];
         var second = new double[pairs];
@@ -45,11 +47,27 @@ internal static class PairedTiming
             difference[i] = second[i] - first[i];
         }
 
+        double baselineCpu = CpuPerCall(baseline, pairs);
+        double candidateCpu = CpuPerCall(candidate, pairs);
         double baselineMedian = Median(first);
         double overhead = Median(difference);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{label}: {pairs} pairs; {baselineName} median {baselineMedian:F1} µs (min {first.Min():F1}); {candidateName} median {Median(second):F1} µs (min {second.Min():F1}); overhead = median of differences {overhead:F1} µs ({overhead / baselineMedian * 100:F2} %); GCs gen0/1/2 {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}"));
+            $"{label}: {pairs} pairs; {baselineName} median {baselineMedian:F1} µs (min {first.Min():F1}); {candidateName} median {Median(second):F1} µs (min {second.Min():F1}); overhead = median of differences {overhead:F1} µs ({overhead / baselineMedian * 100:F2} %); GCs gen0/1/2 {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}; process CPU per call (all threads, {pairs} calls in a row) {baselineName} {baselineCpu:F1} µs, {candidateName} {candidateCpu:F1} µs"));
+    }
+
+    /// <summary>The process's CPU time (user and kernel, every thread) per call over <paramref name="calls"/> calls in a row.</summary>
+    private static double CpuPerCall(Action call, int calls)
+    {
+        using var process = Process.GetCurrentProcess();
+        TimeSpan before = process.TotalProcessorTime;
+        for (int i = 0; i < calls; i++)
+        {
+            call();
+        }
+
+        process.Refresh();
+        return (process.TotalProcessorTime - before).TotalMicroseconds / calls;
     }
 
     private static double Time(Action call)

@@ -10,10 +10,12 @@ if (args is ["paired", string model, ..])
     return PairedOverhead.Run(model, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
 }
 
-// `paired-client <resnet18|silero> [pairs]`: the client–server overhead per call, in alternating pairs.
+// `paired-client <resnet18|silero> [pairs] [--stages]`: the client–server overhead per call, in alternating pairs;
+// --stages also prints the median of each stage's duration histogram.
 if (args is ["paired-client", string clientModel, ..])
 {
-    return PairedClientOverhead.Run(clientModel, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
+    int clientPairs = args.Length > 2 && int.TryParse(args[2], CultureInfo.InvariantCulture, out int n) ? n : 200;
+    return PairedClientOverhead.Run(clientModel, clientPairs, args.Contains("--stages"));
 }
 
 // Not typeof(Program): the referenced sample host has a top-level Program of its own. The generated project builds the

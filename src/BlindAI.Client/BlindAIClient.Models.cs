@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Diagnostics;
+using BlindAI.Client.Connection;
 using BlindAI.Client.Models;
 using BlindAI.Client.Diagnostics;
 using BlindAI.Protocol;
@@ -32,7 +34,7 @@ public sealed partial class BlindAIClient
         string name = options.Name ?? model.DefaultName ?? "model";
         ModelHash expected = ModelHash.Compute(bytes);
         byte[] body = MessageCodec.Default.EncodeUploadModel(UploadModel.Create(bytes, name, ClientInfo.Anonymous));
-        byte[] reply = await SendAsync(_management, ProtocolRoutes.Upload, body, options.Progress, "upload", cancellationToken).ConfigureAwait(false);
+        byte[] reply = await SendAsync(_management, ProtocolRoutes.Upload, options.Progress is { } progress ? new ProgressContent(body, progress) : new ByteArrayContent(body), "upload", cancellationToken).ConfigureAwait(false);
         SendModelReply sent = MessageCodec.Default.DecodeSendModelReply(reply);
         if (sent.Hash != expected)
         {
@@ -75,7 +77,7 @@ public sealed partial class BlindAIClient
     public async Task DeleteModelAsync(ModelId model, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        byte[] reply = await SendAsync(_management, ProtocolRoutes.Delete, MessageCodec.Default.EncodeDeleteModel(DeleteModel.For(model)), null, "delete", cancellationToken).ConfigureAwait(false);
+        byte[] reply = await SendAsync(_management, ProtocolRoutes.Delete, new ByteArrayContent(MessageCodec.Default.EncodeDeleteModel(DeleteModel.For(model))), "delete", cancellationToken).ConfigureAwait(false);
         MessageCodec.Default.DecodeDeleteModelReply(reply);
         ClientLog.ModelDeleted(_logger, model.ToString());
     }
@@ -86,7 +88,14 @@ public sealed partial class BlindAIClient
         ThrowIfDisposed();
         long started = Stopwatch.GetTimestamp();
         RunModel request = RunModel.Create(model, inputs, ClientInfo.Anonymous);
-        byte[] reply = await SendAsync(_attested, ProtocolRoutes.Run, MessageCodec.Default.EncodeRunModel(request), null, "run", cancellationToken).ConfigureAwait(false);
+        byte[] reply;
+
+        // Rented: a fresh array for a large input (an image) costs more than copying the input into it.
+        using (IMemoryOwner<byte> body = MessageCodec.Default.EncodeRunModelRented(request))
+        {
+            reply = await SendAsync(_attested, ProtocolRoutes.Run, new ReadOnlyMemoryContent(body.Memory), "run", cancellationToken).ConfigureAwait(false);
+        }
+
         var outputs = MessageCodec.Default.DecodeRunModelReply(reply).GetOutputTensors();
         ClientLog.ModelRan(_logger, model.ToString(), request.Inputs.Length, outputs.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return outputs;

@@ -36,14 +36,11 @@ public sealed partial class BlindAIClient
         }
     }
 
-    private async Task<byte[]> SendAsync(HttpClient http, string route, byte[] body, IProgress<UploadProgress>? progress, string operation, CancellationToken cancellationToken)
+    private async Task<byte[]> SendAsync(HttpClient http, string route, HttpContent content, string operation, CancellationToken cancellationToken)
     {
         long started = Stopwatch.GetTimestamp();
         bool success = false;
-        using var request = new HttpRequestMessage(HttpMethod.Post, route)
-        {
-            Content = progress is null ? new ByteArrayContent(body) : new ProgressContent(body, progress),
-        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, route) { Content = content };
         // Constant, well-formed values: added unparsed, so no header objects are built and formatted per request.
         request.Content.Headers.TryAddWithoutValidation(ContentTypeHeader, ProtocolMediaTypes.Cbor);
         request.Headers.TryAddWithoutValidation(AcceptHeader, AcceptedMediaTypes);

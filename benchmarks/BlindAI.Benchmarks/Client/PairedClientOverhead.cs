@@ -6,7 +6,7 @@ namespace BlindAI.Benchmarks.Client;
 /// </summary>
 internal static class PairedClientOverhead
 {
-    public static int Run(string model, int pairs)
+    public static int Run(string model, int pairs, bool stages)
     {
         RunModelBenchmark benchmark = model switch
         {
@@ -14,10 +14,18 @@ internal static class PairedClientOverhead
             "silero" => new SileroVadClientBenchmarks(),
             _ => throw new ArgumentException($"Unknown model '{model}': resnet18 or silero.", nameof(model)),
         };
+        // Off by default: listening makes every instrument record, which the figure would then include.
+        using StageDurations? durations = stages ? new StageDurations() : null;
         benchmark.Setup();
         try
         {
-            PairedTiming.Run(model, "engine", () => benchmark.Engine().GetAwaiter().GetResult(), "RunModelAsync", () => benchmark.Client().GetAwaiter().GetResult(), pairs);
+            PairedTiming.Run(model, "engine", () => benchmark.Engine().GetAwaiter().GetResult(), "RunModelAsync", () => benchmark.Client().GetAwaiter().GetResult(), pairs, durations is null ? null : durations.Reset);
+            if (durations is not null)
+            {
+                Console.WriteLine("Stage medians (both calls of every pair, and the CPU passes):");
+                Console.WriteLine(durations);
+            }
+
             return 0;
         }
         finally

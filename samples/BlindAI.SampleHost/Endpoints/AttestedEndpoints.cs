@@ -31,8 +31,10 @@ internal static class AttestedEndpoints
         try
         {
             CancellationToken cancellationToken = context.RequestAborted;
-            ReadOnlyMemory<byte> body = await RequestBody.ReadAsync(context, options.Value.Limits.MaxRunBodyBytes, cancellationToken).ConfigureAwait(false);
-            RunModel request = MessageCodec.Default.DecodeRunModel(body);
+            // The input tensors alias the body; the engine is done with them when RunAsync returns (ONNX Runtime runs on
+            // the calling thread), and the reply is encoded into its own array.
+            using RentedBody body = await RequestBody.ReadRentedAsync(context, options.Value.Limits.MaxRunBodyBytes, cancellationToken).ConfigureAwait(false);
+            RunModel request = MessageCodec.Default.DecodeRunModel(body.Memory);
             ModelReference model = request.GetModelReference();
             IReadOnlyList<Tensor> inputs = request.GetInputTensors();
             IReadOnlyList<Tensor> outputs = model.Id is { } id

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -19,21 +20,48 @@ internal sealed class CborOutput
 
     public static byte[] Encode<T>(T value, Action<CborOutput, T> write)
     {
+        int length = Measure(value, write);
+        byte[] buffer = new byte[length];
+        WriteExactly(value, write, buffer, length);
+        return buffer;
+    }
+
+    /// <summary>Encodes into an array rented from <paramref name="pool"/> (longer than the message when the pool rounds up).</summary>
+    /// <returns>The rented array; the message is its first <paramref name="length"/> bytes.</returns>
+    public static byte[] EncodeRented<T>(T value, Action<CborOutput, T> write, ArrayPool<byte> pool, out int length)
+    {
+        length = Measure(value, write);
+        byte[] buffer = pool.Rent(length);
+        try
+        {
+            WriteExactly(value, write, buffer, length);
+            return buffer;
+        }
+        catch
+        {
+            buffer.AsSpan(0, length).Clear();
+            pool.Return(buffer);
+            throw;
+        }
+    }
+
+    private static int Measure<T>(T value, Action<CborOutput, T> write)
+    {
         var measure = new CborOutput(null);
         write(measure, value);
-        if (measure._position > Array.MaxLength)
-        {
-            throw new ArgumentException($"The encoded message would be {measure._position} bytes, more than a .NET array holds.", nameof(value));
-        }
+        return measure._position > Array.MaxLength
+            ? throw new ArgumentException($"The encoded message would be {measure._position} bytes, more than a .NET array holds.", nameof(value))
+            : (int)measure._position;
+    }
 
-        var output = new CborOutput(new byte[measure._position]);
+    private static void WriteExactly<T>(T value, Action<CborOutput, T> write, byte[] buffer, int length)
+    {
+        var output = new CborOutput(buffer);
         write(output, value);
-        if (output._position != output._buffer!.Length)
+        if (output._position != length)
         {
             throw new InvalidOperationException("The message changed while it was being encoded.");
         }
-
-        return output._buffer;
     }
 
     public void WriteUInt64(ulong value) => WriteHeader(0, value);

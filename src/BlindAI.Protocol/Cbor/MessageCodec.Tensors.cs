@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Text;
 using BlindAI.Protocol.Messages;
@@ -24,18 +25,24 @@ public sealed partial class MessageCodec
     {
         ArgumentNullException.ThrowIfNull(message);
         ValidateTensors(message.Inputs, "inputs");
-        return CborOutput.Encode(message, static (w, m) =>
-        {
-            w.WriteMapHeader(4);
-            w.WriteKey("model_id"u8);
-            w.WriteText(m.ModelId);
-            w.WriteKey("model_hash"u8);
-            w.WriteText(m.ModelHash);
-            w.WriteKey("inputs"u8);
-            WriteTensors(w, m.Inputs, datumAsName: false);
-            w.WriteKey("client_info"u8);
-            WriteClientInfo(w, m.ClientInfo);
-        });
+        return CborOutput.Encode(message, WriteRunModel);
+    }
+
+    /// <summary>
+    /// Encodes a run request like <see cref="EncodeRunModel(RunModel)"/>, into an array rented from
+    /// <see cref="ArrayPool{T}.Shared"/>: callers that send many large inputs then allocate no new array per request
+    /// (a fresh large array costs more than the copy into it). Dispose the result once the bytes are sent; that clears
+    /// them and returns the array.
+    /// </summary>
+    /// <param name="message">The request.</param>
+    /// <returns>The CBOR body, exactly <see cref="IMemoryOwner{T}.Memory"/> long.</returns>
+    /// <exception cref="ProtocolException">An input's shape, type and data disagree.</exception>
+    public IMemoryOwner<byte> EncodeRunModelRented(RunModel message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ValidateTensors(message.Inputs, "inputs");
+        byte[] array = CborOutput.EncodeRented(message, WriteRunModel, ArrayPool<byte>.Shared, out int length);
+        return new RentedMessage(ArrayPool<byte>.Shared, array, length);
     }
 
     /// <summary>Decodes a run request (server side).</summary>
@@ -98,6 +105,19 @@ public sealed partial class MessageCodec
         r.EndStruct(ref scope);
         return new RunModelReply(outputs);
     });
+
+    private static void WriteRunModel(CborOutput w, RunModel m)
+    {
+        w.WriteMapHeader(4);
+        w.WriteKey("model_id"u8);
+        w.WriteText(m.ModelId);
+        w.WriteKey("model_hash"u8);
+        w.WriteText(m.ModelHash);
+        w.WriteKey("inputs"u8);
+        WriteTensors(w, m.Inputs, datumAsName: false);
+        w.WriteKey("client_info"u8);
+        WriteClientInfo(w, m.ClientInfo);
+    }
 
     private static void ValidateTensors(ImmutableArray<SerializedTensor> tensors, string field)
     {
