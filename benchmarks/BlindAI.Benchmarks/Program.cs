@@ -18,6 +18,15 @@ if (args is ["paired-client", string clientModel, ..])
     return PairedClientOverhead.Run(clientModel, clientPairs, args.Contains("--stages"));
 }
 
+// `floor <request bytes> <reply bytes> [calls]`: a bare HTTPS round trip (Kestrel + HttpClient, nothing of ours).
+if (args is ["floor", string up, string down, ..])
+{
+    return TransportFloor.RunAsync(
+        int.Parse(up, CultureInfo.InvariantCulture),
+        int.Parse(down, CultureInfo.InvariantCulture),
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5000).GetAwaiter().GetResult();
+}
+
 // Not typeof(Program): the referenced sample host has a top-level Program of its own. The generated project builds the
 // sample host too, which takes longer than BenchmarkDotNet's default two minutes on a busy machine.
 BenchmarkSwitcher.FromAssembly(typeof(BlindAI.Benchmarks.BenchmarkData).Assembly)

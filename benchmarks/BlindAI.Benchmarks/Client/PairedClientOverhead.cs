@@ -19,7 +19,7 @@ internal static class PairedClientOverhead
         benchmark.Setup();
         try
         {
-            PairedTiming.Run(model, "engine", () => benchmark.Engine().GetAwaiter().GetResult(), "RunModelAsync", () => benchmark.Client().GetAwaiter().GetResult(), pairs, durations is null ? null : durations.Reset);
+            PairedTiming.RunAsync(model, "engine", benchmark.Engine, "RunModelAsync", benchmark.Client, pairs, durations is null ? null : durations.Reset).GetAwaiter().GetResult();
             if (durations is not null)
             {
                 Console.WriteLine("Stage medians (both calls of every pair, and the CPU passes):");

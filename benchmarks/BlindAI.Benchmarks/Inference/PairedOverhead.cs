@@ -15,7 +15,11 @@ internal static class PairedOverhead
         benchmark.Setup();
         try
         {
-            PairedTiming.Run(model, "InferenceSession.Run", () => benchmark.OnnxRuntime(), "engine", () => benchmark.Engine().GetAwaiter().GetResult(), pairs);
+            PairedTiming.RunAsync(model, "InferenceSession.Run", () =>
+            {
+                benchmark.OnnxRuntime();
+                return Task.CompletedTask;
+            }, "engine", benchmark.Engine, pairs).GetAwaiter().GetResult();
             return 0;
         }
         finally
