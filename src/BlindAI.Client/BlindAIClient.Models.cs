@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using BlindAI.Client.Connection;
 using BlindAI.Client.Models;
@@ -88,13 +87,10 @@ public sealed partial class BlindAIClient
         ThrowIfDisposed();
         long started = Stopwatch.GetTimestamp();
         RunModel request = RunModel.Create(model, inputs, ClientInfo.Anonymous);
-        byte[] reply;
 
-        // Rented: a fresh array for a large input (an image) costs more than copying the input into it.
-        using (IMemoryOwner<byte> body = MessageCodec.Default.EncodeRunModelRented(request))
-        {
-            reply = await SendAsync(_attested, ProtocolRoutes.Run, new ReadOnlyMemoryContent(body.Memory), "run", cancellationToken).ConfigureAwait(false);
-        }
+        // Rented: a fresh array for a large input (an image) costs more than copying the input into it. The request
+        // disposes the content, which clears and returns the array once no send can still read it.
+        byte[] reply = await SendAsync(_attested, ProtocolRoutes.Run, new RentedContent(MessageCodec.Default.EncodeRunModelRented(request)), "run", cancellationToken).ConfigureAwait(false);
 
         var outputs = MessageCodec.Default.DecodeRunModelReply(reply).GetOutputTensors();
         ClientLog.ModelRan(_logger, model.ToString(), request.Inputs.Length, outputs.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
