@@ -67,12 +67,19 @@ internal static class RequestBody
                 throw TooLarge(limit);
             }
 
-            if (result.IsCompleted || result.IsCanceled)
+            if (result.IsCompleted)
             {
+                if (context.Request.ContentLength is long expected && buffer.Length != expected)
+                {
+                    reader.AdvanceTo(buffer.End);
+                    throw new HostProblemException(ProblemCode.BadRequest, $"The request body ended after {buffer.Length} of the {expected} bytes its Content-Length declares.");
+                }
+
                 return buffer;
             }
 
-            // Keep everything buffered and wait for more.
+            // Keep everything buffered and wait for more. A cancelled read (Kestrel wakes its readers when the server
+            // begins to stop) is not the end of the body: reading on either gets the rest or fails, never a prefix.
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }

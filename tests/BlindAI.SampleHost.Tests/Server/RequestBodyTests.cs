@@ -49,4 +49,47 @@ public sealed class RequestBodyTests
 
         Assert.Equal(ProblemCode.PayloadTooLarge, refused.Code);
     }
+
+    [Fact]
+    public async Task A_cancelled_read_mid_body_is_not_the_end_of_the_body()
+    {
+        // Kestrel wakes pending reads when the server begins to stop; the body read then returns a cancelled result
+        // holding only what arrived so far. That prefix must never be taken for the body (CI saw it decoded as one).
+        byte[] sent = new byte[100_000];
+        Random.Shared.NextBytes(sent);
+        var pipe = new System.IO.Pipelines.Pipe();
+        var context = new DefaultHttpContext();
+        context.Features.Set<Microsoft.AspNetCore.Http.Features.IRequestBodyPipeFeature>(new BodyPipe(pipe.Reader));
+        context.Request.ContentLength = sent.Length;
+
+        await pipe.Writer.WriteAsync(sent.AsMemory(0, 40_000));
+        Task<RentedBody> reading = RequestBody.ReadRentedAsync(context, 1 << 20, CancellationToken.None);
+        pipe.Reader.CancelPendingRead();
+        await Task.Delay(50);
+        Assert.False(reading.IsCompleted);
+
+        await pipe.Writer.WriteAsync(sent.AsMemory(40_000));
+        await pipe.Writer.CompleteAsync();
+        using RentedBody body = await reading.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(sent, body.Memory.ToArray());
+    }
+
+    [Fact]
+    public async Task A_body_that_ends_before_its_declared_length_is_refused()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Body = new MemoryStream(new byte[10]);
+        context.Request.ContentLength = 20;
+
+        HostProblemException refused = await Assert.ThrowsAsync<HostProblemException>(
+            () => RequestBody.ReadRentedAsync(context, 1_000, CancellationToken.None));
+
+        Assert.Equal(ProblemCode.BadRequest, refused.Code);
+    }
+
+    private sealed class BodyPipe(System.IO.Pipelines.PipeReader reader) : Microsoft.AspNetCore.Http.Features.IRequestBodyPipeFeature
+    {
+        public System.IO.Pipelines.PipeReader Reader => reader;
+    }
 }
