@@ -88,9 +88,9 @@ public sealed partial class BlindAIClient
         long started = Stopwatch.GetTimestamp();
         RunModel request = RunModel.Create(model, inputs, ClientInfo.Anonymous);
 
-        // Rented: a fresh array for a large input (an image) costs more than copying the input into it. The request
-        // disposes the content, which clears and returns the array once no send can still read it.
-        byte[] reply = await SendAsync(_attested, ProtocolRoutes.Run, new RentedContent(MessageCodec.Default.EncodeRunModelRented(request)), "run", cancellationToken).ConfigureAwait(false);
+        // Large inputs (an image) go to the connection from the caller's own arrays: no encoded copy, no fresh large
+        // array (which costs more than the copy). The caller's arrays are not touched until this call returns.
+        byte[] reply = await SendAsync(_attested, ProtocolRoutes.Run, new SequenceContent(MessageCodec.Default.EncodeRunModelReferencing(request)), "run", cancellationToken).ConfigureAwait(false);
 
         var outputs = MessageCodec.Default.DecodeRunModelReply(reply).GetOutputTensors();
         ClientLog.ModelRan(_logger, model.ToString(), request.Inputs.Length, outputs.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);

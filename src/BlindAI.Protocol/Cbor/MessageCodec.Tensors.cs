@@ -29,20 +29,19 @@ public sealed partial class MessageCodec
     }
 
     /// <summary>
-    /// Encodes a run request like <see cref="EncodeRunModel(RunModel)"/>, into an array rented from
-    /// <see cref="ArrayPool{T}.Shared"/>: callers that send many large inputs then allocate no new array per request
-    /// (a fresh large array costs more than the copy into it). Dispose the result once the bytes are sent; that clears
-    /// them and returns the array.
+    /// Encodes a run request with the bytes of <see cref="EncodeRunModel(RunModel)"/>, as a sequence that references
+    /// every tensor of 32 KiB or more in its own memory instead of copying it (a client sending images or audio then
+    /// writes the pixels once, straight to the connection). The inputs' memory must not change until the sequence has
+    /// been written.
     /// </summary>
     /// <param name="message">The request.</param>
-    /// <returns>The CBOR body, exactly <see cref="IMemoryOwner{T}.Memory"/> long.</returns>
+    /// <returns>The CBOR body: new framing bytes interleaved with the inputs' own memory.</returns>
     /// <exception cref="ProtocolException">An input's shape, type and data disagree.</exception>
-    public IMemoryOwner<byte> EncodeRunModelRented(RunModel message)
+    public ReadOnlySequence<byte> EncodeRunModelReferencing(RunModel message)
     {
         ArgumentNullException.ThrowIfNull(message);
         ValidateTensors(message.Inputs, "inputs");
-        byte[] array = CborOutput.EncodeRented(message, WriteRunModel, ArrayPool<byte>.Shared, out int length);
-        return new RentedMessage(ArrayPool<byte>.Shared, array, length);
+        return CborOutput.EncodeReferencing(message, WriteRunModel);
     }
 
     /// <summary>Decodes a run request (server side).</summary>
@@ -162,7 +161,7 @@ public sealed partial class MessageCodec
             w.WriteKey("node_name"u8);
             w.WriteNullableText(tensor.Info.NodeName);
             w.WriteKey("bytes_data"u8);
-            w.WriteByteString(tensor.BytesData.Span);
+            w.WriteByteString(tensor.BytesData);
             if (strings)
             {
                 w.WriteKey("string_data"u8);

@@ -1,0 +1,79 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using BlindAI.Protocol.Cbor;
+using BlindAI.Protocol.Messages;
+using BlindAI.Protocol.Tensors;
+
+namespace BlindAI.Protocol.Tests.Cbor;
+
+/// <summary><see cref="MessageCodec.EncodeRunModelReferencing"/>: the allocating encoder's bytes, large tensors not copied.</summary>
+public sealed class ReferencingEncodingTests
+{
+    private static Tensor Floats(int count, string name) =>
+        Tensor.Create<float>([.. Enumerable.Range(1, count).Select(i => (float)i)], [1, count], name);
+
+    public static TheoryData<int[]> Inputs => new()
+    {
+        Array.Empty<int>(),
+        new[] { 1 },
+        new[] { 576, 256 },
+        new[] { 8191, 8192 },           // 32,764 and 32,768 bytes: either side of the threshold
+        new[] { 3 * 224 * 224 },
+        new[] { 20_000, 5, 40_000, 0 }, // large, small, large, empty, interleaved
+    };
+
+    [Theory]
+    [MemberData(nameof(Inputs))]
+    public void The_sequence_holds_exactly_the_bytes_of_the_allocating_encoder(int[] sizes)
+    {
+        RunModel request = RunModel.Create(ModelReference.ById(ModelId.NewId()), sizes.Select((n, i) => Floats(n, $"in{i}")), null);
+
+        ReadOnlySequence<byte> sequence = MessageCodec.Default.EncodeRunModelReferencing(request);
+
+        Assert.Equal(MessageCodec.Default.EncodeRunModel(request), sequence.ToArray());
+        Assert.Equal(request, MessageCodec.Default.DecodeRunModel(sequence.ToArray()), RunModelComparer.Instance);
+    }
+
+    [Fact]
+    public void Large_tensors_are_the_callers_own_memory_and_small_ones_are_copied_into_the_framing()
+    {
+        Tensor large = Floats(40_000, "large");
+        Tensor small = Floats(100, "small");
+        RunModel request = RunModel.Create(ModelReference.ById(ModelId.NewId()), [small, large], null);
+
+        ReadOnlySequence<byte> sequence = MessageCodec.Default.EncodeRunModelReferencing(request);
+
+        Assert.True(MemoryMarshal.TryGetArray(large.Data, out ArraySegment<byte> largeArray));
+        Assert.True(MemoryMarshal.TryGetArray(small.Data, out ArraySegment<byte> smallArray));
+        var arrays = new List<byte[]>();
+        foreach (ReadOnlyMemory<byte> chunk in sequence)
+        {
+            Assert.True(MemoryMarshal.TryGetArray(chunk, out ArraySegment<byte> segment));
+            arrays.Add(segment.Array!);
+        }
+
+        Assert.Single(arrays, a => ReferenceEquals(a, largeArray.Array));
+        Assert.DoesNotContain(arrays, a => ReferenceEquals(a, smallArray.Array));
+        Assert.Equal(3, arrays.Count);
+    }
+
+    [Fact]
+    public void A_tensor_whose_data_disagrees_with_its_shape_is_refused()
+    {
+        var tensor = new SerializedTensor(new TensorInfo([2, 2], TensorElementType.Float32, "x"), new byte[12]);
+        var request = new RunModel(ModelId.NewId().ToString(), string.Empty, [tensor], ClientInfo.Anonymous);
+
+        Assert.Throws<ProtocolException>(() => MessageCodec.Default.EncodeRunModelReferencing(request));
+    }
+
+    private sealed class RunModelComparer : IEqualityComparer<RunModel>
+    {
+        public static readonly RunModelComparer Instance = new();
+
+        public bool Equals(RunModel? x, RunModel? y) =>
+            x is not null && y is not null && x.ModelId == y.ModelId && x.Inputs.Length == y.Inputs.Length
+            && x.Inputs.Zip(y.Inputs).All(p => p.First.Info.Fact.SequenceEqual(p.Second.Info.Fact) && p.First.BytesData.Span.SequenceEqual(p.Second.BytesData.Span));
+
+        public int GetHashCode(RunModel obj) => obj.ModelId.GetHashCode(StringComparison.Ordinal);
+    }
+}
