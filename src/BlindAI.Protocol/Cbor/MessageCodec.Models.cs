@@ -23,10 +23,24 @@ public sealed partial class MessageCodec
     /// </param>
     /// <returns>The CBOR body.</returns>
     /// <exception cref="ArgumentException">The encoded message would not fit a .NET array.</exception>
+    /// <exception cref="ProtocolException">
+    /// The model is empty (<see cref="ProtocolErrorReason.EmptyModel"/>) or <c>length</c> differs from its size
+    /// (<see cref="ProtocolErrorReason.ModelLengthMismatch"/>): a message every server refuses is not encoded.
+    /// </exception>
     public byte[] EncodeUploadModel(UploadModel message, ModelBytesEncoding modelEncoding = ModelBytesEncoding.ByteString)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(message.ClientInfo);
+        if (message.Model.IsEmpty || message.Length == 0)
+        {
+            throw new ProtocolException(ProtocolErrorReason.EmptyModel, "The upload carries no model bytes.", message.Model.IsEmpty ? "model" : "length");
+        }
+
+        if (message.Length != (ulong)message.Model.Length)
+        {
+            throw new ProtocolException(ProtocolErrorReason.ModelLengthMismatch, $"The upload declares {message.Length} model bytes but carries {message.Model.Length}.", "length");
+        }
+
         return CborOutput.Encode((message, modelEncoding), static (w, state) =>
         {
             (UploadModel m, ModelBytesEncoding encoding) = state;

@@ -163,7 +163,7 @@ public sealed class CodecPropertyTests
 
     [Fact]
     public void Mutated_uploads_and_replies_fail_only_with_protocol_exceptions() =>
-        Gen.Select(GenTensor.Array[0, 3], Gen.Byte.Array[0, 64], GenName, GenEdits).Sample((tensors, model, name, edits) =>
+        Gen.Select(GenTensor.Array[0, 3], Gen.Byte.Array[1, 64], GenName, GenEdits).Sample((tensors, model, name, edits) =>
         {
             byte[][] bodies =
             [
