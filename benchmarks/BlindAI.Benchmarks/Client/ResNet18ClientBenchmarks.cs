@@ -8,9 +8,5 @@ public class ResNet18ClientBenchmarks : RunModelBenchmark
 {
     protected override byte[] LoadModel() => BenchmarkAssets.ResNet18();
 
-    protected override Tensor[] CreateInputs()
-    {
-        var random = new Random(224);
-        return [Tensor.Create<float>(Enumerable.Range(0, 3 * 224 * 224).Select(_ => (float)random.Next(256)).ToArray(), [1, 3, 224, 224])];
-    }
+    protected override Tensor[] CreateInputs() => ResNet18Benchmarks.Inputs();
 }

@@ -7,7 +7,10 @@ public class ResNet18Benchmarks : InferenceBenchmark
 {
     protected override byte[] LoadModel() => BenchmarkAssets.ResNet18();
 
-    protected override Tensor[] CreateInputs()
+    protected override Tensor[] CreateInputs() => Inputs();
+
+    /// <summary>The image every ResNet-18 benchmark runs (the client benchmarks too, so both sides match).</summary>
+    internal static Tensor[] Inputs()
     {
         var random = new Random(224);
         return [Tensor.Create<float>(Enumerable.Range(0, 3 * 224 * 224).Select(_ => (float)random.Next(256)).ToArray(), [1, 3, 224, 224])];

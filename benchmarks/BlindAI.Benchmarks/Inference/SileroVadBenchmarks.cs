@@ -7,7 +7,10 @@ public class SileroVadBenchmarks : InferenceBenchmark
 {
     protected override byte[] LoadModel() => BenchmarkAssets.SileroVad();
 
-    protected override Tensor[] CreateInputs()
+    protected override Tensor[] CreateInputs() => Inputs();
+
+    /// <summary>The chunk and state every Silero benchmark runs (the client benchmarks too, so both sides match).</summary>
+    internal static Tensor[] Inputs()
     {
         var random = new Random(576);
         return
