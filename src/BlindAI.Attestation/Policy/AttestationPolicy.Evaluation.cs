@@ -41,12 +41,11 @@ public sealed partial record AttestationPolicy
 
         if (!UnpinnedIdentityAllowed)
         {
-            bool pinned = quote.TeeType == TeeType.Sgx
-                ? !MrEnclaves.IsEmpty || MrSigner is not null
-                : MrTd is not null || Rtmrs.Any(r => r is not null);
+            // Only identities another party cannot reproduce count (see PinsIdentity).
+            bool pinned = quote.TeeType == TeeType.Sgx ? PinsSgxIdentity : PinsTdxIdentity;
             if (!pinned)
             {
-                string expected = quote.TeeType == TeeType.Sgx ? "a pinned MRENCLAVE or MRSIGNER" : "a pinned MRTD or RTMR";
+                string expected = quote.TeeType == TeeType.Sgx ? "a pinned MRENCLAVE, or MRSIGNER with ISVPRODID" : "a pinned MRTD";
                 violations.Add(new("identity", expected, $"no {Describe(quote.TeeType)} identity pinned by the policy"));
             }
         }

@@ -83,6 +83,18 @@ public sealed partial record AttestationPolicy
     /// <summary>TDX: the expected XFAM under a mask, or <see langword="null"/>.</summary>
     public MaskedValue? Xfam { get; private init; }
 
+    /// <summary>
+    /// Whether the policy pins an identity that another enclave or TD cannot reproduce: SGX by MRENCLAVE, or by MRSIGNER
+    /// together with ISVPRODID (one signer's key signs many products); TDX by MRTD (RTMRs alone can be reproduced by
+    /// other firmware replaying the same event log). A client sends nothing to an unpinned enclave unless
+    /// <see cref="UnpinnedIdentityAllowed"/>.
+    /// </summary>
+    public bool PinsIdentity => PinsSgxIdentity || PinsTdxIdentity;
+
+    private bool PinsSgxIdentity => !MrEnclaves.IsEmpty || (MrSigner is not null && IsvProdId is not null);
+
+    private bool PinsTdxIdentity => MrTd is not null;
+
     private bool HasSgxRequirements =>
         !MrEnclaves.IsEmpty || MrSigner is not null || IsvProdId is not null || MinimumIsvSvn is not null
         || SgxAttributeFlags is not null || SgxXfrm is not null || MiscSelect is not null;
