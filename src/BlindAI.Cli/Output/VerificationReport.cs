@@ -133,7 +133,7 @@ internal sealed record VerificationReport
 
         output.WriteLine(IdentityPinned
             ? "  identity pinned by the policy"
-            : "  identity not pinned: any genuine enclave passes; compare the measurements below, or pin them with --mrenclave, --mrsigner with --isv-prod-id, --mrtd or --policy");
+            : "  identity not pinned: the policy accepts any genuine enclave; compare the measurements yourself, or pin them with --mrenclave, --mrsigner with --isv-prod-id, --mrtd or --policy");
         foreach (var (name, value) in Facts)
         {
             output.WriteLine($"  {name}: {value}");
