@@ -166,10 +166,12 @@ public sealed class CliPinningAttackTests : IAsyncLifetime
         // Before: --at judged the live server's collateral as of any instant the caller named (so expired or revoked
         // collateral could be made to pass); the instant here is now, which the old code accepted.
         string now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        string policy = Path.Combine(_work, "pinned.json");
+        await File.WriteAllTextAsync(policy, $$"""{ "sgx": { "mrEnclave": "{{SimulatedMrEnclave}}" } }""");
         string[] command = verb == "attest" ? Attest() : Model(verb);
         _host.Requests.Clear();
 
-        CliResult run = await BlindAIAsync([.. command, "--mrenclave", SimulatedMrEnclave, "--at", now]);
+        CliResult run = await BlindAIAsync([.. command, "--policy", policy, "--at", now]);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--at", run.Error, StringComparison.Ordinal);
