@@ -79,7 +79,7 @@ public sealed class OfflineSimulationTests : IDisposable
         CliRun run = await CliRun.InvokeAsync("quote", "verify", quote, "--collateral", collateral, "--simulation-root", collateral);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--simulation-root", run.Error, StringComparison.Ordinal);
+        Assert.Contains("--simulation-root collateral.json: The simulation root is not a PEM or DER X.509 certificate", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
