@@ -114,7 +114,7 @@ internal static class QuoteCommand
         offline.AddTo(command);
         CommandRunner.SetAction(command, async (parse, output, cancellationToken) =>
         {
-            // Every input that is not the evidence is read first: a usage error is never reported as a rejection.
+            // The evidence is parsed only after every other input is read: a usage error is never reported as a rejection.
             byte[] bytes = await BinaryInput.ReadFileAsync(parse.GetRequiredValue(file).FullName, cancellationToken).ConfigureAwait(false);
             QuoteCollateral loaded = await collateral.LoadAsync(parse, cancellationToken).ConfigureAwait(false);
             AttestationPolicy chosen = await policy.GetPolicyAsync(parse, cancellationToken).ConfigureAwait(false);
