@@ -201,9 +201,16 @@ internal sealed class PolicyInputs
         var accepted = new List<TcbStatus>();
         foreach (string name in Split(parse.GetValue(_acceptStatus)))
         {
-            accepted.Add(TcbStatusNames.TryParse(name, out TcbStatus status)
+            if (!TcbStatusNames.TryParse(name, out TcbStatus status))
+            {
+                throw new CliInputException($"--accept-status: unknown TCB status '{name}'.");
+            }
+
+            // The verifier returns a revoked TCB level as a status for the policy to judge; a revoked platform's keys may
+            // be in anyone's hands, so no switch accepts it.
+            accepted.Add(status != TcbStatus.Revoked
                 ? status
-                : throw new CliInputException($"--accept-status: unknown TCB status '{name}'."));
+                : throw new CliInputException("--accept-status Revoked: a revoked TCB is never accepted (its platform's keys may be compromised)."));
         }
 
         return accepted.Count == 0 ? policy : policy.AcceptTcbStatuses(accepted);

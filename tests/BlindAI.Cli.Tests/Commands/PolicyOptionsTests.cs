@@ -131,6 +131,7 @@ public sealed class PolicyOptionsTests
     [InlineData("--isv-prod-id", "-1", "0 to 65535")]
     [InlineData("--accept-advisory", "INTEL SA 00615", "not an advisory id")]
     [InlineData("--accept-status", "Fine", "unknown TCB status")]
+    [InlineData("--accept-status", "Revoked", "a revoked TCB is never accepted")]
     public async Task A_malformed_pin_or_relaxation_is_a_usage_error(string option, string value, string message)
     {
         CliRun run = await CliRun.InvokeAsync([.. VerifySgx, option, value]);
