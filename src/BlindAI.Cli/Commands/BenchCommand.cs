@@ -1,10 +1,13 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
+using BlindAI.Attestation.Policy;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Verification;
 using BlindAI.Cli.Input;
+using BlindAI.Cli.Output;
 
 namespace BlindAI.Cli.Commands;
 
@@ -17,15 +20,20 @@ internal static class BenchCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "The quote file." };
         var iterations = new Option<int>("--iterations") { Description = "Verifications per measurement (default 1000).", DefaultValueFactory = _ => 1000 };
+        var asJson = new Option<bool>("--json") { Description = "When the quote is rejected, print the report as JSON (the quote verify names)." };
         var collateral = new CollateralInputs();
-        var policy = new PolicyInputs();
-        var command = new Command("verify", "Time full DCAP verification: cold (fresh verifier, collateral parsed and verified each time) and warm (collateral verified once and cached).")
+        var policy = new PolicyInputs(IdentityUse.Report);
+        var offline = new OfflineInputs();
+        var command = new Command("verify", "Time full DCAP verification: cold (fresh verifier, collateral parsed and verified each time) and warm (collateral verified once and cached). "
+            + "The quote is first judged as 'quote verify' does: a rejected quote is reported (exit 1) and not timed.")
         {
             file,
             iterations,
+            asJson,
         };
         collateral.AddTo(command);
         policy.AddTo(command);
+        offline.AddTo(command);
         CommandRunner.SetAction(command, async (parse, output, cancellationToken) =>
         {
             int count = parse.GetValue(iterations);
@@ -36,14 +44,31 @@ internal static class BenchCommand
 
             byte[] quoteBytes = await BinaryInput.ReadFileAsync(parse.GetRequiredValue(file).FullName, cancellationToken).ConfigureAwait(false);
             Func<QuoteCollateral> parseCollateral = await collateral.LoadParserAsync(parse, cancellationToken).ConfigureAwait(false);
-            DateTimeOffset now = policy.GetInstant(parse, TimeProvider.System);
-
-            // One checked run first: timing a verification that fails would measure the wrong thing.
-            var warmVerifier = new DcapQuoteVerifier();
             QuoteCollateral cached = parseCollateral();
-            QuoteVerificationResult result = warmVerifier.Verify(Quote.Parse(quoteBytes), cached, now);
+            AttestationPolicy chosen = await policy.GetPolicyAsync(parse, cancellationToken).ConfigureAwait(false);
+            DateTimeOffset now = offline.GetInstant(parse, TimeProvider.System);
+            DcapQuoteVerifierOptions options = offline.GetVerifierOptions(parse, chosen);
 
-            double cold = Measure(count, () => new DcapQuoteVerifier().Verify(Quote.Parse(quoteBytes), parseCollateral(), now));
+            // One judged run first: timing a verification that fails (or that the policy rejects) would measure the wrong thing.
+            VerificationReport report;
+            try
+            {
+                report = QuoteCommand.Judge(QuoteCommand.ParseEvidence(quoteBytes), cached, chosen, now, options);
+            }
+            catch (AttestationException ex)
+            {
+                report = VerificationReport.Rejected(ex, chosen.PinsIdentity);
+            }
+
+            if (!report.Verified)
+            {
+                await QuoteCommand.WriteReportAsync(output, report, parse.GetValue(asJson)).ConfigureAwait(false);
+                return report.ExitCode;
+            }
+
+            var warmVerifier = new DcapQuoteVerifier(options);
+            QuoteVerificationResult result = report.Result!;
+            double cold = Measure(count, () => new DcapQuoteVerifier(options).Verify(Quote.Parse(quoteBytes), parseCollateral(), now));
             double warm = Measure(count, () => warmVerifier.Verify(Quote.Parse(quoteBytes), cached, now));
 
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"quote: {result.Quote.TeeType} v{result.Quote.Version}, TCB status {result.TcbStatus}, {count} iterations")).ConfigureAwait(false);

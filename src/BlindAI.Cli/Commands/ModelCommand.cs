@@ -26,7 +26,7 @@ internal static partial class ModelCommand
 
     private static Command CreateUpload()
     {
-        var server = new AttestCommand.ServerInputs();
+        var server = new AttestCommand.ServerInputs(IdentityUse.Send);
         var file = new Option<FileInfo>("--file") { Description = "The ONNX model file.", Required = true };
         var name = new Option<string>("--name") { Description = "The model's name on the server (default: the file name)." };
         var command = new Command("upload", "Upload an ONNX model; prints its id and SHA-256 as JSON.") { file, name };
@@ -62,7 +62,7 @@ internal static partial class ModelCommand
 
     private static Command CreateRun()
     {
-        var server = new AttestCommand.ServerInputs();
+        var server = new AttestCommand.ServerInputs(IdentityUse.Send);
         var id = new Option<string>("--id") { Description = "The model id (from upload)." };
         var hash = new Option<string>("--hash") { Description = "The model's SHA-256 (hex), instead of --id." };
         var inputs = new Option<string[]>("--input") { Description = "An input tensor: NAME=FILE.npy (named) or FILE.npy (positional); repeat in model order.", AllowMultipleArgumentsPerToken = false };
@@ -119,7 +119,7 @@ internal static partial class ModelCommand
 
     private static Command CreateDelete()
     {
-        var server = new AttestCommand.ServerInputs();
+        var server = new AttestCommand.ServerInputs(IdentityUse.Send);
         var id = new Option<string>("--id") { Description = "The model id.", Required = true };
         var command = new Command("delete", "Delete an uploaded model.") { id };
         server.AddTo(command);
@@ -138,16 +138,23 @@ internal static partial class ModelCommand
     private static void SetAction(Command command, AttestCommand.ServerInputs server, Func<ParseResult, BlindAIClient, TextWriter, CancellationToken, Task<int>> body) =>
         CommandRunner.SetAction(command, async (parse, output, cancellationToken) =>
         {
-            (string host, BlindAIClientOptions options, TimeProvider time) = await server.GetAsync(parse, cancellationToken).ConfigureAwait(false);
+            // The identity check (pinned, or --insecure-any-enclave) runs here, before any connection.
+            (string host, BlindAIClientOptions options) = await server.GetAsync(parse, cancellationToken).ConfigureAwait(false);
             TextWriter error = parse.InvocationConfiguration.Error;
             try
             {
-                await using BlindAIClient client = await new BlindAIConnector(timeProvider: time).ConnectAsync(host, options, cancellationToken).ConfigureAwait(false);
+                await using BlindAIClient client = await new BlindAIConnector().ConnectAsync(host, options, cancellationToken).ConfigureAwait(false);
                 return await body(parse, client, output, cancellationToken).ConfigureAwait(false);
             }
             catch (AttestationException ex)
             {
                 await error.WriteLineAsync($"blindai: REJECTED {ex.Reason} at {ex.Step}: {ex.Message}").ConfigureAwait(false);
+                return CliExitCode.Rejected;
+            }
+            catch (AttestationFormatException ex)
+            {
+                AttestationException failure = QuoteCommand.Malformed(ex);
+                await error.WriteLineAsync($"blindai: REJECTED {failure.Reason} at {failure.Step}: {failure.Message}").ConfigureAwait(false);
                 return CliExitCode.Rejected;
             }
             catch (BlindAIRequestException ex)

@@ -18,17 +18,41 @@ internal static class QuoteCommand
         CreateVerify(),
     };
 
-    /// <summary>Reads and parses a quote file in any of the accepted encodings.</summary>
+    /// <summary>Reads and parses a quote file in any of the accepted encodings (<c>quote show</c>, <c>collateral fetch</c>).</summary>
+    /// <exception cref="AttestationFormatException">The file's content is not a well-formed quote.</exception>
     public static async Task<Quote> ReadQuoteAsync(FileInfo file, CancellationToken cancellationToken)
     {
         byte[] bytes = await BinaryInput.ReadFileAsync(file.FullName, cancellationToken).ConfigureAwait(false);
         return Quote.Parse(bytes);
     }
 
-    /// <summary>Verifies a quote and evaluates the policy, turning rejections into a report instead of an exception.</summary>
-    public static VerificationReport Judge(Quote quote, QuoteCollateral collateral, AttestationPolicy policy, DateTimeOffset now, DcapQuoteVerifierOptions? options = null)
+    /// <summary>
+    /// Parses quote bytes that were read from a file or certificate. Malformed content (a bad header, bad certification
+    /// data, a broken PEM chain inside) is evidence that fails verification at its first step, so it is a rejection
+    /// (<see cref="AttestationFailureReason.MalformedInput"/> at <see cref="VerificationStep.Parse"/>), as Intel's QVL
+    /// answers a quote it cannot parse with a verification status, not a usage error.
+    /// </summary>
+    /// <exception cref="AttestationException">The content is not a well-formed quote.</exception>
+    public static Quote ParseEvidence(ReadOnlySpan<byte> bytes)
     {
-        var verifier = new DcapQuoteVerifier(options ?? VerifierOptionsFor(policy));
+        try
+        {
+            return Quote.Parse(bytes);
+        }
+        catch (AttestationFormatException ex)
+        {
+            throw Malformed(ex);
+        }
+    }
+
+    /// <summary>The rejection for evidence whose content cannot be read.</summary>
+    public static AttestationException Malformed(AttestationFormatException ex) =>
+        new(AttestationFailureReason.MalformedInput, VerificationStep.Parse, $"The evidence is malformed ({ex.Reason}): {ex.Message}", innerException: ex);
+
+    /// <summary>Verifies a quote and evaluates the policy, turning rejections into a report instead of an exception.</summary>
+    public static VerificationReport Judge(Quote quote, QuoteCollateral collateral, AttestationPolicy policy, DateTimeOffset now, DcapQuoteVerifierOptions options)
+    {
+        var verifier = new DcapQuoteVerifier(options);
         QuoteVerificationResult result;
         try
         {
@@ -36,17 +60,33 @@ internal static class QuoteCommand
         }
         catch (AttestationException ex)
         {
-            return new VerificationReport { Quote = quote, Failure = ex };
+            return Rejected(ex);
+        }
+        catch (AttestationFormatException ex)
+        {
+            // Parts of the quote are read on first use (the PCK certificate's SGX extension): malformed there is a rejection too.
+            return Rejected(Malformed(ex));
         }
 
-        return new VerificationReport { Quote = quote, Result = result, PolicyViolations = policy.Evaluate(result) };
+        return new VerificationReport
+        {
+            Quote = quote,
+            Result = result,
+            PolicyViolations = policy.Evaluate(result),
+            IdentityPinned = policy.PinsIdentity,
+            NonIntelTrustAnchor = NonIntel(options),
+        };
+
+        VerificationReport Rejected(AttestationException failure) => VerificationReport.Rejected(failure, policy.PinsIdentity, quote) with { NonIntelTrustAnchor = NonIntel(options) };
     }
 
-    /// <summary>The verifier options a policy implies: its collateral grace period, nothing else.</summary>
+    /// <summary>The verifier options a policy implies with the Intel root: its collateral grace period, nothing else.</summary>
     public static DcapQuoteVerifierOptions VerifierOptionsFor(AttestationPolicy policy) =>
         policy.CollateralGracePeriod > TimeSpan.Zero
             ? new DcapQuoteVerifierOptions { Collateral = new CollateralVerificationOptions { AcceptExpiredCollateralFor = policy.CollateralGracePeriod } }
             : DcapQuoteVerifierOptions.Default;
+
+    private static TrustAnchor? NonIntel(DcapQuoteVerifierOptions options) => options.TrustAnchor.IsIntelSgxRootCa ? null : options.TrustAnchor;
 
     private static Command CreateShow()
     {
@@ -66,18 +106,31 @@ internal static class QuoteCommand
         var file = new Argument<FileInfo>("file") { Description = "The quote file." };
         var asJson = new Option<bool>("--json") { Description = "Print the result as JSON (stable field names)." };
         var collateral = new CollateralInputs();
-        var policy = new PolicyInputs();
-        var command = new Command("verify", "Verify a quote with Intel DCAP collateral and a policy. Exit 0 verified, 1 rejected, 2 bad input.") { file, asJson };
+        var policy = new PolicyInputs(IdentityUse.Report);
+        var offline = new OfflineInputs();
+        var command = new Command("verify", "Verify a quote with Intel DCAP collateral and a policy. Exit 0 verified, 1 rejected (also a malformed quote), 2 usage error or unreadable file.") { file, asJson };
         collateral.AddTo(command);
         policy.AddTo(command);
+        offline.AddTo(command);
         CommandRunner.SetAction(command, async (parse, output, cancellationToken) =>
         {
-            Quote quote = await ReadQuoteAsync(parse.GetRequiredValue(file), cancellationToken).ConfigureAwait(false);
+            // The evidence is parsed only after every other input is read: a usage error is never reported as a rejection.
+            byte[] bytes = await BinaryInput.ReadFileAsync(parse.GetRequiredValue(file).FullName, cancellationToken).ConfigureAwait(false);
             QuoteCollateral loaded = await collateral.LoadAsync(parse, cancellationToken).ConfigureAwait(false);
             AttestationPolicy chosen = await policy.GetPolicyAsync(parse, cancellationToken).ConfigureAwait(false);
-            DateTimeOffset now = policy.GetInstant(parse, TimeProvider.System);
+            DateTimeOffset now = offline.GetInstant(parse, TimeProvider.System);
+            DcapQuoteVerifierOptions options = offline.GetVerifierOptions(parse, chosen);
 
-            VerificationReport report = Judge(quote, loaded, chosen, now);
+            VerificationReport report;
+            try
+            {
+                report = Judge(ParseEvidence(bytes), loaded, chosen, now, options);
+            }
+            catch (AttestationException ex)
+            {
+                report = VerificationReport.Rejected(ex, chosen.PinsIdentity) with { NonIntelTrustAnchor = NonIntel(options) };
+            }
+
             await WriteReportAsync(output, report, parse.GetValue(asJson)).ConfigureAwait(false);
             return report.ExitCode;
         });

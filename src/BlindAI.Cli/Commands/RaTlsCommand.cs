@@ -6,6 +6,7 @@ using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Policy;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.RaTls;
+using BlindAI.Attestation.Verification;
 using BlindAI.Cli.Input;
 using BlindAI.Cli.Output;
 
@@ -48,45 +49,60 @@ internal static class RaTlsCommand
         var file = new Argument<FileInfo>("certificate") { Description = "The certificate (PEM or DER)." };
         var asJson = new Option<bool>("--json") { Description = "Print the result as JSON (the quote verify names plus bindingVerified)." };
         var collateral = new CollateralInputs();
-        var policy = new PolicyInputs();
-        var command = new Command("verify", "Verify the evidence bound to a certificate's key with DCAP collateral and a policy. Exit 0 verified, 1 rejected, 2 bad input.")
+        var policy = new PolicyInputs(IdentityUse.Report);
+        var offline = new OfflineInputs();
+        var command = new Command("verify", "Verify the evidence bound to a certificate's key with DCAP collateral and a policy. Exit 0 verified, 1 rejected (also malformed evidence), 2 usage error or unreadable file.")
         {
             file,
             asJson,
         };
         collateral.AddTo(command);
         policy.AddTo(command);
+        offline.AddTo(command);
         CommandRunner.SetAction(command, async (parse, output, cancellationToken) =>
         {
             using X509Certificate2 certificate = await CertificateInput.ReadFileAsync(parse.GetRequiredValue(file).FullName, cancellationToken).ConfigureAwait(false);
-            RaTlsCertificateEvidence evidence = RaTlsCertificateReader.Read(certificate);
             QuoteCollateral loaded = await collateral.LoadAsync(parse, cancellationToken).ConfigureAwait(false);
             AttestationPolicy chosen = await policy.GetPolicyAsync(parse, cancellationToken).ConfigureAwait(false);
-            DateTimeOffset now = policy.GetInstant(parse, TimeProvider.System);
+            DateTimeOffset now = offline.GetInstant(parse, TimeProvider.System);
+            DcapQuoteVerifierOptions options = offline.GetVerifierOptions(parse, chosen);
 
-            if (evidence.Evidence.All(e => e.Quote is null))
-            {
-                string why = evidence.Evidence.IsEmpty ? "the certificate carries no RA-TLS evidence" : "no evidence in the certificate holds a readable quote";
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"blindai: rejected: {why}.").ConfigureAwait(false);
-                return CliExitCode.Rejected;
-            }
-
-            VerificationReport report;
-            try
-            {
-                RaTlsEvidence bound = evidence.GetBoundEvidence();
-                report = QuoteCommand.Judge(bound.Quote!, loaded, chosen, now) with { Extra = [new("bindingVerified", true)] };
-            }
-            catch (AttestationException ex)
-            {
-                // The evidence is not bound to this key (or is missing): report the quote that is there, rejected.
-                report = new VerificationReport { Quote = evidence.Evidence.First(e => e.Quote is not null).Quote!, Failure = ex, Extra = [new("bindingVerified", false)] };
-            }
-
+            VerificationReport report = Judge(certificate, loaded, chosen, now, options);
             await QuoteCommand.WriteReportAsync(output, report, parse.GetValue(asJson)).ConfigureAwait(false);
             return report.ExitCode;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Reads the certificate's evidence, picks the bound one as the client does, and judges its quote. Evidence that is
+    /// missing, unbound or malformed is a rejection with its reason and step (the certificate itself was readable).
+    /// </summary>
+    private static VerificationReport Judge(X509Certificate2 certificate, QuoteCollateral collateral, AttestationPolicy policy, DateTimeOffset now, DcapQuoteVerifierOptions options)
+    {
+        RaTlsCertificateEvidence? evidence = null;
+        try
+        {
+            evidence = RaTlsCertificateReader.Read(certificate);
+            RaTlsEvidence bound = evidence.GetBoundEvidence();
+            return QuoteCommand.Judge(bound.Quote!, collateral, policy, now, options) with { Checks = [new("bindingVerified", true)] };
+        }
+        catch (AttestationException ex)
+        {
+            return Unbound(ex);
+        }
+        catch (AttestationFormatException ex)
+        {
+            return Unbound(QuoteCommand.Malformed(ex));
+        }
+
+        // Not bound to this key, missing or unreadable: report the quote that is there (if any), rejected.
+        VerificationReport Unbound(AttestationException failure) =>
+            VerificationReport.Rejected(failure, policy.PinsIdentity, evidence?.Evidence.FirstOrDefault(e => e.Quote is not null)?.Quote) with
+            {
+                Checks = [new("bindingVerified", false)],
+                NonIntelTrustAnchor = options.TrustAnchor.IsIntelSgxRootCa ? null : options.TrustAnchor,
+            };
     }
 
     private static string FormatName(RaTlsEvidenceFormat format) => format switch

@@ -10,7 +10,7 @@ namespace BlindAI.Cli.Input;
 internal static class BinaryInput
 {
     /// <summary>Reads a file and decodes it if it is text.</summary>
-    /// <exception cref="InvalidDataException">The file is text but neither hex nor base64.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, or text but neither hex nor base64.</exception>
     public static async Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken)
     {
         byte[] raw = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
@@ -18,9 +18,15 @@ internal static class BinaryInput
     }
 
     /// <summary>Decodes hex, 0x-hex or base64 text; returns anything else unchanged as binary.</summary>
-    /// <exception cref="InvalidDataException">The input is text but neither hex nor base64.</exception>
+    /// <exception cref="InvalidDataException">The input is empty, or text but neither hex nor base64.</exception>
     public static byte[] Decode(byte[] raw)
     {
+        if (raw.Length == 0)
+        {
+            // Nothing was read: an input problem (wrong file), not evidence that fails verification.
+            throw new InvalidDataException("The input is empty.");
+        }
+
         if (!IsText(raw))
         {
             return raw;

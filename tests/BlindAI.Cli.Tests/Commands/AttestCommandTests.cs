@@ -68,6 +68,36 @@ public sealed class AttestCommandTests : IAsyncLifetime
         Assert.Equal(2, badRoot.ExitCode);
     }
 
+    [Fact]
+    public async Task Attest_without_a_pin_is_informational_and_says_the_identity_is_not_pinned()
+    {
+        CliRun json = await CliRun.InvokeAsync([.. Ports(), "--simulation-root", _host.RootPath, "--json"]);
+        CliRun text = await CliRun.InvokeAsync([.. Ports(), "--simulation-root", _host.RootPath]);
+        CliRun pinned = await CliRun.InvokeAsync([.. Ports(), "--simulation-root", _host.RootPath, "--mrenclave", SimulatedHost.SimulatedMrEnclave.ToString(), "--json"]);
+
+        Assert.True(json.ExitCode == 0, json.Output + json.Error);
+        using (JsonDocument report = JsonDocument.Parse(json.Output))
+        {
+            Assert.False(report.RootElement.GetProperty("identityPinned").GetBoolean());
+            Assert.True(report.RootElement.GetProperty("verified").GetBoolean());
+        }
+
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("identity not pinned", text.Output, StringComparison.Ordinal);
+        Assert.True(pinned.ExitCode == 0, pinned.Output + pinned.Error);
+        using JsonDocument pinnedReport = JsonDocument.Parse(pinned.Output);
+        Assert.True(pinnedReport.RootElement.GetProperty("identityPinned").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Attest_takes_no_management_token_since_it_never_sends_one()
+    {
+        CliRun run = await CliRun.InvokeAsync([.. Ports(), "--simulation-root", _host.RootPath, "--management-token", "secret-token-42"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--management-token", run.Error, StringComparison.Ordinal);
+    }
+
     private string[] Ports() =>
     [
         "attest", "127.0.0.1",

@@ -71,6 +71,16 @@ public sealed class ModelCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Insecure_any_enclave_has_no_effect_when_an_identity_is_pinned()
+    {
+        CliRun upload = await CliRun.InvokeAsync([.. Server("upload"), "--file", OnnxAddModel(), "--insecure-any-enclave"]);
+
+        Assert.True(upload.ExitCode == 0, upload.Output + upload.Error);
+        Assert.Contains("--insecure-any-enclave has no effect", upload.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("WARNING", upload.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Npy_reads_what_numpy_writes_and_refuses_fortran_order_and_big_endian()
     {
         // np.save of np.arange(6, dtype='<i8').reshape(2, 3): version 1.0, header padded to a multiple of 64.

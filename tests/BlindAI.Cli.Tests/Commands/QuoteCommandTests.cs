@@ -176,11 +176,27 @@ public sealed class QuoteCommandTests
     [Fact]
     public async Task Bench_verify_prints_cold_and_warm_microseconds()
     {
+        // The quote is judged first (its status and advisories accepted by name), then timed.
         CliRun run = await CliRun.InvokeAsync(
-            "bench", "verify", Path.Combine(Phala, "sgx_quote"), "--collateral", Path.Combine(Phala, "sgx_quote_collateral.json"), "--at", "1752919277", "--iterations", "3");
+            "bench", "verify", Path.Combine(Phala, "sgx_quote"), "--collateral", Path.Combine(Phala, "sgx_quote_collateral.json"), "--at", "1752919277", "--iterations", "3",
+            "--accept-status", "ConfigurationAndSWHardeningNeeded", "--accept-advisory", "INTEL-SA-00289,INTEL-SA-00615");
 
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Matches(@"cold: \d+\.\d us/verification", run.Output);
         Assert.Matches(@"warm: \d+\.\d us/verification", run.Output);
+    }
+
+    [Fact]
+    public async Task Bench_verify_reports_a_quote_the_policy_rejects_instead_of_timing_it()
+    {
+        // Before: bench ignored --policy and --accept-status and timed a quote that 'quote verify' rejects.
+        CliRun run = await CliRun.InvokeAsync(
+            "bench", "verify", Path.Combine(Phala, "sgx_quote"), "--collateral", Path.Combine(Phala, "sgx_quote_collateral.json"), "--at", "1752919277", "--iterations", "3", "--json");
+
+        Assert.Equal(1, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Output);
+        Assert.False(json.RootElement.GetProperty("verified").GetBoolean());
+        Assert.Contains(json.RootElement.GetProperty("policyViolations").EnumerateArray(), v => v.GetProperty("field").GetString() == "tcbStatus");
+        Assert.DoesNotContain("us/verification", run.Output, StringComparison.Ordinal);
     }
 }

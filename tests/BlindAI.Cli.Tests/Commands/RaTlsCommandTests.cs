@@ -87,9 +87,16 @@ public sealed class RaTlsCommandTests : IDisposable
     {
         CliRun run = await CliRun.InvokeAsync(["ratls", "verify", TestPaths.TestData("ratls", "intel-sgx-ra-tls", "ecdsa-ratls.der"), .. CollateralArguments(), "--at", "1739419232", "--json"]);
 
-        // The only evidence is unbound and its quote unreadable: a rejection with one line, not a crash.
+        // The only evidence is unbound and its quote unreadable: a rejection report with reason and step (it was one line on
+        // standard error without either), not a crash.
         Assert.Equal(1, run.ExitCode);
-        Assert.Equal("blindai: rejected: no evidence in the certificate holds a readable quote.", run.Error.Trim());
+        Assert.Empty(run.Error);
+        using var json = JsonDocument.Parse(run.Output);
+        Assert.False(json.RootElement.GetProperty("verified").GetBoolean());
+        Assert.False(json.RootElement.GetProperty("bindingVerified").GetBoolean());
+        Assert.Equal("CertificateBindingMismatch", json.RootElement.GetProperty("failure").GetProperty("reason").GetString());
+        Assert.Equal("CertificateBinding", json.RootElement.GetProperty("failure").GetProperty("step").GetString());
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("teeType").ValueKind);
     }
 
     [Fact]
