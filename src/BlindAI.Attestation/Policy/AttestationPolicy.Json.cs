@@ -209,7 +209,7 @@ public sealed partial record AttestationPolicy
     private static TcbStatus ParseStatus(string text, string path) =>
         Enum.TryParse(text, ignoreCase: false, out TcbStatus status) && Enum.IsDefined(status) && !char.IsAsciiDigit(text[0])
             ? status == TcbStatus.Revoked ? throw Invalid(path, $"holds '{text}'. {RevokedNeverAccepted}") : status
-            : throw Invalid(path, $"holds '{text}', which is not a TCB status ({string.Join(", ", Enum.GetNames<TcbStatus>().Where(n => n != nameof(TcbStatus.Revoked)))})");
+            : throw Invalid(path, $"holds '{text}', which is not a TCB status a policy can accept ({string.Join(", ", Enum.GetNames<TcbStatus>().Where(n => n != nameof(TcbStatus.Revoked)))})");
 
     private static Measurement Hex(string text, string path) =>
         Measurement.TryParse(text, out Measurement value) ? value : throw Invalid(path, "must be hexadecimal text with an even number of digits");
