@@ -65,4 +65,10 @@ public enum AttestationFailureReason
 
     /// <summary>The evidence or collateral needed is missing.</summary>
     EvidenceMissing,
+
+    /// <summary>
+    /// The TDX module does not match the TCB Info: no module identity for its version (including TCB Info without
+    /// module identities for a module that reports a version), or another module signer or attributes (Intel: TDX_MODULE_MISMATCH).
+    /// </summary>
+    TdxModuleMismatch = 50,
 }

@@ -24,6 +24,7 @@ public sealed partial record AttestationPolicy
 
         if (quote.SgxReport is { } sgx)
         {
+            EvaluateSgxAttributes(sgx.AttributeFlags, violations);
             EvaluateSgx(sgx, violations);
             if (HasTdxRequirements)
             {
@@ -32,6 +33,7 @@ public sealed partial record AttestationPolicy
         }
         else
         {
+            EvaluateTdxAttributes(quote.TdReport!, violations);
             EvaluateTdx(quote.TdReport!, violations);
             if (HasSgxRequirements)
             {
@@ -85,7 +87,12 @@ public sealed partial record AttestationPolicy
         string acceptedAdvisories = AcceptedAdvisoryIds.Count == 0 ? "none" : string.Join(", ", AcceptedAdvisoryIds.Order(StringComparer.OrdinalIgnoreCase));
         foreach (string advisory in result.AdvisoryIds)
         {
-            if (!AcceptedAdvisoryIds.Contains(advisory))
+            if (DeniedAdvisoryIds.Contains(advisory))
+            {
+                // Checked first: a denied advisory is refused even when it is accepted too.
+                violations.Add(new("advisoryIds", Invariant($"not {advisory} (denied by the policy, whatever it accepts)"), advisory));
+            }
+            else if (!AcceptedAdvisoryIds.Contains(advisory))
             {
                 violations.Add(new("advisoryIds", acceptedAdvisories, advisory));
             }

@@ -12,8 +12,9 @@ public sealed partial record AttestationPolicy
     /// {
     ///   "allowDebug": false,                      // true = AllowDebug() (insecure)
     ///   "allowUnpinnedIdentity": false,           // true = AllowUnpinnedIdentity()
-    ///   "acceptedTcbStatuses": ["SWHardeningNeeded"], // accepted in addition to UpToDate (TcbStatus names)
+    ///   "acceptedTcbStatuses": ["SWHardeningNeeded"], // accepted in addition to UpToDate (TcbStatus names; never Revoked)
     ///   "acceptedAdvisoryIds": ["INTEL-SA-00615"],
+    ///   "deniedAdvisoryIds": ["INTEL-SA-00334"],  // never accepted, whatever else is: DenyAdvisoryIds()
     ///   "minimumTcbEvaluationDataNumber": 17,
     ///   "collateralGracePeriodSeconds": 3600,
     ///   "sgx": {
@@ -23,13 +24,19 @@ public sealed partial record AttestationPolicy
     ///     "minimumIsvSvn": 1,
     ///     "attributeFlags": { "value": "0x5", "mask": "0xfffffffffffffffd" }, // mask defaults to all ones
     ///     "xfrm": { "value": "0x3", "mask": "0xffffffffffffff1b" },
-    ///     "miscSelect": { "value": "0x0", "mask": "0xffffffff" }
+    ///     "miscSelect": { "value": "0x0", "mask": "0xffffffff" },
+    ///     "allowProvisionKey": false,             // true = AllowSgxProvisionKey()
+    ///     "allowEInitTokenKey": false,            // true = AllowSgxEInitTokenKey()
+    ///     "allow32BitEnclave": false              // true = AllowSgx32BitEnclave()
     ///   },
     ///   "tdx": {
     ///     "mrTd": "hex48", "rtmr0": "hex48", "rtmr1": "hex48", "rtmr2": "hex48", "rtmr3": "hex48",
     ///     "mrConfigId": "hex48", "mrOwner": "hex48", "mrOwnerConfig": "hex48",
     ///     "tdAttributes": { "value": "0x10000000", "mask": "0xffffffffffffffff" },
-    ///     "xfam": { "value": "0xe7", "mask": "0xffffffffffffffff" }
+    ///     "xfam": { "value": "0xe7", "mask": "0xffffffffffffffff" },
+    ///     "allowSeptVeEnabled": false,            // true = AllowTdxSeptVeEnabled() (insecure for Linux guests)
+    ///     "allowAttributeBits": "0x8000000",      // AllowTdxAttributeBits(0x8000000): reserved TD attribute bits accepted
+    ///     "allowServiceTd": false                 // true = AllowTdxServiceTd()
     ///   }
     /// }
     /// </code>
@@ -73,7 +80,8 @@ public sealed partial record AttestationPolicy
                     "allowDebug" => Boolean(v, "$.allowDebug") ? policy.AllowDebug() : policy,
                     "allowUnpinnedIdentity" => Boolean(v, "$.allowUnpinnedIdentity") ? policy.AllowUnpinnedIdentity() : policy,
                     "acceptedTcbStatuses" => policy.AcceptTcbStatuses(Strings(v, "$.acceptedTcbStatuses").Select(s => ParseStatus(s, "$.acceptedTcbStatuses"))),
-                    "acceptedAdvisoryIds" => policy.AcceptAdvisoryIds(Strings(v, "$.acceptedAdvisoryIds")),
+                    "acceptedAdvisoryIds" => Apply("$.acceptedAdvisoryIds", () => policy.AcceptAdvisoryIds(Strings(v, "$.acceptedAdvisoryIds"))),
+                    "deniedAdvisoryIds" => Apply("$.deniedAdvisoryIds", () => policy.DenyAdvisoryIds(Strings(v, "$.deniedAdvisoryIds"))),
                     "minimumTcbEvaluationDataNumber" => policy.RequireMinimumTcbEvaluationDataNumber(Integer(v, "$.minimumTcbEvaluationDataNumber", int.MaxValue)),
                     "collateralGracePeriodSeconds" => policy.AllowCollateralGracePeriod(TimeSpan.FromSeconds(Integer(v, "$.collateralGracePeriodSeconds", int.MaxValue))),
                     "sgx" => ReadSgx(policy, v),
@@ -104,6 +112,9 @@ public sealed partial record AttestationPolicy
                 case "attributeFlags": policy = policy.RequireSgxAttributeFlags(Masked(v, path, ulong.MaxValue)); break;
                 case "xfrm": policy = policy.RequireSgxXfrm(Masked(v, path, ulong.MaxValue)); break;
                 case "miscSelect": policy = policy.RequireMiscSelect(Masked(v, path, uint.MaxValue)); break;
+                case "allowProvisionKey": policy = Boolean(v, path) ? policy.AllowSgxProvisionKey() : policy; break;
+                case "allowEInitTokenKey": policy = Boolean(v, path) ? policy.AllowSgxEInitTokenKey() : policy; break;
+                case "allow32BitEnclave": policy = Boolean(v, path) ? policy.AllowSgx32BitEnclave() : policy; break;
                 default: throw Unknown("$.sgx", member.Name);
             }
         }
@@ -126,6 +137,9 @@ public sealed partial record AttestationPolicy
                 "mrOwnerConfig" => Apply(path, () => policy.RequireMrOwnerConfig(Hex(String(v, path), path))),
                 "tdAttributes" => policy.RequireTdAttributes(Masked(v, path, ulong.MaxValue)),
                 "xfam" => policy.RequireXfam(Masked(v, path, ulong.MaxValue)),
+                "allowSeptVeEnabled" => Boolean(v, path) ? policy.AllowTdxSeptVeEnabled() : policy,
+                "allowAttributeBits" => Apply(path, () => policy.AllowTdxAttributeBits(HexNumber(String(v, path), path, ulong.MaxValue))),
+                "allowServiceTd" => Boolean(v, path) ? policy.AllowTdxServiceTd() : policy,
                 _ => throw Unknown("$.tdx", member.Name),
             };
         }
@@ -194,8 +208,8 @@ public sealed partial record AttestationPolicy
 
     private static TcbStatus ParseStatus(string text, string path) =>
         Enum.TryParse(text, ignoreCase: false, out TcbStatus status) && Enum.IsDefined(status) && !char.IsAsciiDigit(text[0])
-            ? status
-            : throw Invalid(path, $"holds '{text}', which is not a TCB status ({string.Join(", ", Enum.GetNames<TcbStatus>())})");
+            ? status == TcbStatus.Revoked ? throw Invalid(path, $"holds '{text}'. {RevokedNeverAccepted}") : status
+            : throw Invalid(path, $"holds '{text}', which is not a TCB status a policy can accept ({string.Join(", ", Enum.GetNames<TcbStatus>().Where(n => n != nameof(TcbStatus.Revoked)))})");
 
     private static Measurement Hex(string text, string path) =>
         Measurement.TryParse(text, out Measurement value) ? value : throw Invalid(path, "must be hexadecimal text with an even number of digits");

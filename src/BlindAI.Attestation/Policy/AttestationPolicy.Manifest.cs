@@ -27,7 +27,8 @@ public sealed partial record AttestationPolicy
     /// </code>
     /// A value without its mask compares every bit; a mask without its value is an error. The manifest has
     /// no TCB settings: the result keeps <see cref="Strict"/>'s (UpToDate only, no advisories), unlike the
-    /// original client, which silently accepted SWHardeningNeeded; relax explicitly with <see cref="AcceptTcbStatuses"/>.
+    /// original client, which silently accepted SWHardeningNeeded; relax explicitly with <see cref="AcceptTcbStatuses"/>
+    /// (which never accepts Revoked). A key that tries to choose TCB statuses is refused as unknown.
     /// </summary>
     /// <param name="toml">The manifest text.</param>
     /// <returns>The policy.</returns>

@@ -6,10 +6,11 @@ namespace BlindAI.Attestation.Policy;
 
 /// <summary>
 /// What a verified quote must show before a client trusts the enclave or TD behind it. Immutable; start
-/// from <see cref="Strict"/> (only <see cref="TcbStatus.UpToDate"/>, no advisories, debug rejected, an
-/// identity must be pinned) and add requirements (<c>Require*</c>) or explicit, named relaxations
-/// (<see cref="AllowDebug"/>, <see cref="AcceptTcbStatuses"/>, <see cref="AcceptAdvisoryIds"/>, ...). Each
-/// call returns a new policy. <see cref="Evaluate"/> reports every violation at once.
+/// from <see cref="Strict"/> (only <see cref="TcbStatus.UpToDate"/>, no advisories, debug rejected, production
+/// attributes, an identity must be pinned) and add requirements (<c>Require*</c>, <see cref="DenyAdvisoryIds"/>) or
+/// explicit, named relaxations (<see cref="AllowDebug"/>, <see cref="AcceptTcbStatuses"/>, <see cref="AcceptAdvisoryIds"/>,
+/// <see cref="AllowSgxProvisionKey"/>, <see cref="AllowTdxSeptVeEnabled"/>, ...). Each call returns a new policy.
+/// <see cref="Evaluate"/> reports every violation at once.
 /// </summary>
 public sealed partial record AttestationPolicy
 {
@@ -20,7 +21,12 @@ public sealed partial record AttestationPolicy
     {
     }
 
-    /// <summary>The strict default: TCB status UpToDate only (also for the QE), no advisory accepted, debug enclaves and TDs rejected, collateral must be unexpired, and an identity (MRENCLAVE/MRSIGNER or MRTD/RTMR) must be pinned.</summary>
+    /// <summary>
+    /// The strict default: TCB status UpToDate only (also for the QE), no advisory accepted, debug enclaves and TDs
+    /// rejected, collateral must be unexpired, an identity must be pinned (see <see cref="PinsIdentity"/>), and the
+    /// attributes of a production workload: SGX INIT and MODE64BIT set, PROVISIONKEY and EINITTOKEN_KEY clear (Gramine's
+    /// checks); TDX SEPT_VE_DISABLE set, reserved TD attribute bits clear and MRSERVICETD zero (dcap-qvl's checks).
+    /// </summary>
     public static AttestationPolicy Strict { get; } = new();
 
     /// <summary>Whether debug enclaves and TDs are accepted (see <see cref="AllowDebug"/>).</summary>
@@ -34,6 +40,9 @@ public sealed partial record AttestationPolicy
 
     /// <summary>The advisory ids accepted (case-insensitive); any other advisory in the result is a violation.</summary>
     public IReadOnlySet<string> AcceptedAdvisoryIds { get; private init; } = ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The advisory ids never accepted (case-insensitive), even when accepted by <see cref="AcceptAdvisoryIds"/>: the deny list wins.</summary>
+    public IReadOnlySet<string> DeniedAdvisoryIds { get; private init; } = ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The lowest TCB evaluation data number accepted, or <see langword="null"/> for any.</summary>
     public int? MinimumTcbEvaluationDataNumber { get; private init; }
@@ -113,15 +122,22 @@ public sealed partial record AttestationPolicy
     /// <returns>The relaxed policy.</returns>
     public AttestationPolicy AllowUnpinnedIdentity() => this with { UnpinnedIdentityAllowed = true };
 
-    /// <summary>Accepts these TCB statuses in addition to the ones already accepted (UpToDate always is).</summary>
+    /// <summary>Accepts these TCB statuses in addition to the ones already accepted (UpToDate always is). <see cref="TcbStatus.Revoked"/> never is.</summary>
     /// <param name="statuses">The statuses, for example <see cref="TcbStatus.SWHardeningNeeded"/>.</param>
     /// <returns>The relaxed policy.</returns>
+    /// <exception cref="ArgumentException">A status is <see cref="TcbStatus.Revoked"/>, or unknown (<see cref="ArgumentOutOfRangeException"/>).</exception>
     public AttestationPolicy AcceptTcbStatuses(params IEnumerable<TcbStatus> statuses)
     {
         ArgumentNullException.ThrowIfNull(statuses);
         var set = AcceptedTcbStatuses.ToImmutableHashSet();
         foreach (TcbStatus status in statuses)
         {
+            if (status == TcbStatus.Revoked)
+            {
+                // Intel revoked the platform's keys: anyone holding them can forge its quotes, so no policy may trust it.
+                throw new ArgumentException(RevokedNeverAccepted, nameof(statuses));
+            }
+
             set = Enum.IsDefined(status) ? set.Add(status) : throw new ArgumentOutOfRangeException(nameof(statuses), status, "Unknown TCB status.");
         }
 
@@ -141,6 +157,25 @@ public sealed partial record AttestationPolicy
         }
 
         return this with { AcceptedAdvisoryIds = set };
+    }
+
+    /// <summary>
+    /// Never accepts these Intel security advisories, whatever else the policy accepts: a result listing one is a
+    /// violation even when the advisory is also accepted (for example: accept SWHardeningNeeded, but never INTEL-SA-00615).
+    /// </summary>
+    /// <param name="advisoryIds">The advisory ids (compared case-insensitively).</param>
+    /// <returns>The stricter policy.</returns>
+    /// <exception cref="ArgumentException">An advisory id is empty.</exception>
+    public AttestationPolicy DenyAdvisoryIds(params IEnumerable<string> advisoryIds)
+    {
+        ArgumentNullException.ThrowIfNull(advisoryIds);
+        var set = ImmutableHashSet.CreateRange(StringComparer.OrdinalIgnoreCase, DeniedAdvisoryIds);
+        foreach (string id in advisoryIds)
+        {
+            set = string.IsNullOrWhiteSpace(id) ? throw new ArgumentException("An advisory id is empty.", nameof(advisoryIds)) : set.Add(id.Trim());
+        }
+
+        return this with { DeniedAdvisoryIds = set };
     }
 
     /// <summary>Accepts results whose collateral expired at most <paramref name="gracePeriod"/> before the verification time.</summary>
@@ -248,6 +283,8 @@ public sealed partial record AttestationPolicy
 
     private static Measurement Sized(Measurement value, int size, string parameter) =>
         value.Length == size ? value : throw new ArgumentException($"The measurement is {value.Length} bytes; {size} are expected.", parameter);
+
+    private const string RevokedNeverAccepted = "A Revoked TCB can never be accepted: Intel revoked the platform's keys, so its quotes can be forged.";
 
     internal static string Describe(TeeType teeType) => teeType == TeeType.Sgx ? "SGX" : "TDX";
 }

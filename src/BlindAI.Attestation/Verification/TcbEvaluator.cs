@@ -55,9 +55,15 @@ internal static class TcbEvaluator
 
     /// <summary>
     /// Matches the TDX module against the TCB Info's module identity and returns the module's TCB outcome, or
-    /// <see langword="null"/> for TCB Info without module identities.
+    /// <see langword="null"/> for a module without a major version (TEE_TCB_SVN[1] = 0), whose TCB is in the platform components.
+    /// Follows Intel QVL (QuoteVerifier.cpp, step 4.1.2.4.11): a module that reports a major version must have the
+    /// identity <c>TDX_%02X</c> in <c>tdxModuleIdentities</c>, whose signer and attributes it must match.
     /// </summary>
-    /// <exception cref="AttestationException">The module's signer or attributes differ, or no module level matches.</exception>
+    /// <exception cref="AttestationException">
+    /// No identity for the module's version, including TCB Info without module identities, or another signer or attributes
+    /// (<see cref="AttestationFailureReason.TdxModuleMismatch"/>); the module's ISVSVN is below every level of its identity
+    /// (<see cref="AttestationFailureReason.TcbLevelNotFound"/>).
+    /// </exception>
     public static Outcome? EvaluateTdxModule(TcbInfo tcbInfo, TdReportBody tdReport)
     {
         ReadOnlySpan<byte> teeTcbSvn = tdReport.TeeTcbSvn.Span;
@@ -75,20 +81,23 @@ internal static class TcbEvaluator
             return null;
         }
 
+        string id = $"TDX_{moduleVersion:X2}";
         if (tcbInfo.TdxModuleIdentities.IsDefaultOrEmpty)
         {
-            if (tcbInfo.TdxModule is { } module)
-            {
-                CheckModuleIdentity(module.MrSigner, module.Attributes, module.AttributesMask, tdReport, "tdxModule");
-            }
-
-            return null;
+            // EvaluatePlatform left TEE_TCB_SVN[0] and [1] to the module identity; without one, nothing would judge the
+            // module's ISVSVN and an out-of-date module would pass. Intel QVL fails here too (TCB_INFO_MISMATCH when the
+            // member is absent, TDX_MODULE_MISMATCH when no identity matches the version); we report the module mismatch.
+            throw new AttestationException(
+                AttestationFailureReason.TdxModuleMismatch,
+                VerificationStep.TcbLevel,
+                $"The TDX module reports major version {moduleVersion} (TEE_TCB_SVN[1]) but the TCB Info has no tdxModuleIdentities, so the module's TCB cannot be judged (Intel: TDX module mismatch).",
+                expected: $"tdxModuleIdentities with {id}",
+                actual: "no tdxModuleIdentities");
         }
 
-        string id = $"TDX_{moduleVersion:X2}";
         TdxModuleIdentity identity = tcbInfo.FindTdxModuleIdentity(moduleVersion)
             ?? throw new AttestationException(
-                AttestationFailureReason.TcbLevelNotFound,
+                AttestationFailureReason.TdxModuleMismatch,
                 VerificationStep.TcbLevel,
                 $"The TCB Info has no TDX module identity {id} (Intel: TDX module mismatch).",
                 expected: string.Join(",", tcbInfo.TdxModuleIdentities.Select(m => m.Id)),
@@ -140,10 +149,11 @@ internal static class TcbEvaluator
     private static void CheckModuleIdentity(
         ImmutableArray<byte> mrSigner, ImmutableArray<byte> attributes, ImmutableArray<byte> mask, TdReportBody tdReport, string name)
     {
+        // Intel QVL returns TDX_MODULE_MISMATCH for a signer or attributes mismatch (steps 4.1.2.4.11.1 and .2).
         if (!tdReport.MrSignerSeam.Equals(mrSigner.AsSpan()))
         {
             throw new AttestationException(
-                AttestationFailureReason.TcbLevelNotFound,
+                AttestationFailureReason.TdxModuleMismatch,
                 VerificationStep.TcbLevel,
                 $"MRSIGNERSEAM differs from the signer of {name} (Intel: TDX module mismatch).",
                 expected: Convert.ToHexStringLower(mrSigner.AsSpan()),
@@ -167,7 +177,7 @@ internal static class TcbEvaluator
             if ((seamAttributes[i] & mask[i]) != attributes[i])
             {
                 throw new AttestationException(
-                    AttestationFailureReason.TcbLevelNotFound,
+                    AttestationFailureReason.TdxModuleMismatch,
                     VerificationStep.TcbLevel,
                     $"SEAMATTRIBUTES under the mask of {name} differ from its attributes (Intel: TDX module mismatch).",
                     expected: Convert.ToHexStringLower(attributes.AsSpan()),

@@ -37,6 +37,17 @@ internal static class VerificationResults
         DateTimeOffset.FromUnixTimeSeconds(1739419232),
         tcbEvaluationDataNumber: 17);
 
+    /// <summary>
+    /// phala-dcap-qvl/tdx_quote_outdated, the only real TD report 1.5 (with MRSERVICETD), as an UpToDate result. The
+    /// verifier refuses this quote's TCB (README: no TCB level matches); policy tests use it only for its report body.
+    /// </summary>
+    public static QuoteVerificationResult TdReport15(byte[]? quoteBytes = null) => For(
+        Quote.Parse(quoteBytes ?? QuoteVectors.TdxV5Outdated),
+        TcbStatus.UpToDate,
+        [],
+        DateTimeOffset.FromUnixTimeSeconds(1774003274),
+        tcbEvaluationDataNumber: 18);
+
     private static QuoteVerificationResult For(Quote quote, TcbStatus status, string[] advisories, DateTimeOffset now, int tcbEvaluationDataNumber) => new()
     {
         Quote = quote,
