@@ -208,6 +208,27 @@ public sealed class CliPinningAttackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Quote_verify_deny_advisory_wins_over_every_acceptance()
+    {
+        // "Accept SWHardeningNeeded, but never INTEL-SA-00615": the deny list is the policy's last word (our own rule; QVL
+        // and dcap-qvl leave advisories to the relying party).
+        string[] verify =
+        [
+            "quote", "verify", Path.Combine(Phala, "sgx_quote"), "--collateral", Path.Combine(Phala, "sgx_quote_collateral.json"),
+            "--at", PhalaInstant, "--mrenclave", PhalaMrEnclave, "--accept-status", "ConfigurationAndSWHardeningNeeded",
+            "--accept-advisory", "INTEL-SA-00289,INTEL-SA-00615", "--json",
+        ];
+
+        CliResult denied = await BlindAIAsync([.. verify, "--deny-advisory", "intel-sa-00615"]);
+        CliResult deniedOther = await BlindAIAsync([.. verify, "--deny-advisory", "INTEL-SA-00999"]);
+
+        Assert.Equal(1, denied.ExitCode);
+        Assert.Equal(["INTEL-SA-00615"], AdvisoryViolations(denied));
+        Assert.Contains("denied", denied.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.True(deniedOther.ExitCode == 0, deniedOther.Output + deniedOther.Error);
+    }
+
+    [Fact]
     public async Task Quote_verify_accept_status_SWHardeningNeeded_passes_such_a_quote_only_with_its_advisories_named()
     {
         // The issue's own example, on a simulated platform whose TCB level is SWHardeningNeeded with two advisories.

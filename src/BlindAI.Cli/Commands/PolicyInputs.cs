@@ -26,7 +26,7 @@ internal enum IdentityUse
 /// <summary>
 /// The options that decide what verified evidence must show, shared by every verifying command: <c>--policy</c>, the
 /// short identity pins (<c>--mrenclave</c>, <c>--mrsigner</c> with <c>--isv-prod-id</c>, <c>--mrtd</c>), the named
-/// relaxations <c>--accept-status</c> and <c>--accept-advisory</c>, and for sending commands <c>--insecure-any-enclave</c>.
+/// relaxations <c>--accept-status</c> and <c>--accept-advisory</c>, the deny list <c>--deny-advisory</c>, and for sending commands <c>--insecure-any-enclave</c>.
 /// </summary>
 internal sealed class PolicyInputs
 {
@@ -75,6 +75,12 @@ internal sealed class PolicyInputs
         AllowMultipleArgumentsPerToken = false,
     };
 
+    private readonly Option<string[]> _denyAdvisory = new("--deny-advisory")
+    {
+        Description = "Never accept these Intel security advisories, whatever else is accepted (comma-separated or repeated, e.g. INTEL-SA-00615).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     private readonly Option<bool> _insecureAnyEnclave = new("--insecure-any-enclave")
     {
         Description = "INSECURE: send to any genuine enclave, whatever its identity (no MRENCLAVE, MRSIGNER or MRTD pinned). "
@@ -98,6 +104,7 @@ internal sealed class PolicyInputs
         command.Add(_mrTd);
         command.Add(_acceptStatus);
         command.Add(_acceptAdvisory);
+        command.Add(_denyAdvisory);
         if (_use == IdentityUse.Send)
         {
             command.Add(_insecureAnyEnclave);
@@ -120,7 +127,10 @@ internal sealed class PolicyInputs
             : await AttestationPolicy.LoadAsync(file.FullName, cancellationToken).ConfigureAwait(false);
         policy = AddPins(parse, policy);
         policy = AddAcceptedStatuses(parse, policy);
-        policy = AddAcceptedAdvisories(parse, policy);
+        string[] accepted = AdvisoryIds(parse, _acceptAdvisory);
+        policy = accepted.Length == 0 ? policy : policy.AcceptAdvisoryIds(accepted);
+        string[] denied = AdvisoryIds(parse, _denyAdvisory);
+        policy = denied.Length == 0 ? policy : policy.DenyAdvisoryIds(denied);
 
         if (_use == IdentityUse.Report)
         {
@@ -216,19 +226,19 @@ internal sealed class PolicyInputs
         return accepted.Count == 0 ? policy : policy.AcceptTcbStatuses(accepted);
     }
 
-    private AttestationPolicy AddAcceptedAdvisories(ParseResult parse, AttestationPolicy policy)
+    private static string[] AdvisoryIds(ParseResult parse, Option<string[]> option)
     {
-        string[] ids = [.. Split(parse.GetValue(_acceptAdvisory))];
+        string[] ids = [.. Split(parse.GetValue(option))];
         foreach (string id in ids)
         {
             // Intel's ids are printable ASCII without spaces (INTEL-SA-00615, INTEL-DOC-...); anything else is a typo.
             if (!id.All(c => c is > ' ' and < '\u007f'))
             {
-                throw new CliInputException($"--accept-advisory: '{id}' is not an advisory id (expected printable ASCII such as INTEL-SA-00615).");
+                throw new CliInputException($"{option.Name}: '{id}' is not an advisory id (expected printable ASCII such as INTEL-SA-00615).");
             }
         }
 
-        return ids.Length == 0 ? policy : policy.AcceptAdvisoryIds(ids);
+        return ids;
     }
 
     private static Measurement ParseMeasurement(string option, string hex, int bytes)
