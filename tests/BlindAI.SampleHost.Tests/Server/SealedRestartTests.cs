@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
@@ -135,6 +136,55 @@ public sealed class SealedRestartTests : IDisposable
         await AssertUnknownAsync(second, new ModelId(id));
     }
 
+    /// <summary>
+    /// The HKDF step DEPLOYING.md §5 documents, on the simulated host's 32-byte key file: a stored blob opens with
+    /// HKDF-SHA256(key file, no salt, info "BlindAI sealed blob v1") and nothing else. (The previous version used the
+    /// key file as the AES key directly.)
+    /// </summary>
+    [Fact]
+    public async Task The_simulated_host_seals_with_the_documented_HKDF_key_derived_from_its_32_byte_key_file()
+    {
+        byte[] model = TestModels.Subtract();
+        SendModelReply uploaded;
+        await using (RunningHost host = await RunningHost.StartAsync(dataDirectory: _data))
+        {
+            uploaded = await Wire.UploadAsync(host.Management, model);
+        }
+
+        byte[] keyFile = await File.ReadAllBytesAsync(Path.Combine(_data, "simulation", "sealing.key"));
+        Assert.Equal(32, keyFile.Length);
+        byte[] blob = await File.ReadAllBytesAsync(Path.Combine(StoreFolder, uploaded.ModelId.Value.ToString("N") + ".model"));
+        Assert.Equal((byte)SealingKeyKind.SimulationFile, blob[5]);
+        byte[] callerData = Encoding.ASCII.GetBytes("blindai-model:" + uploaded.ModelId.Value.ToString("N") + ".model");
+        byte[] associatedData = [.. blob[..18], 0, 0, 0, 0, .. callerData];
+        BinaryPrimitives.WriteUInt32BigEndian(associatedData.AsSpan(18), (uint)callerData.Length);
+        byte[] plaintext = new byte[blob.Length - SealedBlobProtector.Overhead];
+        using (var aes = new AesGcm(HKDF.DeriveKey(HashAlgorithmName.SHA256, keyFile, 32, salt: [], info: "BlindAI sealed blob v1"u8.ToArray()), 16))
+        {
+            aes.Decrypt(blob.AsSpan(6, 12), blob.AsSpan(18, plaintext.Length), blob.AsSpan(18 + plaintext.Length), plaintext, associatedData);
+        }
+
+        Assert.Equal(model, plaintext);
+    }
+
+    /// <summary>
+    /// A key provider that hands out fewer than 16 bytes (a custom one: Gramine's and the key file's check their own
+    /// lengths) is never used to seal: the start-up probe refuses it, the host says so and keeps models in memory only,
+    /// and nothing is written. The previous version crashed at start-up on any key that was not 32 bytes.
+    /// </summary>
+    [Fact]
+    public async Task A_sealing_key_shorter_than_16_bytes_is_never_used_and_models_stay_in_memory()
+    {
+        await using RunningHost host = await RunningHost.StartAsync(
+            dataDirectory: _data,
+            services: services => services.AddSingleton<ISealingKeyProvider>(new ShortKey()));
+
+        Assert.Contains(host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith("No sealing key (InvalidKey)", StringComparison.Ordinal));
+        SendModelReply uploaded = await Wire.UploadAsync(host.Management, TestModels.Subtract());
+        Assert.Single((await Wire.RunAsync(host.Attested, ModelReference.ById(uploaded.ModelId), SubtractInputs)).GetOutputTensors());
+        Assert.False(Directory.Exists(StoreFolder) && Directory.EnumerateFileSystemEntries(StoreFolder).Any(), "a model was written with a short key");
+    }
+
     private string StoreFolder => Path.Combine(_data, "models");
 
     private void WriteGramineKey(SealingKeyKind kind, byte[] key)
@@ -154,6 +204,13 @@ public sealed class SealedRestartTests : IDisposable
         using HttpResponseMessage response = await host.Attested.SendAsync(RunningHost.Post(ProtocolRoutes.Run, Wire.Run(ModelReference.ById(id), SubtractInputs), ProtocolMediaTypes.ProblemJson));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(ProblemCode.UnknownModel, (await Wire.ProblemAsync(response)).Code);
+    }
+
+    private sealed class ShortKey : ISealingKeyProvider
+    {
+        public SealingKeyKind Kind => SealingKeyKind.MrEnclave;
+
+        public Task<byte[]> GetKeyAsync(CancellationToken cancellationToken) => Task.FromResult(RandomNumberGenerator.GetBytes(8));
     }
 
     /// <summary>
