@@ -9,7 +9,8 @@ namespace BlindAI.Inference.Persistence;
 /// Keeps models in one directory, each as two protected files named only by the model id in 32 hexadecimal digits:
 /// <c>&lt;id&gt;.meta</c> (the record) and <c>&lt;id&gt;.model</c> (the bytes). Both are protected by an
 /// <see cref="IBlobProtector"/> with associated data <c>blindai-model:&lt;id&gt;&lt;part&gt;</c> (ASCII; the id in 32
-/// hexadecimal digits, the part <c>.meta</c> or <c>.model</c>), so a blob renamed to another id or part is refused. File names never come from caller text, so no path can leave the directory; other files, and links, are ignored.
+/// hexadecimal digits, the part <c>.meta</c> or <c>.model</c>), so a blob renamed to another id or part is refused.
+/// File names never come from caller text, so no path can leave the directory; other files, and links, are ignored.
 /// </summary>
 public sealed class DirectoryModelRepository : IModelRepository
 {
