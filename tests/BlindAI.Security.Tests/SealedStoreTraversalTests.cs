@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using BlindAI.Client;
 using BlindAI.Client.Models;
 using BlindAI.Client.Tests.Support;
+using BlindAI.Enclave.Sealing;
 using BlindAI.Inference.Persistence;
 using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol;
@@ -13,6 +13,7 @@ using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Problems;
 using BlindAI.Protocol.Tensors;
+using BlindAI.SampleHost.Models;
 
 namespace BlindAI.Security.Tests;
 
@@ -122,8 +123,7 @@ public sealed partial class SealedStoreTraversalTests : IAsyncLifetime
     public async Task Model_name_path_traversal_in_the_directory_repository_is_neutralised()
     {
         string store = Path.Combine(_outside, "store");
-        using var protector = new AesGcmBlobProtector(RandomNumberGenerator.GetBytes(32));
-        var repository = new DirectoryModelRepository(store, protector);
+        var repository = new DirectoryModelRepository(store, HostSealing());
 
         foreach (string name in HostileNames)
         {
@@ -155,8 +155,7 @@ public sealed partial class SealedStoreTraversalTests : IAsyncLifetime
     public async Task A_link_planted_under_the_temporary_name_is_not_written_through()
     {
         string store = Path.Combine(_outside, "store");
-        using var protector = new AesGcmBlobProtector(RandomNumberGenerator.GetBytes(32));
-        var repository = new DirectoryModelRepository(store, protector);
+        var repository = new DirectoryModelRepository(store, HostSealing());
         string target = Path.Combine(_outside, "precious");
         await File.WriteAllTextAsync(target, "not a model");
 
@@ -172,6 +171,10 @@ public sealed partial class SealedStoreTraversalTests : IAsyncLifetime
     }
 
     private string StoreFolder => Path.Combine(_host.DataDirectory, "models");
+
+    /// <summary>The host's own sealing (its simulation key file), as its model store uses it.</summary>
+    private SealedModelBlobProtector HostSealing() => new(new SealedBlobProtector(
+        new FileSealingKeyProvider(new FileSealingKeyProviderOptions { KeyFile = Path.Combine(_host.DataDirectory, "simulation", "sealing.key") })));
 
     /// <summary>The host's data folder without its store: only the host's own files, which no upload may change.</summary>
     private string[] FilesOutsideTheStore() =>

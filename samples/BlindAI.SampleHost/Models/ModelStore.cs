@@ -3,24 +3,26 @@ using BlindAI.Inference;
 using BlindAI.Inference.Persistence;
 using BlindAI.SampleHost.Configuration;
 using BlindAI.SampleHost.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace BlindAI.SampleHost.Models;
 
 /// <summary>
-/// Opens the model store at start-up: with a sealing key (Gramine's MRENCLAVE/MRSIGNER key, or the simulation key file)
-/// models are kept AES-GCM sealed under <c>&lt;data-dir&gt;/models</c> and restored on the next start; without one
-/// they live in memory only, as in the original server.
+/// Opens the model store at start-up: with a sealing key (Gramine's 16-byte MRENCLAVE/MRSIGNER key, or the 32-byte
+/// simulation key file) models are kept sealed by <see cref="SealedBlobProtector"/> under <c>&lt;data-dir&gt;/models</c>
+/// and restored on the next start; without one they live in memory only, as in the original server.
 /// </summary>
-internal sealed class ModelStore : IDisposable
+internal sealed class ModelStore
 {
+    private static readonly byte[] ProbeAssociatedData = "blindai-model-store:start-up probe"u8.ToArray();
+
     private readonly SelectedModelRepository _repository;
     private readonly IInferenceEngine _engine;
     private readonly IServiceProvider _services;
     private readonly SampleHostOptions _options;
     private readonly ILogger _logger;
-    private AesGcmBlobProtector? _protector;
 
     public ModelStore(SelectedModelRepository repository, IInferenceEngine engine, IServiceProvider services, IOptions<SampleHostOptions> options, ILogger<ModelStore> logger)
     {
@@ -41,11 +43,14 @@ internal sealed class ModelStore : IDisposable
             return;
         }
 
-        byte[] key;
+        // Resolved only when persistence is on: with it off, no key provider is ever made.
+        SealedBlobProtector sealing = _services.GetRequiredService<SealedBlobProtector>();
         try
         {
-            ISealingKeyProvider keys = (ISealingKeyProvider)_services.GetService(typeof(ISealingKeyProvider))!;
-            key = await keys.GetKeyAsync(cancellationToken).ConfigureAwait(false);
+            // One round trip through the whole path (key read and length, HKDF, AES-GCM) before anything is stored:
+            // a key that cannot seal is found now, not at the first upload.
+            byte[] probe = await sealing.SealAsync(ReadOnlyMemory<byte>.Empty, ProbeAssociatedData, cancellationToken).ConfigureAwait(false);
+            await sealing.UnsealAsync(probe, ProbeAssociatedData, cancellationToken).ConfigureAwait(false);
         }
         catch (SealingException exception)
         {
@@ -53,12 +58,8 @@ internal sealed class ModelStore : IDisposable
             return;
         }
 
-        _protector = new AesGcmBlobProtector(key);
-        System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
-        _repository.Select(new DirectoryModelRepository(Directory, _protector));
+        _repository.Select(new DirectoryModelRepository(Directory, new SealedModelBlobProtector(sealing)));
         IReadOnlyList<ModelInfo> restored = await _engine.RestoreAsync(cancellationToken).ConfigureAwait(false);
         HostLog.ModelsRestored(_logger, Directory, restored.Count);
     }
-
-    public void Dispose() => _protector?.Dispose();
 }

@@ -8,13 +8,27 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace BlindAI.Enclave.Sealing;
 
 /// <summary>
-/// Seals data at rest with AES-256-GCM under a key derived (HKDF-SHA256) from the platform sealing key.
-/// Blob format v1: <c>"BAIS"</c> · version (1 byte, 1) · key kind (1 byte) · nonce (12) · ciphertext · tag (16).
-/// The header and the caller's associated data are both authenticated.
+/// The one sealing of data at rest: AES-256-GCM under a key derived with HKDF-SHA256 from the platform sealing key
+/// (the model store of the sample host seals through it too).
 /// </summary>
+/// <remarks>
+/// <para>
+/// Key: for every call the platform key is read from the <see cref="ISealingKeyProvider"/> (16 bytes from Gramine's
+/// <c>keys/_sgx_mrenclave</c> or <c>keys/_sgx_mrsigner</c>, 32 from the simulation key file; shorter than 16 bytes is
+/// refused) and the AES-256 key derived as HKDF-SHA256(input key = platform key, salt = none (RFC 5869: 32 zero bytes),
+/// info = ASCII <c>"BlindAI sealed blob v1"</c>, 32 bytes). Both are zeroed before the call returns, so no key outlives
+/// a call and one instance serves concurrent callers. The derivation keeps this key apart from Gramine's own use of the
+/// same platform key (its encrypted mounts). A 16-byte key gives 128-bit security: HKDF widens it, it cannot strengthen it.
+/// </para>
+/// <para>
+/// Blob format v1: <c>"BAIS"</c> · version (1 byte, 1) · key kind (1 byte, <see cref="SealingKeyKind"/>) · nonce (12,
+/// random) · ciphertext · tag (16). The associated data of AES-GCM is the header (magic to nonce) · the caller's
+/// associated data length (4 bytes, big-endian) · the caller's associated data, which is not stored.
+/// </para>
+/// </remarks>
 public sealed class SealedBlobProtector
 {
-    /// <summary>The current format version.</summary>
+    /// <summary>The current format version (the byte after the magic).</summary>
     public const byte FormatVersion = 1;
 
     /// <summary>Header (magic, version, key kind, nonce) plus tag: the overhead of a sealed blob, 34 bytes.</summary>
@@ -23,6 +37,13 @@ public sealed class SealedBlobProtector
     private const int NonceLength = 12;
     private const int TagLength = 16;
     private const int HeaderLength = 6 + NonceLength;
+
+    /// <summary>The shortest platform key accepted: Gramine's SGX sealing keys are 16 bytes.</summary>
+    private const int MinimumKeyLength = 16;
+
+    /// <summary>The header of the model store's blobs before sealing had one format: a version byte 1, the nonce and the tag.</summary>
+    private const int PreviousModelStoreHeaderLength = 1 + NonceLength + TagLength;
+
     private static readonly byte[] Magic = "BAIS"u8.ToArray();
     private static readonly byte[] KdfInfo = Encoding.ASCII.GetBytes("BlindAI sealed blob v1");
 
@@ -103,6 +124,16 @@ public sealed class SealedBlobProtector
 
     private void CheckHeader(ReadOnlySpan<byte> blob)
     {
+        if (blob.Length >= PreviousModelStoreHeaderLength && blob[0] == 1)
+        {
+            // Not the magic ('B' is 0x42): the layout the sample host's model store wrote before it sealed through
+            // this class, with the raw key and no HKDF. Such blobs are not read (no deployment could have written one
+            // with Gramine's key: it crashed at start-up); the reason tells an operator to upload again.
+            throw new SealingException(
+                SealingErrorReason.UnsupportedVersion,
+                "The blob starts with format byte 1 instead of 'BAIS': it was written by the model store of a previous version (AES-GCM under the raw key, without HKDF), which is no longer read. Upload the model again.");
+        }
+
         if (blob.Length < Overhead || !blob[..4].SequenceEqual(Magic))
         {
             throw new SealingException(SealingErrorReason.Malformed, $"Not a BlindAI sealed blob ({blob.Length} bytes; needs at least {Overhead} and the magic 'BAIS').");
@@ -127,6 +158,14 @@ public sealed class SealedBlobProtector
         byte[] key = new byte[32];
         try
         {
+            // The providers check their own lengths; a custom provider must not get a weak key through HKDF unnoticed.
+            if (platformKey.Length < MinimumKeyLength)
+            {
+                throw new SealingException(
+                    SealingErrorReason.InvalidKey,
+                    $"The {_keyProvider.Kind} sealing key is {platformKey.Length} bytes; expected at least {MinimumKeyLength}.");
+            }
+
             // A derived key separates this use from any other use of the platform sealing key (e.g. Gramine's encrypted files).
             HKDF.DeriveKey(HashAlgorithmName.SHA256, platformKey, key, salt: [], info: KdfInfo);
             return new AesGcm(key, TagLength);

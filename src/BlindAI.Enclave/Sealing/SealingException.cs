@@ -1,7 +1,13 @@
+using System.Security.Cryptography;
+
 namespace BlindAI.Enclave.Sealing;
 
-/// <summary>The one exception for sealing failures.</summary>
-public sealed class SealingException : Exception
+/// <summary>
+/// The one exception for sealing failures. It is a <see cref="CryptographicException"/> so that code which knows only
+/// that a protected blob may fail to open (the inference engine's model repository restores a store and skips such
+/// blobs) treats it as such without depending on this package; <see cref="Reason"/> says why.
+/// </summary>
+public sealed class SealingException : CryptographicException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="reason">Why sealing or unsealing failed.</param>

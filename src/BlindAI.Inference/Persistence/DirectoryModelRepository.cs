@@ -8,8 +8,9 @@ namespace BlindAI.Inference.Persistence;
 /// <summary>
 /// Keeps models in one directory, each as two protected files named only by the model id in 32 hexadecimal digits:
 /// <c>&lt;id&gt;.meta</c> (the record) and <c>&lt;id&gt;.model</c> (the bytes). Both are protected by an
-/// <see cref="IBlobProtector"/> with the id and the part as associated data, so a blob renamed to another id or part is
-/// refused. File names never come from caller text, so no path can leave the directory; other files, and links, are ignored.
+/// <see cref="IBlobProtector"/> with associated data <c>blindai-model:&lt;id&gt;&lt;part&gt;</c> (ASCII; the id in 32
+/// hexadecimal digits, the part <c>.meta</c> or <c>.model</c>), so a blob renamed to another id or part is refused.
+/// File names never come from caller text, so no path can leave the directory; other files, and links, are ignored.
 /// </summary>
 public sealed class DirectoryModelRepository : IModelRepository
 {
@@ -39,8 +40,10 @@ public sealed class DirectoryModelRepository : IModelRepository
         // full) leaves no file behind: it was never listed, and nothing else would ever remove it.
         try
         {
-            await WriteAtomicallyAsync(model.Id, ModelExtension, _protector.Protect(modelBytes.Span, AssociatedData(model.Id, ModelExtension)), cancellationToken).ConfigureAwait(false);
-            await WriteAtomicallyAsync(model.Id, MetaExtension, _protector.Protect(meta, AssociatedData(model.Id, MetaExtension)), cancellationToken).ConfigureAwait(false);
+            byte[] sealedModel = await _protector.ProtectAsync(modelBytes, AssociatedData(model.Id, ModelExtension), cancellationToken).ConfigureAwait(false);
+            await WriteAtomicallyAsync(model.Id, ModelExtension, sealedModel, cancellationToken).ConfigureAwait(false);
+            byte[] sealedMeta = await _protector.ProtectAsync(meta, AssociatedData(model.Id, MetaExtension), cancellationToken).ConfigureAwait(false);
+            await WriteAtomicallyAsync(model.Id, MetaExtension, sealedMeta, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -94,7 +97,8 @@ public sealed class DirectoryModelRepository : IModelRepository
             return null;
         }
 
-        byte[] meta = _protector.Unprotect(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), AssociatedData(modelId, MetaExtension));
+        byte[] blob = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        byte[] meta = await _protector.UnprotectAsync(blob, AssociatedData(modelId, MetaExtension), cancellationToken).ConfigureAwait(false);
         StoredModel model = (JsonSerializer.Deserialize(meta, StoredModelJson.Default.StoredModelFile)
             ?? throw new CryptographicException($"The record of model {modelId} is empty.")).ToModel();
         return model.Id == modelId ? model : throw new CryptographicException($"The record of model {modelId} names another model id.");
@@ -110,7 +114,7 @@ public sealed class DirectoryModelRepository : IModelRepository
         }
 
         byte[] blob = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        return _protector.Unprotect(blob, AssociatedData(modelId, ModelExtension));
+        return await _protector.UnprotectAsync(blob, AssociatedData(modelId, ModelExtension), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

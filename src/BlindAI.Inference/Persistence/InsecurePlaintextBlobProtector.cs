@@ -14,8 +14,10 @@ public sealed class InsecurePlaintextBlobProtector : IBlobProtector
     }
 
     /// <inheritdoc/>
-    public byte[] Protect(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData) => plaintext.ToArray();
+    public Task<byte[]> ProtectAsync(ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken) =>
+        cancellationToken.IsCancellationRequested ? Task.FromCanceled<byte[]>(cancellationToken) : Task.FromResult(plaintext.ToArray());
 
     /// <inheritdoc/>
-    public byte[] Unprotect(ReadOnlySpan<byte> protectedBlob, ReadOnlySpan<byte> associatedData) => protectedBlob.ToArray();
+    public Task<byte[]> UnprotectAsync(ReadOnlyMemory<byte> protectedBlob, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken) =>
+        cancellationToken.IsCancellationRequested ? Task.FromCanceled<byte[]>(cancellationToken) : Task.FromResult(protectedBlob.ToArray());
 }

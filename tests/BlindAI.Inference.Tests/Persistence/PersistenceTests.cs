@@ -1,21 +1,42 @@
 using System.Security.Cryptography;
 using System.Text;
+using BlindAI.Enclave.Sealing;
 using BlindAI.Inference.Persistence;
 using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
+using BlindAI.SampleHost.Models;
 
 namespace BlindAI.Inference.Tests.Persistence;
 
-/// <summary>Models survive a restart through a repository; what is on disk is sealed, bound to its id, and checked on the way back.</summary>
+/// <summary>
+/// Models survive a restart through a repository; what is on disk is sealed, bound to its id and part, and checked on
+/// the way back. The repository seals as the sample host does: <see cref="SealedModelBlobProtector"/> over
+/// <see cref="SealedBlobProtector"/>, keyed here by a Gramine-style 16-byte MRENCLAVE key in a temporary folder.
+/// </summary>
 public sealed class PersistenceTests : IDisposable
 {
     private static readonly Tensor X = Tensor.Create<float>([1, 2, 3, 4], [1, 4]);
     private readonly string _directory = Directory.CreateTempSubdirectory("blindai-models-").FullName;
-    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+    private readonly string _attestationRoot = Directory.CreateTempSubdirectory("blindai-attestation-").FullName;
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public PersistenceTests() => WriteKey(_attestationRoot, RandomNumberGenerator.GetBytes(16));
 
-    private DirectoryModelRepository Repository(byte[]? key = null) => new(_directory, new AesGcmBlobProtector(key ?? _key));
+    public void Dispose()
+    {
+        Directory.Delete(_directory, recursive: true);
+        Directory.Delete(_attestationRoot, recursive: true);
+    }
+
+    private static void WriteKey(string attestationRoot, byte[] key)
+    {
+        Directory.CreateDirectory(Path.Combine(attestationRoot, "keys"));
+        File.WriteAllBytes(Path.Combine(attestationRoot, "keys", "_sgx_mrenclave"), key);
+    }
+
+    private static SealedModelBlobProtector Sealing(string attestationRoot) =>
+        new(new SealedBlobProtector(new GramineSealingKeyProvider(new GramineSealingKeyProviderOptions { AttestationRoot = attestationRoot })));
+
+    private DirectoryModelRepository Repository(string? attestationRoot = null) => new(_directory, Sealing(attestationRoot ?? _attestationRoot));
 
     [Fact]
     public async Task Uploaded_models_are_restored_after_a_restart_with_their_ids_hashes_and_names()
@@ -95,9 +116,21 @@ public sealed class PersistenceTests : IDisposable
             await engine.UploadAsync(TestModels.Subtract());
         }
 
-        using OnnxInferenceEngine after = Engines.Create(repository: Repository(RandomNumberGenerator.GetBytes(32)));
-        Assert.Empty(await after.RestoreAsync());
-        Assert.Empty(after.ListModels());
+        // Another enclave build: Gramine derives another key for it.
+        string otherEnclave = Directory.CreateTempSubdirectory("blindai-attestation-").FullName;
+        try
+        {
+            WriteKey(otherEnclave, RandomNumberGenerator.GetBytes(16));
+            var logger = new RecordingLogger<OnnxInferenceEngine>();
+            using OnnxInferenceEngine after = Engines.Create(repository: Repository(otherEnclave), logger: logger);
+            Assert.Empty(await after.RestoreAsync());
+            Assert.Empty(after.ListModels());
+            Assert.Contains(logger.Entries, e => e.Id.Id == 7 && e.Message.Contains("does not authenticate", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(otherEnclave, recursive: true);
+        }
     }
 
     [Fact]
@@ -115,6 +148,20 @@ public sealed class PersistenceTests : IDisposable
 
         using OnnxInferenceEngine after = Engines.Create(repository: Repository());
         Assert.Equal(other.Id, Assert.Single(await after.RestoreAsync()).Id);
+    }
+
+    [Fact]
+    public async Task A_record_copied_over_the_model_part_of_the_same_id_is_refused()
+    {
+        var id = Guid.NewGuid();
+        DirectoryModelRepository repository = Repository();
+        await repository.SaveAsync(new StoredModel { Id = id, Sha256 = new string('0', 64), Optimize = true, UploadedAt = DateTimeOffset.UnixEpoch }, TestModels.Subtract());
+
+        // A valid blob of the same id, but sealed as the record: the part is bound as well as the id.
+        File.Copy(Path.Combine(_directory, id.ToString("N") + ".meta"), Path.Combine(_directory, id.ToString("N") + ".model"), overwrite: true);
+
+        SealingException e = await Assert.ThrowsAsync<SealingException>(() => repository.ReadAsync(id));
+        Assert.Equal(SealingErrorReason.AuthenticationFailed, e.Reason);
     }
 
     [Fact]
@@ -204,14 +251,17 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
-    public void The_aes_gcm_protector_refuses_other_associated_data_and_short_keys()
+    public async Task The_sealed_protector_refuses_other_associated_data_and_truncated_blobs_with_typed_cryptographic_errors()
     {
-        using var protector = new AesGcmBlobProtector(_key);
-        byte[] blob = protector.Protect([1, 2, 3], "model-a"u8);
-        Assert.Equal([1, 2, 3], protector.Unprotect(blob, "model-a"u8));
-        Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(blob, "model-b"u8));
-        Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(blob.AsSpan(0, 10), "model-a"u8));
-        Assert.Throws<ArgumentException>(() => new AesGcmBlobProtector(new byte[16]));
+        // What the engine relies on: every refusal is a CryptographicException (here a SealingException with its reason).
+        SealedModelBlobProtector protector = Sealing(_attestationRoot);
+        byte[] blob = await protector.ProtectAsync(new byte[] { 1, 2, 3 }, "model-a"u8.ToArray(), CancellationToken.None);
+        Assert.Equal([1, 2, 3], await protector.UnprotectAsync(blob, "model-a"u8.ToArray(), CancellationToken.None));
+
+        CryptographicException other = await Assert.ThrowsAnyAsync<CryptographicException>(() => protector.UnprotectAsync(blob, "model-b"u8.ToArray(), CancellationToken.None));
+        Assert.Equal(SealingErrorReason.AuthenticationFailed, Assert.IsType<SealingException>(other).Reason);
+        CryptographicException truncated = await Assert.ThrowsAnyAsync<CryptographicException>(() => protector.UnprotectAsync(blob.AsMemory(0, 10), "model-a"u8.ToArray(), CancellationToken.None));
+        Assert.Equal(SealingErrorReason.Malformed, Assert.IsType<SealingException>(truncated).Reason);
     }
 
     /// <summary>Stands in for storage that fails (a full or read-only disk).</summary>
@@ -219,7 +269,7 @@ public sealed class PersistenceTests : IDisposable
     public async Task A_save_that_fails_after_the_model_blob_leaves_no_file_behind()
     {
         // The record is sealed after the model blob: failing there is the worst moment (the blob is already on disk).
-        var repository = new DirectoryModelRepository(_directory, new FailingOnSecondSeal(new AesGcmBlobProtector(_key)));
+        var repository = new DirectoryModelRepository(_directory, new FailingOnSecondSeal(Sealing(_attestationRoot)));
         var model = new StoredModel { Id = Guid.NewGuid(), Sha256 = new string('0', 64), Name = "cut short", Optimize = false, UploadedAt = DateTimeOffset.UnixEpoch };
 
         await Assert.ThrowsAsync<IOException>(() => repository.SaveAsync(model, TestModels.MatMulAddRelu()));
@@ -232,10 +282,11 @@ public sealed class PersistenceTests : IDisposable
     {
         private int _seals;
 
-        public byte[] Protect(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData) =>
-            ++_seals == 2 ? throw new IOException("No space left on device.") : inner.Protect(plaintext, associatedData);
+        public Task<byte[]> ProtectAsync(ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken) =>
+            ++_seals == 2 ? throw new IOException("No space left on device.") : inner.ProtectAsync(plaintext, associatedData, cancellationToken);
 
-        public byte[] Unprotect(ReadOnlySpan<byte> protectedBlob, ReadOnlySpan<byte> associatedData) => inner.Unprotect(protectedBlob, associatedData);
+        public Task<byte[]> UnprotectAsync(ReadOnlyMemory<byte> protectedBlob, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken) =>
+            inner.UnprotectAsync(protectedBlob, associatedData, cancellationToken);
     }
 
     private sealed class FullDisk : IModelRepository
