@@ -113,13 +113,21 @@ public sealed class ClientFreshnessAttackTests(HostFixture fixture)
         // notAfter can refuse it.
         DateTimeOffset now = DateTimeOffset.UtcNow;
         var later = new FakeTimeProvider(now.AddDays(31));
+        CollateralResolver longLived = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { Validity = new SimulatedValidity(now.AddDays(-1), now.AddDays(90)) }));
         BlindAIClientOptions options = host.ClientOptions();
-        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { Validity = new SimulatedValidity(now.AddDays(-1), now.AddDays(90)) }));
+        options.CollateralResolver = longLived;
 
         var error = await Assert.ThrowsAsync<AttestationException>(() => new BlindAIConnector(timeProvider: later).ConnectAsync("127.0.0.1", options));
 
+        // The generic RA-TLS handler reads the same clock for the certificate it gets in the TLS handshake.
+        using var handler = new RaTlsHttpMessageHandler(HandlerOptions(host) with { CollateralResolver = longLived }, later);
+        using var http = new HttpClient(handler);
+        var handlerError = await Assert.ThrowsAsync<AttestationException>(() => http.PostAsync($"https://127.0.0.1:{host.AttestedPort}/run", new ByteArrayContent([1, 2, 3])));
+
         Assert.Equal(AttestationFailureReason.Expired, error.Reason);
         Assert.Equal(VerificationStep.CertificateBinding, error.Step);
+        Assert.Equal(AttestationFailureReason.Expired, handlerError.Reason);
+        Assert.Equal(VerificationStep.CertificateBinding, handlerError.Step);
         Attack.AssertNothingReached(host);
     }
 
