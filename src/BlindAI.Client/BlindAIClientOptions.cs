@@ -6,8 +6,8 @@ namespace BlindAI.Client;
 
 /// <summary>
 /// How <see cref="BlindAIClient"/> reaches and verifies a server. Defaults are strict: Intel's root, the strict policy
-/// (which requires an enclave identity to be pinned), collateral from the server (verified against Intel's root anyway),
-/// a fresh nonce-bound quote whenever the server offers one.
+/// (options are refused until it pins an enclave identity), collateral from the server (verified against Intel's root
+/// anyway), and a fresh nonce-bound quote from every server.
 /// </summary>
 public sealed class BlindAIClientOptions
 {
@@ -23,7 +23,11 @@ public sealed class BlindAIClientOptions
     /// <summary>The management port serving <c>POST /upload</c> and <c>POST /delete</c> (TLS pinned to the attested key).</summary>
     public int ManagementPort { get; set; } = ProtocolRoutes.DefaultManagementPort;
 
-    /// <summary>What the attested enclave must be. <see cref="AttestationPolicy.Strict"/> by default.</summary>
+    /// <summary>
+    /// What the attested enclave must be. <see cref="AttestationPolicy.Strict"/> by default, which pins no identity: the
+    /// options are refused until the policy pins one (<see cref="AttestationPolicy.PinsIdentity"/>) or names the
+    /// relaxation <see cref="AttestationPolicy.AllowUnpinnedIdentity"/>.
+    /// </summary>
     public AttestationPolicy Policy { get; set; } = AttestationPolicy.Strict;
 
     /// <summary>
@@ -38,8 +42,11 @@ public sealed class BlindAIClientOptions
     /// </summary>
     public SimulationRoot? InsecureSimulationRoot { get; set; }
 
-    /// <summary>Whether to require a quote over a client nonce.</summary>
-    public FreshEvidenceMode FreshEvidence { get; set; } = FreshEvidenceMode.WhenOffered;
+    /// <summary>
+    /// Whether the server must prove liveness with a quote over a client nonce: <see cref="FreshEvidenceMode.Required"/>
+    /// by default; only <see cref="FreshEvidenceMode.InsecureSkipForOriginalServers"/> (original BlindAI 0.6 servers) skips it.
+    /// </summary>
+    public FreshEvidenceMode FreshEvidence { get; set; } = FreshEvidenceMode.Required;
 
     /// <summary>The bearer token for model management, when the server requires one.</summary>
     public string? ManagementToken { get; set; }
@@ -49,6 +56,12 @@ public sealed class BlindAIClientOptions
 
     /// <summary>The time limit of one TCP connection attempt.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Why a policy that pins no identity is refused, and how to pin one; shared with <see cref="RaTlsHttpMessageHandler"/>.</summary>
+    internal const string UnpinnedPolicyProblem =
+        "pins no enclave identity, so any enclave on a genuine platform would be trusted. Pin one: "
+        + "RequireMrEnclave (SGX), RequireMrSigner together with RequireIsvProdId (SGX), or RequireMrTd (TDX); "
+        + "or, to trust any enclave that passes the TCB and debug rules, name the relaxation AllowUnpinnedIdentity().";
 
     /// <summary>Every reason these options are unusable (empty when valid).</summary>
     /// <param name="requireServer">Whether <see cref="Server"/> must be set (dependency injection).</param>
@@ -72,6 +85,12 @@ public sealed class BlindAIClientOptions
         if (Policy is null)
         {
             errors.Add($"{nameof(Policy)} is required (use AttestationPolicy.Strict and its named relaxations).");
+        }
+        else if (!Policy.PinsIdentity && !Policy.UnpinnedIdentityAllowed)
+        {
+            // The policy's own named relaxation is the one switch: a second one here could disagree with it, and the
+            // policy travels with the same meaning to every verifier (client, RA-TLS handler, command line).
+            errors.Add($"{nameof(Policy)} {UnpinnedPolicyProblem}");
         }
 
         if (!Enum.IsDefined(FreshEvidence))

@@ -25,10 +25,13 @@ public sealed class RaTlsCertificateEvidence
     /// <summary>
     /// The evidence to verify, chosen as Gramine does but failing closed: DICE evidence when present (and then it must
     /// bind the key: a bad DICE extension is never bypassed through a legacy one), else a legacy raw quote, which must
-    /// bind the key. The Intel SDK form never binds the key on its own.
+    /// bind the key. The Intel SDK form never binds the key on its own. Binding includes report_data[32..64] being zero,
+    /// as both formats define it. DICE evidence carrying a <c>nonce</c> claim is refused: the claim answers a challenge
+    /// a verifier sent for its own session, and whoever calls this method sent none (BlindAI certificates are made once,
+    /// at the server's start; liveness comes from a separate fresh quote), so the evidence was made for someone else.
     /// </summary>
     /// <returns>The bound evidence, with a parsed quote.</returns>
-    /// <exception cref="AttestationException">No evidence (<see cref="AttestationFailureReason.EvidenceMissing"/>), or the chosen evidence does not bind the key (<see cref="AttestationFailureReason.CertificateBindingMismatch"/>).</exception>
+    /// <exception cref="AttestationException">No evidence (<see cref="AttestationFailureReason.EvidenceMissing"/>), the chosen evidence does not bind the key (<see cref="AttestationFailureReason.CertificateBindingMismatch"/>), or it carries another session's nonce (<see cref="AttestationFailureReason.NonceMismatch"/>).</exception>
     /// <exception cref="AttestationFormatException">The chosen evidence's quote cannot be parsed.</exception>
     public RaTlsEvidence GetBoundEvidence()
     {
@@ -51,6 +54,19 @@ public sealed class RaTlsCertificateEvidence
                 VerificationStep.CertificateBinding,
                 $"The {chosen.Format} evidence does not bind the certificate's public key: {chosen.BindingDetail}",
                 expected: PublicKeySha256.ToString());
+        }
+
+        if (chosen.Nonce is { } nonce)
+        {
+            // Interoperable RA-TLS: the nonce claim is present only for per-session freshness and must equal the nonce
+            // the verifier supplied. Gramine's verifier ignores the claim; accepting it here would accept evidence
+            // minted for another verifier's session as if it were plain certificate evidence.
+            throw new AttestationException(
+                AttestationFailureReason.NonceMismatch,
+                VerificationStep.Freshness,
+                "The DICE evidence carries a nonce claim, but this verifier sent no nonce for the certificate: the evidence was made for another session.",
+                expected: "no nonce claim",
+                actual: Convert.ToHexStringLower(nonce.Span));
         }
 
         if (chosen.Quote is null)

@@ -70,11 +70,14 @@ public static class RaTlsCertificateReader
         }
 
         ReadOnlySpan<byte> reportData = QuoteReportData.Locate(quote);
-        bool bound = CryptographicOperations.FixedTimeEquals(reportData[..32], spkiHash);
-        string detail = bound
-            ? $"report_data[0..32] = SHA-256(SubjectPublicKeyInfo) = {Convert.ToHexStringLower(spkiHash)}"
-            : $"report_data[0..32] = {Convert.ToHexStringLower(reportData[..32])}, but SHA-256(SubjectPublicKeyInfo) = {Convert.ToHexStringLower(spkiHash)}";
-        return new RaTlsEvidence(format, oid, quote, parsed, error, bound, detail, null, null);
+        bool keyBound = CryptographicOperations.FixedTimeEquals(reportData[..32], spkiHash);
+        bool tailZero = HasZeroTail(reportData);
+        string detail = !keyBound
+            ? $"report_data[0..32] = {Convert.ToHexStringLower(reportData[..32])}, but SHA-256(SubjectPublicKeyInfo) = {Convert.ToHexStringLower(spkiHash)}"
+            : !tailZero
+                ? $"report_data[32..64] = {Convert.ToHexStringLower(reportData[32..])}, but the legacy format defines it as 32 zero bytes: this quote was made for another purpose (a fresh quote ends with a client nonce)"
+                : $"report_data = SHA-256(SubjectPublicKeyInfo) = {Convert.ToHexStringLower(spkiHash)}, then 32 zero bytes";
+        return new RaTlsEvidence(format, oid, quote, parsed, error, keyBound && tailZero, detail, null, null);
     }
 
     private static RaTlsEvidence ReadDice(byte[] value, byte[] spki)
@@ -89,6 +92,11 @@ public static class RaTlsCertificateReader
         {
             bound = false;
             detail = $"report_data[0..32] = {Convert.ToHexStringLower(reportData[..32])}, but SHA-256(claims) = {Convert.ToHexStringLower(claimsHash)}";
+        }
+        else if (!HasZeroTail(reportData))
+        {
+            bound = false;
+            detail = $"report_data[32..64] = {Convert.ToHexStringLower(reportData[32..])}, but the evidence format defines it as 32 zero bytes after SHA-256(claims)";
         }
         else if (dice.PublicKeyHash is not { } keyHash)
         {
@@ -113,6 +121,19 @@ public static class RaTlsCertificateReader
         }
 
         return new RaTlsEvidence(RaTlsEvidenceFormat.Dice, RaTlsOids.DiceTaggedEvidence, dice.Quote, parsed, error, bound, detail, dice.Claims, dice.Nonce);
+    }
+
+    /// <summary>
+    /// Whether report_data[32..64] is zero, as both certificate formats define it: Gramine's attester (and every real
+    /// certificate in the interoperability tests) writes a 32-byte hash followed by zeros. Gramine's own verifier
+    /// compares only the first 32 bytes; this reader is stricter, so a quote made under another contract — BlindAI's
+    /// fresh quotes are SHA-256(SubjectPublicKeyInfo) followed by a client's nonce — never passes as certificate evidence.
+    /// </summary>
+    private static bool HasZeroTail(ReadOnlySpan<byte> reportData)
+    {
+        Span<byte> zeros = stackalloc byte[32];
+        zeros.Clear();
+        return CryptographicOperations.FixedTimeEquals(reportData[32..], zeros);
     }
 
     private static (Quote? Quote, AttestationFormatException? Error) TryParse(ReadOnlyMemory<byte> quote)

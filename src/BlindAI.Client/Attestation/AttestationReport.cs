@@ -31,8 +31,17 @@ public sealed record AttestationReport
     /// <summary>The root the collateral and PCK chain were verified against (Intel's, unless a simulation root was trusted).</summary>
     public required TrustAnchor TrustAnchor { get; init; }
 
-    /// <summary>Whether the server proved liveness with a quote over the client's 32-byte nonce.</summary>
+    /// <summary>
+    /// Whether the server proved liveness with a quote over the client's 32-byte nonce. Always <see langword="false"/>
+    /// for <see cref="RaTlsHttpMessageHandler"/>: a generic RA-TLS server has no fresh-evidence route.
+    /// </summary>
     public bool FreshnessVerified { get; init; }
+
+    /// <summary>
+    /// Whether the caller skipped fresh evidence (<see cref="FreshEvidenceMode.InsecureSkipForOriginalServers"/>): the
+    /// server was trusted on evidence made at its start, not for this session, which whoever holds it could replay.
+    /// </summary>
+    public bool FreshEvidenceSkipped { get; init; }
 
     /// <summary>The DCAP result of the fresh quote, when <see cref="FreshnessVerified"/>.</summary>
     public QuoteVerificationResult? FreshVerification { get; init; }

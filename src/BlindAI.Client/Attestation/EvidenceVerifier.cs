@@ -11,8 +11,9 @@ namespace BlindAI.Client.Attestation;
 
 /// <summary>
 /// The client's verification rules, shared by <see cref="BlindAIClient"/> and <see cref="RaTlsHttpMessageHandler"/>:
-/// DCAP (against Intel's root, or a simulation root the caller named), then the policy, then the binding of the quote to
-/// the certificate key and, for fresh evidence, to the client's nonce. Parsing and DCAP stay in BlindAI.Attestation.
+/// the RA-TLS certificate's validity window, DCAP (against Intel's root, or a simulation root the caller named), then the
+/// policy, then the binding of the quote to the certificate key and, for fresh evidence, to the client's nonce. Every
+/// check that depends on time reads one clock. Parsing and DCAP stay in BlindAI.Attestation.
 /// </summary>
 internal sealed class EvidenceVerifier
 {
@@ -20,10 +21,12 @@ internal sealed class EvidenceVerifier
 
     private readonly DcapQuoteVerifier _verifier;
     private readonly AttestationPolicy _policy;
+    private readonly TimeProvider _timeProvider;
 
     public EvidenceVerifier(AttestationPolicy policy, SimulationRoot? simulationRoot, TimeProvider timeProvider)
     {
         _policy = policy;
+        _timeProvider = timeProvider;
         TrustAnchor = simulationRoot?.ToTrustAnchor() ?? TrustAnchor.IntelSgxRootCa;
         _verifier = new DcapQuoteVerifier(
             new DcapQuoteVerifierOptions
@@ -44,6 +47,37 @@ internal sealed class EvidenceVerifier
         QuoteVerificationResult result = _verifier.Verify(quote, collateral);
         _policy.EnsureSatisfied(result);
         return result;
+    }
+
+    /// <summary>
+    /// Refuses a certificate outside its notBefore..notAfter window at the clock that also judges the collateral. The
+    /// server's key is trusted only as long as the certificate that carries its evidence says; Gramine's verifier skips
+    /// this check (its certificates default to 2001..2030), Intel's QVL does not see the certificate at all.
+    /// </summary>
+    public void CheckCertificateValidity(X509Certificate2 certificate)
+    {
+        (DateTimeOffset notBefore, DateTimeOffset notAfter) = CertificateValidity.Read(certificate.RawData);
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        string window = $"{notBefore:O} .. {notAfter:O}";
+        if (now < notBefore)
+        {
+            throw new AttestationException(
+                AttestationFailureReason.NotYetValid,
+                VerificationStep.CertificateBinding,
+                $"The server's RA-TLS certificate is not valid before {notBefore:O}; the client's clock reads {now:O}.",
+                expected: window,
+                actual: now.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (now > notAfter)
+        {
+            throw new AttestationException(
+                AttestationFailureReason.Expired,
+                VerificationStep.CertificateBinding,
+                $"The server's RA-TLS certificate expired at {notAfter:O}; the client's clock reads {now:O}.",
+                expected: window,
+                actual: now.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     /// <summary>The quote of a certificate's RA-TLS evidence, which must bind the certificate's public key.</summary>

@@ -5,7 +5,10 @@ namespace BlindAI.Client.Attestation;
 /// <summary>What <see cref="RaTlsHttpMessageHandler"/> requires of any RA-TLS server it talks to.</summary>
 public sealed record RaTlsHandlerOptions
 {
-    /// <summary>What the attested enclave must be; <see cref="AttestationPolicy.Strict"/> by default.</summary>
+    /// <summary>
+    /// What the attested enclave must be; <see cref="AttestationPolicy.Strict"/> by default, which pins no identity: the
+    /// handler refuses a policy until it pins one or names <see cref="AttestationPolicy.AllowUnpinnedIdentity"/>.
+    /// </summary>
     public AttestationPolicy Policy { get; init; } = AttestationPolicy.Strict;
 
     /// <summary>Where the collateral of a server's quote comes from (Intel PCS, a PCCS, a bundle). Required: a generic RA-TLS server serves none.</summary>

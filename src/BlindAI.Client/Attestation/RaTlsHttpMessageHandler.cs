@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
@@ -13,29 +14,36 @@ namespace BlindAI.Client.Attestation;
 
 /// <summary>
 /// An <see cref="HttpMessageHandler"/> for any RA-TLS server (a Gramine RA-TLS service, a BlindAI server's attested
-/// port): before the first request to a host and port it completes a TLS handshake, takes the certificate presented in
-/// that handshake, verifies its evidence (key binding, DCAP against Intel's root, policy), and from then on accepts a TLS
-/// connection only when it presents a verified key. No request is sent to an unverified server.
+/// port): before the first request to an origin (scheme, host and port) it completes a TLS handshake, takes the
+/// certificate presented in that handshake, verifies it (validity window, key binding, DCAP against Intel's root,
+/// policy), and from then on sends that origin's requests only over TLS connections presenting the key verified for that
+/// same origin: a key attested for one origin is never accepted on another. No request is sent to an unverified server,
+/// and no redirect is followed (its target would not have been attested).
 /// </summary>
-public sealed class RaTlsHttpMessageHandler : DelegatingHandler
+public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
 {
     private readonly RaTlsHandlerOptions _options;
     private readonly EvidenceVerifier _verifier;
-    private readonly CertificatePins _pins = new();
-    private readonly ConcurrentDictionary<string, AttestationReport> _reports = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<Origin, AttestedOrigin> _origins = new();
     private readonly SemaphoreSlim _attesting = new(1, 1);
+    private volatile bool _disposed;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="options">Policy, collateral source and (insecure) simulation trust.</param>
-    /// <param name="timeProvider">The clock used to check collateral validity; the system clock when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock used to check certificate and collateral validity; the system clock when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">The policy pins no enclave identity and does not name <see cref="BlindAI.Attestation.Policy.AttestationPolicy.AllowUnpinnedIdentity"/>.</exception>
     public RaTlsHttpMessageHandler(RaTlsHandlerOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.Policy);
         ArgumentNullException.ThrowIfNull(options.CollateralResolver);
+        if (!options.Policy.PinsIdentity && !options.Policy.UnpinnedIdentityAllowed)
+        {
+            throw new ArgumentException($"Invalid RA-TLS handler options: {nameof(RaTlsHandlerOptions.Policy)} {BlindAIClientOptions.UnpinnedPolicyProblem}", nameof(options));
+        }
+
         _options = options;
         _verifier = new EvidenceVerifier(options.Policy, options.InsecureSimulationRoot, timeProvider ?? TimeProvider.System);
-        InnerHandler = _pins.CreateHandler(options.ConnectTimeout);
     }
 
     /// <summary>The verified attestation of a server this handler has talked to.</summary>
@@ -45,51 +53,91 @@ public sealed class RaTlsHttpMessageHandler : DelegatingHandler
     public bool TryGetAttestation(Uri server, [NotNullWhen(true)] out AttestationReport? report)
     {
         ArgumentNullException.ThrowIfNull(server);
-        return _reports.TryGetValue(server.GetLeftPart(UriPartial.Authority), out report);
+        bool found = _origins.TryGetValue(Origin.Of(server), out AttestedOrigin? attested);
+        report = attested?.Report;
+        return found;
     }
 
     /// <inheritdoc/>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         Uri uri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
-        if (uri.Scheme != Uri.UriSchemeHttps)
+        if (!uri.IsAbsoluteUri || uri.Scheme != Uri.UriSchemeHttps)
         {
-            throw new InvalidOperationException($"RA-TLS requires https; refusing {uri.Scheme}://{uri.Authority}.");
+            throw new InvalidOperationException($"RA-TLS requires an absolute https URI; refusing {uri}.");
         }
 
-        await EnsureAttestedAsync(uri, cancellationToken).ConfigureAwait(false);
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        AttestedOrigin attested = await EnsureAttestedAsync(uri, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await attested.Invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (IsTlsFailure(ex))
+        {
+            throw new AttestationException(
+                AttestationFailureReason.CertificateBindingMismatch,
+                VerificationStep.CertificateBinding,
+                $"The TLS handshake with {uri.Authority} failed: the server did not present the key attested for this origin (or TLS failed). Nothing was sent.",
+                expected: attested.Report.PublicKeySha256.ToString(),
+                innerException: ex);
+        }
     }
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            _disposed = true;
+            foreach (AttestedOrigin attested in _origins.Values)
+            {
+                attested.Invoker.Dispose();
+            }
+
+            _origins.Clear();
             _attesting.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
-    private async Task EnsureAttestedAsync(Uri uri, CancellationToken cancellationToken)
+    private static bool IsTlsFailure(HttpRequestException exception)
     {
-        string key = uri.GetLeftPart(UriPartial.Authority);
-        if (_reports.ContainsKey(key))
+        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
         {
-            return;
+            if (inner is AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<AttestedOrigin> EnsureAttestedAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        Origin origin = Origin.Of(uri);
+        if (_origins.TryGetValue(origin, out AttestedOrigin? attested))
+        {
+            return attested;
         }
 
         await _attesting.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!_reports.ContainsKey(key))
+            if (!_origins.TryGetValue(origin, out attested))
             {
                 AttestationReport report = await AttestAsync(uri, cancellationToken).ConfigureAwait(false);
-                _pins.Add(report.PublicKeySha256.ToArray());
-                _reports[key] = report;
+
+                // This origin's own connections, pinned to this origin's own key.
+                var pins = new CertificatePins(report.PublicKeySha256.ToArray());
+                attested = new AttestedOrigin(report, new HttpMessageInvoker(pins.CreateHandler(_options.ConnectTimeout), disposeHandler: true));
+                _origins[origin] = attested;
             }
+
+            return attested;
         }
         finally
         {
@@ -102,6 +150,7 @@ public sealed class RaTlsHttpMessageHandler : DelegatingHandler
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ConnectTimeout);
         X509Certificate2 certificate = await GetHandshakeCertificateAsync(uri, timeout.Token).ConfigureAwait(false);
+        _verifier.CheckCertificateValidity(certificate);
         Quote quote = EvidenceVerifier.ReadBoundQuote(certificate);
         QuoteCollateral collateral = await _options.CollateralResolver(quote, timeout.Token).ConfigureAwait(false);
         QuoteVerificationResult result = _verifier.Verify(quote, collateral);
@@ -137,4 +186,12 @@ public sealed class RaTlsHttpMessageHandler : DelegatingHandler
         return presented ?? throw new AttestationException(
             AttestationFailureReason.EvidenceMissing, VerificationStep.CertificateBinding, $"{uri.Authority} presented no certificate.");
     }
+
+    /// <summary>What the same-origin rule compares: scheme, host (as resolved, case-insensitive) and port.</summary>
+    private readonly record struct Origin(string Scheme, string Host, int Port)
+    {
+        public static Origin Of(Uri uri) => new(uri.Scheme.ToLowerInvariant(), uri.IdnHost.ToLowerInvariant(), uri.Port);
+    }
+
+    private sealed record AttestedOrigin(AttestationReport Report, HttpMessageInvoker Invoker);
 }

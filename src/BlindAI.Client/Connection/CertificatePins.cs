@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -6,34 +5,16 @@ using System.Security.Cryptography.X509Certificates;
 namespace BlindAI.Client.Connection;
 
 /// <summary>
-/// The public keys attestation has verified, checked by a synchronous TLS callback on every connection: the presented
-/// certificate's SPKI SHA-256 must equal a verified one (constant-time comparison). Chain and name errors are expected
-/// (the certificate is self-signed, for <c>blindai-srv</c>) and replaced by this check.
+/// The one public key attestation verified for a server, checked by a synchronous TLS callback on every connection of
+/// the handler made for that server: the presented certificate's SPKI SHA-256 must equal it (constant-time comparison).
+/// One server, one pin, one handler: a key attested for one origin is never accepted on another. Chain and name errors
+/// are expected (the certificate is self-signed, for <c>blindai-srv</c>) and replaced by this check.
 /// </summary>
-internal sealed class CertificatePins
+internal sealed class CertificatePins(byte[] pin)
 {
-    private ImmutableArray<byte[]> _pins = [];
+    private readonly byte[] _pin = pin;
 
-    public CertificatePins()
-    {
-    }
-
-    public CertificatePins(byte[] pin) => _pins = [pin];
-
-    public bool IsEmpty => _pins.IsEmpty;
-
-    public void Add(byte[] pin) => ImmutableInterlocked.Update(ref _pins, static (pins, pin) => pins.Add(pin), pin);
-
-    public bool Contains(ReadOnlySpan<byte> publicKeySha256)
-    {
-        bool found = false;
-        foreach (byte[] pin in _pins)
-        {
-            found |= CryptographicOperations.FixedTimeEquals(pin, publicKeySha256);
-        }
-
-        return found;
-    }
+    public bool Contains(ReadOnlySpan<byte> publicKeySha256) => CryptographicOperations.FixedTimeEquals(_pin, publicKeySha256);
 
     /// <summary>The TLS callback.</summary>
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
@@ -57,11 +38,15 @@ internal sealed class CertificatePins
         return Contains(hash);
     }
 
-    /// <summary>A socket handler whose every TLS connection must present a pinned key.</summary>
+    /// <summary>
+    /// A socket handler whose every TLS connection must present the pinned key. It follows no redirect: a redirect
+    /// followed inside the socket handler would reach its target without the caller's attestation of that origin.
+    /// </summary>
     public SocketsHttpHandler CreateHandler(TimeSpan connectTimeout) => new()
     {
         ConnectTimeout = connectTimeout,
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+        AllowAutoRedirect = false,
         SslOptions = new SslClientAuthenticationOptions
         {
             TargetHost = Protocol.ProtocolRoutes.CertificateHostName,

@@ -15,9 +15,10 @@ using Microsoft.Extensions.Logging;
 namespace BlindAI.Client.Connection;
 
 /// <summary>
-/// Attests a BlindAI server over its untrusted port: certificate, bound evidence (RA-TLS extension, or the original
-/// <c>/quote</c>), collateral, DCAP + policy, and a fresh quote over a client nonce when offered. Nothing but the nonce
-/// is sent; everything received is untrusted until verified.
+/// Attests a BlindAI server over its untrusted port: certificate and its validity, bound evidence (RA-TLS extension, or
+/// the original <c>/quote</c>), collateral, DCAP + policy, and a fresh quote over a client nonce (unless the caller named
+/// the original-server mode). Nothing but the nonce is sent; everything received is untrusted until verified, and
+/// nothing the untrusted port says (such as the capabilities it advertises) can turn a check off.
 /// </summary>
 internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions options, EvidenceVerifier verifier, ILogger logger)
 {
@@ -49,6 +50,8 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
             throw new AttestationException(AttestationFailureReason.MalformedInput, VerificationStep.Parse, "The server's certificate is not valid DER X.509.", innerException: ex);
         }
 
+        verifier.CheckCertificateValidity(certificate);
+
         ServerCapabilities? capabilities = await GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
         RefuseUndeclaredSimulation(capabilities?.Simulation == true);
 
@@ -74,16 +77,17 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
         QuoteCollateral collateral = await GetCollateralAsync(quote, cancellationToken).ConfigureAwait(false);
         QuoteVerificationResult verification = verifier.Verify(quote, collateral);
 
-        // 4. Liveness: a quote over our nonce and the same key.
+        // 4. Liveness: a quote over our nonce and the same key. Asked whatever the server advertises: the advertisement
+        // comes over plain HTTP, and a man in the middle who strips it must not be able to make us accept old evidence.
         QuoteVerificationResult? fresh = null;
-        bool offered = capabilities?.Extensions.Contains(ProtocolExtensions.FreshEvidence) == true;
-        if (offered || options.FreshEvidence == FreshEvidenceMode.Required)
+        bool skipped = options.FreshEvidence == FreshEvidenceMode.InsecureSkipForOriginalServers;
+        if (skipped)
         {
-            fresh = await VerifyFreshEvidenceAsync(quote, collateral, publicKeySha256, cancellationToken).ConfigureAwait(false);
+            ClientLog.FreshEvidenceSkipped(logger);
         }
         else
         {
-            ClientLog.NoFreshEvidence(logger);
+            fresh = await VerifyFreshEvidenceAsync(quote, collateral, publicKeySha256, cancellationToken).ConfigureAwait(false);
         }
 
         return new AttestationReport
@@ -95,6 +99,7 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
             TrustAnchor = verifier.TrustAnchor,
             FreshnessVerified = fresh is not null,
             FreshVerification = fresh,
+            FreshEvidenceSkipped = skipped,
             Capabilities = capabilities,
         };
     }
@@ -110,7 +115,9 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
             throw new AttestationException(
                 AttestationFailureReason.EvidenceMissing,
                 VerificationStep.Freshness,
-                $"The server did not issue fresh evidence (HTTP {(int)response.StatusCode}).");
+                $"The server did not issue fresh evidence (POST {ProtocolRoutes.Evidence} answered HTTP {(int)response.StatusCode}), which the client requires: "
+                + "without it the certificate's evidence could be replayed. Only for an original BlindAI 0.6 server, which has no such route, "
+                + $"set {nameof(BlindAIClientOptions.FreshEvidence)} = {nameof(FreshEvidenceMode)}.{nameof(FreshEvidenceMode.InsecureSkipForOriginalServers)}.");
         }
 
         FreshEvidenceReply reply = Decode(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), static (c, b) => c.DecodeFreshEvidenceReply(b), "fresh evidence");

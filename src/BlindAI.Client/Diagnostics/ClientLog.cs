@@ -27,6 +27,6 @@ internal static partial class ClientLog
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "{Route} failed with status {Status} ({ProblemType})")]
     public static partial void RequestFailed(ILogger logger, string route, int status, string? problemType);
 
-    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "The server offers no fresh evidence; relying on the certificate's evidence only")]
-    public static partial void NoFreshEvidence(ILogger logger);
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "INSECURE: fresh evidence skipped (FreshEvidenceMode.InsecureSkipForOriginalServers); trusting the server on evidence made at its start, which could be replayed")]
+    public static partial void FreshEvidenceSkipped(ILogger logger);
 }

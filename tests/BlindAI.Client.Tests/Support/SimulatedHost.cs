@@ -81,7 +81,10 @@ public sealed class SimulatedHost : IAsyncDisposable
         return new SimulatedHost(app, data, listeners, requests);
     }
 
-    /// <summary>The strict policy pinning the simulated enclave, trusting this host's simulation root.</summary>
+    /// <summary>
+    /// The strict policy pinning the simulated enclave, trusting this host's simulation root; every other option at its
+    /// default (fresh evidence required), so the tests exercise the defaults a caller gets.
+    /// </summary>
     public BlindAIClientOptions ClientOptions() => new()
     {
         UntrustedPort = UntrustedPort,
@@ -89,7 +92,6 @@ public sealed class SimulatedHost : IAsyncDisposable
         ManagementPort = ManagementPort,
         Policy = AttestationPolicy.Strict.RequireMrEnclave(SimulatedMrEnclave),
         InsecureSimulationRoot = Root,
-        FreshEvidence = FreshEvidenceMode.Required,
     };
 
     /// <summary>The host's own simulated platform, to sign collateral as its "Intel" would.</summary>
