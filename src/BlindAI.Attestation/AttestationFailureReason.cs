@@ -65,4 +65,11 @@ public enum AttestationFailureReason
 
     /// <summary>The evidence or collateral needed is missing.</summary>
     EvidenceMissing,
+
+    /// <summary>
+    /// A TCB Info, QE Identity or PCK CRL comes from a certificate that may not issue it: its issuer chain is not exactly
+    /// the signer, optionally followed by the root, with the signer issued directly by the trust anchor; or the TCB Info
+    /// or QE Identity signer is not the anchor's TCB signing certificate (subject, not a CA, digitalSignature key usage).
+    /// </summary>
+    UnauthorizedCollateralSigner = 40,
 }
