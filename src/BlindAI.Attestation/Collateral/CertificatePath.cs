@@ -31,7 +31,7 @@ internal static class CertificatePath
             throw new AttestationException(AttestationFailureReason.EvidenceMissing, step, $"The {what} chain is empty.");
         }
 
-        if (IsPresentedRoot(chain[count - 1], anchor, step, what))
+        if (IsPresentedRoot(chain[count - 1], anchor, step, what, verified))
         {
             count--;
             if (count == 0)
@@ -88,7 +88,7 @@ internal static class CertificatePath
     /// matter (the anchor's applies); any other self-issued certificate is an untrusted root (QVL step 1: never trust
     /// the root that arrives with evidence).
     /// </summary>
-    public static bool IsPresentedRoot(ParsedCertificate top, TrustAnchor anchor, VerificationStep step, string what)
+    public static bool IsPresentedRoot(ParsedCertificate top, TrustAnchor anchor, VerificationStep step, string what, VerifiedCertificates verified)
     {
         if (!top.SubjectName.SequenceEqual(top.IssuerName))
         {
@@ -102,24 +102,30 @@ internal static class CertificatePath
 
         if (!anchor.HasAnchorSubjectAndKey(top))
         {
+            var sameSubject = top.SubjectName.SequenceEqual(anchor.Root.SubjectName);
+            var sameKey = top.SubjectPublicKeyInfo.Span.SequenceEqual(anchor.Root.SubjectPublicKeyInfo.Span);
             throw new AttestationException(
                 AttestationFailureReason.UntrustedRoot,
                 step,
-                $"The {what} chain ends at a root that is not the trust anchor ({anchor}): the anchor is its subject and key, and this root differs in {(top.SubjectName.SequenceEqual(anchor.Root.SubjectName) ? "key" : "subject")}.",
+                $"The {what} chain ends at a root that is not the trust anchor ({anchor}): the anchor is its subject and key, and this root differs in {(sameSubject ? "key" : sameKey ? "subject" : "subject and key")}.",
                 expected: anchor.Identity,
                 actual: TrustAnchor.Describe(top));
         }
 
         // Another issue of the anchor's certificate (same subject and key, other validity or extensions). Only the
         // anchor's key can have made its signature; a copy edited after signing is refused rather than trusted.
-        return top.IsSignedBy(anchor.Root)
-            ? true
-            : throw new AttestationException(
-                AttestationFailureReason.UntrustedRoot,
-                step,
-                $"The {what} chain ends at a root with the trust anchor's subject and key whose self-signature does not verify.",
-                expected: anchor.Identity,
-                actual: TrustAnchor.Describe(top));
+        if (verified.Contains(top, anchor.Root) || top.IsSignedBy(anchor.Root))
+        {
+            verified.Add(top, anchor.Root);
+            return true;
+        }
+
+        throw new AttestationException(
+            AttestationFailureReason.UntrustedRoot,
+            step,
+            $"The {what} chain ends at a root with the trust anchor's subject and key whose self-signature does not verify.",
+            expected: anchor.Identity,
+            actual: TrustAnchor.Describe(top));
     }
 
     /// <summary>
@@ -127,7 +133,7 @@ internal static class CertificatePath
     /// certificate followed by a root that stands for the anchor, so that the signer is issued directly by the anchor.
     /// Chains through an intermediate CA (a PCK certificate under its PCK CA) and chains of the root alone are refused.
     /// </summary>
-    public static void EnsureSignerThenOptionalRoot(IReadOnlyList<ParsedCertificate> chain, TrustAnchor anchor, VerificationStep step, string what, string signer)
+    public static void EnsureSignerThenOptionalRoot(IReadOnlyList<ParsedCertificate> chain, TrustAnchor anchor, VerificationStep step, string what, string signer, VerifiedCertificates verified)
     {
         var count = chain.Count;
         if (count == 0)
@@ -145,7 +151,7 @@ internal static class CertificatePath
                 actual: string.Join(" <- ", chain.Select(c => c.Subject)));
         }
 
-        if (count == 2 && !IsPresentedRoot(chain[1], anchor, step, what))
+        if (count == 2 && !IsPresentedRoot(chain[1], anchor, step, what, verified))
         {
             throw new AttestationException(
                 AttestationFailureReason.UnauthorizedCollateralSigner,
@@ -155,7 +161,7 @@ internal static class CertificatePath
                 actual: chain[1].Subject);
         }
 
-        if (IsPresentedRoot(chain[0], anchor, step, what))
+        if (IsPresentedRoot(chain[0], anchor, step, what, verified))
         {
             throw new AttestationException(
                 AttestationFailureReason.UnauthorizedCollateralSigner,

@@ -43,9 +43,9 @@ public sealed class CollateralVerifier
         var anchor = TrustAnchor;
 
         // Trust anchor first (QVL step 1): a root sent along with any chain must be the anchor itself.
-        CertificatePath.IsPresentedRoot(collateral.TcbInfoIssuerChain.Parsed[^1], anchor, VerificationStep.TcbInfoSignature, "TCB Info issuer");
-        CertificatePath.IsPresentedRoot(collateral.QeIdentityIssuerChain.Parsed[^1], anchor, VerificationStep.QeIdentitySignature, "QE Identity issuer");
-        CertificatePath.IsPresentedRoot(collateral.PckCrlIssuerChain.Parsed[^1], anchor, VerificationStep.PckCrl, "PCK CRL issuer");
+        CertificatePath.IsPresentedRoot(collateral.TcbInfoIssuerChain.Parsed[^1], anchor, VerificationStep.TcbInfoSignature, "TCB Info issuer", verified);
+        CertificatePath.IsPresentedRoot(collateral.QeIdentityIssuerChain.Parsed[^1], anchor, VerificationStep.QeIdentitySignature, "QE Identity issuer", verified);
+        CertificatePath.IsPresentedRoot(collateral.PckCrlIssuerChain.Parsed[^1], anchor, VerificationStep.PckCrl, "PCK CRL issuer", verified);
 
         // Root CA CRL: issued and signed by the anchor, current.
         VerifyCrl(collateral.RootCaCrl, anchor.Root, now, grace, VerificationStep.RootCaCrl, "root CA CRL");
@@ -61,7 +61,7 @@ public sealed class CollateralVerifier
         CertificatePath.EnsureWithinWindow(collateral.QeIdentity.IssueDate, collateral.QeIdentity.NextUpdate, now, grace, VerificationStep.CollateralValidity, "QE Identity");
 
         // PCK CRL: its issuer is a PCK CA issued directly by the anchor, an Intel PCK CA by name, signed by that CA and current.
-        CertificatePath.EnsureSignerThenOptionalRoot(collateral.PckCrlIssuerChain.Parsed, anchor, VerificationStep.PckCrl, "PCK CRL issuer", "PCK CA");
+        CertificatePath.EnsureSignerThenOptionalRoot(collateral.PckCrlIssuerChain.Parsed, anchor, VerificationStep.PckCrl, "PCK CRL issuer", "PCK CA", verified);
         var pckCa = CertificatePath.Validate(collateral.PckCrlIssuerChain.Parsed, anchor, collateral.RootCaCrl, now, VerificationStep.PckCrl, "PCK CRL issuer", verified);
         if (!PckCertificateAuthority.TryGetCaType(new System.Security.Cryptography.X509Certificates.X500DistinguishedName(pckCa.SubjectName), out var caType))
         {
@@ -88,7 +88,7 @@ public sealed class CollateralVerifier
     private static ParsedCertificate ValidateTcbSigningChain(CertificateChain chain, TrustAnchor anchor, RevocationList rootCrl, DateTimeOffset now, VerificationStep step, string what, VerifiedCertificates verified)
     {
         var parsed = chain.Parsed;
-        CertificatePath.EnsureSignerThenOptionalRoot(parsed, anchor, step, what, "TCB signing certificate");
+        CertificatePath.EnsureSignerThenOptionalRoot(parsed, anchor, step, what, "TCB signing certificate", verified);
         EnsureTcbSigningCertificate(parsed[0], anchor, step, what);
         return CertificatePath.Validate(parsed, anchor, rootCrl, now, step, what, verified);
     }

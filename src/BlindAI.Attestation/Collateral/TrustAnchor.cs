@@ -109,6 +109,8 @@ public sealed class TrustAnchor
     /// <summary>
     /// INSECURE for real attestation: trusts a root that is not Intel's, for example the throwaway PKI of a simulated
     /// platform. Evidence verified against it proves nothing about Intel hardware; use it only for simulation and tests.
+    /// Under it, TCB Info and QE Identity are accepted only from a certificate the root issued directly with the subject
+    /// <see cref="NonIntelTcbSigningSubject"/> (the simulated platform's TCB signing certificate).
     /// </summary>
     /// <param name="root">A self-signed P-256 CA certificate.</param>
     /// <returns>The anchor.</returns>
