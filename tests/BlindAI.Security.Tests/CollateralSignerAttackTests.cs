@@ -21,11 +21,12 @@ namespace BlindAI.Security.Tests;
 /// very case TCB recovery exists for) and would otherwise vouch for an up-to-date TCB of its own out-of-date platform.
 /// </summary>
 /// <remarks>
-/// We follow Intel QVL (TCBInfoVerifier / TCBSigningChain, also used by Gramine's RA-TLS verification): the TCB Info and
-/// QE Identity chain is the TCB signing certificate and the root; the signer's whole subject must be Intel's TCB signing
-/// subject (QVL's <c>TCB_SUBJECT</c>), it must carry keyUsage and basicConstraints (QVL's <c>TCB_REQUIRED_EXTENSIONS</c>;
-/// here also: not a CA, digitalSignature), be issued and signed by the root and not be revoked by the root CA CRL.
-/// dcap-qvl only checks that the chain leads to the root, which is the hole closed here. The simulated PKI's TCB signer
+/// We follow Intel QVL (also what Gramine's RA-TLS verification calls): its TCBSigningChain takes the first certificate
+/// of the chain as the TCB signer and requires it to be issued and signed by the root and not revoked by the root CA CRL;
+/// like its TCBInfoVerifier we compare the signer's whole subject with the TCB signing subject (QVL's <c>TCB_SUBJECT</c>;
+/// the later QVL only looks for "SGX TCB Signing" in the common name) and require keyUsage and basicConstraints (QVL's
+/// <c>TCB_REQUIRED_EXTENSIONS</c>; here also: not a CA, digitalSignature). A chain that only leads to the root, which
+/// this library accepted before, is the hole closed here. The simulated PKI's TCB signer
 /// carries its own subject (<see cref="TrustAnchor.NonIntelTcbSigningSubject"/>), expected by a simulation anchor.
 /// </remarks>
 [Collection(HostCollection.Name)]

@@ -42,7 +42,7 @@ public sealed class CollateralVerifier
         var verified = new VerifiedCertificates();
         var anchor = TrustAnchor;
 
-        // Trust anchor first (QVL step 1): a root sent along with any chain must be the anchor itself.
+        // Trust anchor first (QVL step 1): a root sent along with any chain must stand for the anchor (its subject and key).
         CertificatePath.IsPresentedRoot(collateral.TcbInfoIssuerChain.Parsed[^1], anchor, VerificationStep.TcbInfoSignature, "TCB Info issuer", verified);
         CertificatePath.IsPresentedRoot(collateral.QeIdentityIssuerChain.Parsed[^1], anchor, VerificationStep.QeIdentitySignature, "QE Identity issuer", verified);
         CertificatePath.IsPresentedRoot(collateral.PckCrlIssuerChain.Parsed[^1], anchor, VerificationStep.PckCrl, "PCK CRL issuer", verified);
@@ -94,9 +94,9 @@ public sealed class CollateralVerifier
     }
 
     /// <summary>
-    /// The role checks of the TCB signing certificate, as Intel QVL makes them: its whole subject (QVL's
-    /// <c>TCB_SUBJECT</c>) and the presence of keyUsage and basicConstraints (QVL's <c>TCB_REQUIRED_EXTENSIONS</c>), with
-    /// their content checked here too: not a CA, may sign.
+    /// The role checks of the TCB signing certificate, as Intel QVL's TCBInfoVerifier makes them: its whole subject (QVL's
+    /// <c>TCB_SUBJECT</c>, held by the anchor) and the presence of keyUsage and basicConstraints (QVL's
+    /// <c>TCB_REQUIRED_EXTENSIONS</c>), with their content checked here too: not a CA, may sign.
     /// </summary>
     private static void EnsureTcbSigningCertificate(ParsedCertificate signer, TrustAnchor anchor, VerificationStep step, string what)
     {

@@ -9,10 +9,10 @@ namespace BlindAI.Attestation.Collateral;
 /// or in collateral headers is never trusted: it is only compared with the anchor.
 /// </summary>
 /// <remarks>
-/// As in RFC 5280 6.1.1(d), the anchor is a subject and a public key, not a byte string: Intel issued its root
-/// certificate more than once with the same subject and key (older collateral carries one that expires in 2033), so a
-/// self-signed root sent along with a chain stands for the anchor when it has the anchor's subject and key; the
-/// anchor's own validity applies, never the presented copy's. The anchor also names the one certificate that may sign
+/// As in RFC 5280 6.1.1(d), the anchor is a subject and a public key, not a byte string: Intel has issued its root
+/// certificate more than once with the same subject and key (collateral from 2018–2020 is reported to carry one that
+/// expires in 2033), so a self-signed root sent along with a chain stands for the anchor when it has the anchor's
+/// subject and key and its self-signature verifies; the anchor's own validity applies, never the presented copy's. The anchor also names the one certificate that may sign
 /// TCB Info and QE Identity: Intel's TCB signing certificate, or the simulated platform's counterpart for
 /// <see cref="InsecureNonIntelRoot"/>.
 /// </remarks>
@@ -26,9 +26,10 @@ public sealed class TrustAnchor
     public const string NonIntelTcbSigningSubject = "CN=Intel SGX TCB Signing, O=BlindAI for .NET simulation - NOT Intel, C=US";
 
     /// <summary>
-    /// The subject of Intel's TCB signing certificate, the only certificate Intel's PKI lets sign TCB Info and QE Identity
-    /// (Intel QVL compares the whole name with its <c>TCB_SUBJECT</c>; the real certificate in
-    /// testdata/dcap/automata-dcap-rs/signing_cert.pem carries exactly these attributes).
+    /// The subject of Intel's TCB signing certificate, the only certificate Intel's PKI lets sign TCB Info and QE Identity.
+    /// The whole name is compared, as Intel QVL's TCBInfoVerifier does with its <c>TCB_SUBJECT</c> (its later
+    /// TCBSigningChain only looks for "SGX TCB Signing" in the common name; the stricter rule is kept). The real
+    /// certificates in testdata/dcap (automata-dcap-rs/signing_cert.pem, the phala bundles) carry exactly these attributes.
     /// </summary>
     internal const string IntelTcbSigningSubject = "CN=Intel SGX TCB Signing, O=Intel Corporation, L=Santa Clara, ST=CA, C=US";
 
@@ -97,7 +98,7 @@ public sealed class TrustAnchor
     /// <summary>
     /// Whether a certificate's subject is this anchor's TCB signing subject: the same attributes with the same values,
     /// whatever string type encodes them and in whichever order (Intel QVL compares the decoded attributes one by one
-    /// too; the text form of a name lists them in the reverse of their DER order, which must not matter here).
+    /// too; .NET's text form of a name lists them in the reverse of their DER order, which must not matter here).
     /// </summary>
     internal bool IsTcbSigningSubject(ReadOnlySpan<byte> subject) =>
         ReadAttributes(subject) is { } attributes && attributes.AsSpan().SequenceEqual(tcbSigningAttributes);
