@@ -67,6 +67,13 @@ public enum AttestationFailureReason
     EvidenceMissing,
 
     /// <summary>
+    /// A TCB Info, QE Identity or PCK CRL comes from a certificate that may not issue it: its issuer chain is not exactly
+    /// the signer, optionally followed by the root, with the signer issued directly by the trust anchor; or the TCB Info
+    /// or QE Identity signer is not the anchor's TCB signing certificate (subject, not a CA, digitalSignature key usage).
+    /// </summary>
+    UnauthorizedCollateralSigner = 40,
+
+    /// <summary>
     /// The TDX module does not match the TCB Info: no module identity for its version (including TCB Info without
     /// module identities for a module that reports a version), or another module signer or attributes (Intel: TDX_MODULE_MISMATCH).
     /// </summary>

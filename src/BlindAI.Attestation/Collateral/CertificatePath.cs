@@ -31,7 +31,7 @@ internal static class CertificatePath
             throw new AttestationException(AttestationFailureReason.EvidenceMissing, step, $"The {what} chain is empty.");
         }
 
-        if (IsPresentedRoot(chain[count - 1], anchor, step, what))
+        if (IsPresentedRoot(chain[count - 1], anchor, step, what, verified))
         {
             count--;
             if (count == 0)
@@ -83,24 +83,93 @@ internal static class CertificatePath
     }
 
     /// <summary>
-    /// Whether the top of a chain is a root sent along with it. A self-issued certificate counts only if it is the anchor
-    /// itself, byte for byte; any other is an untrusted root (QVL step 1: never trust the root that arrives with evidence).
+    /// Whether the top of a chain is a root sent along with it. A self-issued certificate counts only if it stands for the
+    /// anchor: the anchor's subject and key (RFC 5280 6.1.1(d)), its self-signature valid. Its own validity does not
+    /// matter (the anchor's applies); any other self-issued certificate is an untrusted root (QVL step 1: never trust
+    /// the root that arrives with evidence).
     /// </summary>
-    public static bool IsPresentedRoot(ParsedCertificate top, TrustAnchor anchor, VerificationStep step, string what)
+    public static bool IsPresentedRoot(ParsedCertificate top, TrustAnchor anchor, VerificationStep step, string what, VerifiedCertificates verified)
     {
         if (!top.SubjectName.SequenceEqual(top.IssuerName))
         {
             return false;
         }
 
-        return top.Der.AsSpan().SequenceEqual(anchor.Root.Der)
-            ? true
-            : throw new AttestationException(
+        if (top.Der.AsSpan().SequenceEqual(anchor.Root.Der))
+        {
+            return true; // the anchor itself, checked when it was loaded
+        }
+
+        if (!anchor.HasAnchorSubjectAndKey(top))
+        {
+            var sameSubject = top.SubjectName.SequenceEqual(anchor.Root.SubjectName);
+            var sameKey = top.SubjectPublicKeyInfo.Span.SequenceEqual(anchor.Root.SubjectPublicKeyInfo.Span);
+            throw new AttestationException(
                 AttestationFailureReason.UntrustedRoot,
                 step,
-                $"The {what} chain ends at a root that is not the trust anchor ({anchor}).",
-                expected: anchor.Sha256Hex,
-                actual: Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(top.Der)));
+                $"The {what} chain ends at a root that is not the trust anchor ({anchor}): the anchor is its subject and key, and this root differs in {(sameSubject ? "key" : sameKey ? "subject" : "subject and key")}.",
+                expected: anchor.Identity,
+                actual: TrustAnchor.Describe(top));
+        }
+
+        // Another issue of the anchor's certificate (same subject and key, other validity or extensions). Only the
+        // anchor's key can have made its signature; a copy edited after signing is refused rather than trusted.
+        if (verified.Contains(top, anchor.Root) || top.IsSignedBy(anchor.Root))
+        {
+            verified.Add(top, anchor.Root);
+            return true;
+        }
+
+        throw new AttestationException(
+            AttestationFailureReason.UntrustedRoot,
+            step,
+            $"The {what} chain ends at a root with the trust anchor's subject and key whose self-signature does not verify.",
+            expected: anchor.Identity,
+            actual: TrustAnchor.Describe(top));
+    }
+
+    /// <summary>
+    /// Checks the shape every collateral issuer chain must have: exactly the signing certificate, or the signing
+    /// certificate followed by a root that stands for the anchor, so that the signer is issued directly by the anchor.
+    /// Chains through an intermediate CA (a PCK certificate under its PCK CA) and chains of the root alone are refused.
+    /// </summary>
+    public static void EnsureSignerThenOptionalRoot(IReadOnlyList<ParsedCertificate> chain, TrustAnchor anchor, VerificationStep step, string what, string signer, VerifiedCertificates verified)
+    {
+        var count = chain.Count;
+        if (count == 0)
+        {
+            throw new AttestationException(AttestationFailureReason.EvidenceMissing, step, $"The {what} chain is empty.");
+        }
+
+        if (count > 2)
+        {
+            throw new AttestationException(
+                AttestationFailureReason.UnauthorizedCollateralSigner,
+                step,
+                $"The {what} chain holds {count} certificates: it must be the {signer} alone or followed by the root, the {signer} being issued directly by the trust anchor.",
+                expected: "[signer] or [signer, root]",
+                actual: string.Join(" <- ", chain.Select(c => c.Subject)));
+        }
+
+        if (count == 2 && !IsPresentedRoot(chain[1], anchor, step, what, verified))
+        {
+            throw new AttestationException(
+                AttestationFailureReason.UnauthorizedCollateralSigner,
+                step,
+                $"The {what} chain continues with '{chain[1].Subject}', which is not the root: the {signer} must be issued directly by the trust anchor.",
+                expected: anchor.Identity,
+                actual: chain[1].Subject);
+        }
+
+        if (IsPresentedRoot(chain[0], anchor, step, what, verified))
+        {
+            throw new AttestationException(
+                AttestationFailureReason.UnauthorizedCollateralSigner,
+                step,
+                $"The {what} chain starts with the root: the root does not sign collateral, the {signer} does.",
+                expected: signer,
+                actual: chain[0].Subject);
+        }
     }
 
     /// <summary>Checks notBefore ≤ now ≤ notAfter; <paramref name="chain"/> names the chain in the message.</summary>

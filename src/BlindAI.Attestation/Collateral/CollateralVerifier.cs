@@ -42,25 +42,26 @@ public sealed class CollateralVerifier
         var verified = new VerifiedCertificates();
         var anchor = TrustAnchor;
 
-        // Trust anchor first (QVL step 1): a root sent along with any chain must be the anchor itself.
-        CertificatePath.IsPresentedRoot(collateral.TcbInfoIssuerChain.Parsed[^1], anchor, VerificationStep.TcbInfoSignature, "TCB Info issuer");
-        CertificatePath.IsPresentedRoot(collateral.QeIdentityIssuerChain.Parsed[^1], anchor, VerificationStep.QeIdentitySignature, "QE Identity issuer");
-        CertificatePath.IsPresentedRoot(collateral.PckCrlIssuerChain.Parsed[^1], anchor, VerificationStep.PckCrl, "PCK CRL issuer");
+        // Trust anchor first (QVL step 1): a root sent along with any chain must stand for the anchor (its subject and key).
+        CertificatePath.IsPresentedRoot(collateral.TcbInfoIssuerChain.Parsed[^1], anchor, VerificationStep.TcbInfoSignature, "TCB Info issuer", verified);
+        CertificatePath.IsPresentedRoot(collateral.QeIdentityIssuerChain.Parsed[^1], anchor, VerificationStep.QeIdentitySignature, "QE Identity issuer", verified);
+        CertificatePath.IsPresentedRoot(collateral.PckCrlIssuerChain.Parsed[^1], anchor, VerificationStep.PckCrl, "PCK CRL issuer", verified);
 
         // Root CA CRL: issued and signed by the anchor, current.
         VerifyCrl(collateral.RootCaCrl, anchor.Root, now, grace, VerificationStep.RootCaCrl, "root CA CRL");
 
-        // TCB Info: TCB signing chain, signature over the exact bytes, validity window.
-        var tcbSigner = CertificatePath.Validate(collateral.TcbInfoIssuerChain.Parsed, anchor, collateral.RootCaCrl, now, VerificationStep.TcbInfoSignature, "TCB Info issuer", verified);
+        // TCB Info: the anchor's TCB signing certificate (and nothing else), signature over the exact bytes, validity window.
+        var tcbSigner = ValidateTcbSigningChain(collateral.TcbInfoIssuerChain, anchor, collateral.RootCaCrl, now, VerificationStep.TcbInfoSignature, "TCB Info issuer", verified);
         VerifySignature(tcbSigner, collateral.TcbInfo.RawJson.Span, collateral.TcbInfoSignature.AsSpan(), VerificationStep.TcbInfoSignature, "TCB Info");
         CertificatePath.EnsureWithinWindow(collateral.TcbInfo.IssueDate, collateral.TcbInfo.NextUpdate, now, grace, VerificationStep.CollateralValidity, "TCB Info");
 
         // QE Identity: same checks (the chain usually repeats the TCB signing certificate, verified once).
-        var qeSigner = CertificatePath.Validate(collateral.QeIdentityIssuerChain.Parsed, anchor, collateral.RootCaCrl, now, VerificationStep.QeIdentitySignature, "QE Identity issuer", verified);
+        var qeSigner = ValidateTcbSigningChain(collateral.QeIdentityIssuerChain, anchor, collateral.RootCaCrl, now, VerificationStep.QeIdentitySignature, "QE Identity issuer", verified);
         VerifySignature(qeSigner, collateral.QeIdentity.RawJson.Span, collateral.QeIdentitySignature.AsSpan(), VerificationStep.QeIdentitySignature, "QE Identity");
         CertificatePath.EnsureWithinWindow(collateral.QeIdentity.IssueDate, collateral.QeIdentity.NextUpdate, now, grace, VerificationStep.CollateralValidity, "QE Identity");
 
-        // PCK CRL: its issuer chain leads to the anchor, its issuer is an Intel PCK CA, it is signed by that CA and current.
+        // PCK CRL: its issuer is a PCK CA issued directly by the anchor, an Intel PCK CA by name, signed by that CA and current.
+        CertificatePath.EnsureSignerThenOptionalRoot(collateral.PckCrlIssuerChain.Parsed, anchor, VerificationStep.PckCrl, "PCK CRL issuer", "PCK CA", verified);
         var pckCa = CertificatePath.Validate(collateral.PckCrlIssuerChain.Parsed, anchor, collateral.RootCaCrl, now, VerificationStep.PckCrl, "PCK CRL issuer", verified);
         if (!PckCertificateAuthority.TryGetCaType(new System.Security.Cryptography.X509Certificates.X500DistinguishedName(pckCa.SubjectName), out var caType))
         {
@@ -75,6 +76,59 @@ public sealed class CollateralVerifier
         VerifyCrl(collateral.PckCrl, pckCa, now, grace, VerificationStep.PckCrl, "PCK CRL");
 
         return new VerifiedCollateral(collateral, anchor, pckCa, caType, verified, now, ExpiresAt(collateral, anchor));
+    }
+
+    /// <summary>
+    /// Validates a TCB Info or QE Identity issuer chain and returns its signer, which must be the one certificate Intel's
+    /// PKI lets sign them: the TCB signing certificate, issued directly by the anchor, carrying the anchor's TCB signing
+    /// subject, not a CA, with the digitalSignature key usage, within its validity and not revoked by the root CA CRL.
+    /// Any certificate that merely chains to the root (a PCK certificate, whose private key a platform owner may extract,
+    /// or a PCK CA) could otherwise vouch for an up-to-date TCB of its own out-of-date platform.
+    /// </summary>
+    private static ParsedCertificate ValidateTcbSigningChain(CertificateChain chain, TrustAnchor anchor, RevocationList rootCrl, DateTimeOffset now, VerificationStep step, string what, VerifiedCertificates verified)
+    {
+        var parsed = chain.Parsed;
+        CertificatePath.EnsureSignerThenOptionalRoot(parsed, anchor, step, what, "TCB signing certificate", verified);
+        EnsureTcbSigningCertificate(parsed[0], anchor, step, what);
+        return CertificatePath.Validate(parsed, anchor, rootCrl, now, step, what, verified);
+    }
+
+    /// <summary>
+    /// The role checks of the TCB signing certificate, as Intel QVL's TCBInfoVerifier makes them: its whole subject (QVL's
+    /// <c>TCB_SUBJECT</c>, held by the anchor) and the presence of keyUsage and basicConstraints (QVL's
+    /// <c>TCB_REQUIRED_EXTENSIONS</c>), with their content checked here too: not a CA, may sign.
+    /// </summary>
+    private static void EnsureTcbSigningCertificate(ParsedCertificate signer, TrustAnchor anchor, VerificationStep step, string what)
+    {
+        if (!anchor.IsTcbSigningSubject(signer.SubjectName))
+        {
+            throw new AttestationException(
+                AttestationFailureReason.UnauthorizedCollateralSigner,
+                step,
+                $"The {what} chain's signer '{signer.Subject}' is not the TCB signing certificate of the trust anchor.",
+                expected: anchor.TcbSigningSubject,
+                actual: signer.Subject);
+        }
+
+        if (!signer.HasBasicConstraints || signer.IsCertificateAuthority)
+        {
+            throw new AttestationException(
+                AttestationFailureReason.UnauthorizedCollateralSigner,
+                step,
+                $"The {what} chain's signer '{signer.Subject}' {(signer.HasBasicConstraints ? "is a CA" : "has no basicConstraints")}: the TCB signing certificate is an end entity.",
+                expected: "basicConstraints cA=false",
+                actual: signer.HasBasicConstraints ? "basicConstraints cA=true" : "no basicConstraints");
+        }
+
+        if (signer.KeyUsage is not { } usage || (usage & System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.DigitalSignature) == 0)
+        {
+            throw new AttestationException(
+                AttestationFailureReason.UnauthorizedCollateralSigner,
+                step,
+                $"The {what} chain's signer '{signer.Subject}' may not sign documents: its key usage lacks digitalSignature.",
+                expected: "keyUsage digitalSignature",
+                actual: signer.KeyUsage is { } present ? $"keyUsage {present}" : "no keyUsage");
+        }
     }
 
     internal static void VerifyCrl(RevocationList crl, ParsedCertificate issuer, DateTimeOffset now, TimeSpan grace, VerificationStep step, string what)
@@ -119,7 +173,11 @@ public sealed class CollateralVerifier
         {
             foreach (var certificate in chain.Parsed)
             {
-                expiry = certificate.NotAfter < expiry ? certificate.NotAfter : expiry;
+                // A presented root stands for the anchor, whose own validity applies (it is counted below).
+                if (!anchor.HasAnchorSubjectAndKey(certificate))
+                {
+                    expiry = certificate.NotAfter < expiry ? certificate.NotAfter : expiry;
+                }
             }
         }
 

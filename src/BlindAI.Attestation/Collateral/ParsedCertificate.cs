@@ -36,6 +36,8 @@ internal sealed class ParsedCertificate
         SubjectNameBytes = fields.Subject;
         NotBefore = fields.NotBefore;
         NotAfter = fields.NotAfter;
+        SubjectPublicKeyInfo = fields.SubjectPublicKeyInfo;
+        HasBasicConstraints = fields.HasBasicConstraints;
         IsCertificateAuthority = fields.IsCa;
         PathLength = fields.PathLength;
         KeyUsage = fields.KeyUsage;
@@ -64,6 +66,10 @@ internal sealed class ParsedCertificate
 
     public DateTimeOffset NotAfter { get; }
 
+    /// <summary>Whether the certificate carries a basicConstraints extension (absent means not a CA).</summary>
+    public bool HasBasicConstraints { get; }
+
+    /// <summary>The basicConstraints cA flag; <see langword="false"/> when the extension is absent.</summary>
     public bool IsCertificateAuthority { get; }
 
     public int? PathLength { get; }
@@ -72,6 +78,12 @@ internal sealed class ParsedCertificate
 
     /// <summary>The serial number as lower-case hex without leading zero bytes (the CRL lookup key).</summary>
     public string SerialHex { get; }
+
+    /// <summary>
+    /// The DER SubjectPublicKeyInfo (algorithm, parameters and key): with the subject, what identifies a trust anchor
+    /// (RFC 5280 6.1.1(d)).
+    /// </summary>
+    public ReadOnlyMemory<byte> SubjectPublicKeyInfo { get; }
 
     public ReadOnlyMemory<byte> SubjectNameBytes { get; }
 
@@ -189,6 +201,7 @@ internal sealed class ParsedCertificate
         validity.ThrowIfNotEmpty();
         fields.Subject = ReadName(tbs);
 
+        fields.SubjectPublicKeyInfo = tbs.PeekEncodedValue();
         var spki = tbs.ReadSequence();
         var keyAlgorithm = spki.ReadSequence();
         var keyAlgorithmOid = keyAlgorithm.ReadObjectIdentifier();
@@ -240,6 +253,9 @@ internal sealed class ParsedCertificate
         switch (oid)
         {
             case BasicConstraintsOid:
+                // RFC 5280 4.2: an extension appears at most once. A second copy could say the opposite of the first
+                // (CA or not), and which one a reader believes would then decide what the certificate may do.
+                fields.HasBasicConstraints = !fields.HasBasicConstraints ? true : throw new AsnContentException("The basicConstraints extension appears twice.");
                 var constraints = value.ReadSequence();
                 fields.IsCa = constraints.HasData && constraints.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean) && constraints.ReadBoolean();
                 if (constraints.HasData)
@@ -250,6 +266,11 @@ internal sealed class ParsedCertificate
                 constraints.ThrowIfNotEmpty();
                 break;
             case KeyUsageOid:
+                if (fields.KeyUsage is not null)
+                {
+                    throw new AsnContentException("The keyUsage extension appears twice.");
+                }
+
                 var bits = value.ReadBitString(out _);
                 fields.KeyUsage = (X509KeyUsageFlags)((bits.Length > 0 ? bits[0] : 0) | (bits.Length > 1 ? bits[1] << 8 : 0));
                 break;
@@ -274,9 +295,11 @@ internal sealed class ParsedCertificate
         public ReadOnlyMemory<byte> Serial;
         public ReadOnlyMemory<byte> Issuer;
         public ReadOnlyMemory<byte> Subject;
+        public ReadOnlyMemory<byte> SubjectPublicKeyInfo;
         public DateTimeOffset NotBefore;
         public DateTimeOffset NotAfter;
         public byte[]? P256Point;
+        public bool HasBasicConstraints;
         public bool IsCa;
         public int? PathLength;
         public X509KeyUsageFlags? KeyUsage;

@@ -32,9 +32,10 @@ public sealed class VerifiedCollateral
         {
             collateral.TcbInfo.IssueDate, collateral.QeIdentity.IssueDate, collateral.PckCrl.ThisUpdate, collateral.RootCaCrl.ThisUpdate,
         }
-        .Concat(collateral.TcbInfoIssuerChain.Parsed.Select(c => c.NotBefore))
-        .Concat(collateral.QeIdentityIssuerChain.Parsed.Select(c => c.NotBefore))
-        .Concat(collateral.PckCrlIssuerChain.Parsed.Select(c => c.NotBefore))
+        .Concat(collateral.TcbInfoIssuerChain.Parsed.Concat(collateral.QeIdentityIssuerChain.Parsed).Concat(collateral.PckCrlIssuerChain.Parsed)
+            .Where(c => !anchor.HasAnchorSubjectAndKey(c)) // a presented root stands for the anchor, whose validity applies
+            .Select(c => c.NotBefore))
+        .Append(anchor.Root.NotBefore)
         .Max();
     }
 

@@ -15,6 +15,8 @@ public sealed partial class SimulatedTeePlatform
         DateTimeOffset notAfter = options.Pki.CaNotAfter ?? now.AddYears(10);
         X509Certificate2 root = Issue(RootSubject, rootKey, issuer: null, rootKey, notBefore, notAfter, CertificateRole.Root, RootCrlUri, extra: null);
         X509Certificate2 pckCa = Issue(PckPlatformCaSubject, pckCaKey, root, rootKey, notBefore, notAfter, CertificateRole.IntermediateCa, RootCrlUri, extra: null);
+        // Like Intel's: issued directly by the root, an end entity with digitalSignature, under the subject the verifier
+        // expects of the TCB signer for a non-Intel anchor. Verifiers accept TCB Info and QE Identity from it alone.
         X509Certificate2 tcbSigning = Issue(TcbSigningSubject, tcbSigningKey, root, rootKey, notBefore, notAfter, CertificateRole.Leaf, RootCrlUri, extra: null);
         X509Certificate2 pck = IssuePck(options, now, pckCa, pckCaKey, pckKey);
         return (root, pckCa, tcbSigning, pck);

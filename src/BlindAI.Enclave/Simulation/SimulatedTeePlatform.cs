@@ -20,8 +20,8 @@ public sealed partial class SimulatedTeePlatform : IDisposable
     /// <summary>The subject of the simulated PCK platform CA: Intel's CN (verifiers read the CA type from it), a simulation organisation.</summary>
     public const string PckPlatformCaSubject = "CN=Intel SGX PCK Platform CA, O=BlindAI for .NET simulation - NOT Intel, C=US";
 
-    /// <summary>The subject of the simulated TCB signing certificate.</summary>
-    public const string TcbSigningSubject = "CN=Intel SGX TCB Signing, O=BlindAI for .NET simulation - NOT Intel, C=US";
+    /// <summary>The subject of the simulated TCB signing certificate: the one a verifier given the simulation root lets sign TCB Info and QE Identity.</summary>
+    public const string TcbSigningSubject = BlindAI.Attestation.Collateral.TrustAnchor.NonIntelTcbSigningSubject;
 
     /// <summary>The subject of the simulated PCK leaf certificate.</summary>
     public const string PckSubject = "CN=Intel SGX PCK Certificate, O=BlindAI for .NET simulation - NOT Intel, C=US";

@@ -161,4 +161,48 @@ public sealed class PckChainValidationTests
 
         Assert.Equal(AttestationFormatError.InvalidCertificate, error.Reason);
     }
+
+    [Theory]
+    [InlineData("2.5.29.19")]
+    [InlineData("2.5.29.15")]
+    public void Certificate_with_basic_constraints_or_key_usage_twice_is_rejected(string oid)
+    {
+        // RFC 5280 4.2: an extension appears at most once. Two basicConstraints (CA, then not) or two keyUsage values would
+        // let the last one read decide what the certificate may do; the reader refuses the certificate instead.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=twice", key, HashAlgorithmName.SHA256);
+        var placeholder = oid == "2.5.29.19" ? "2.5.29.99" : "2.5.29.98";
+        if (oid == "2.5.29.19")
+        {
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, critical: true));
+            request.CertificateExtensions.Add(new X509Extension(placeholder, new X509BasicConstraintsExtension(false, false, 0, critical: false).RawData, critical: false));
+        }
+        else
+        {
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, critical: true));
+            request.CertificateExtensions.Add(new X509Extension(placeholder, new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: false).RawData, critical: false));
+        }
+
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1));
+        // The platform will not build a certificate with one extension twice: rename the placeholder's OID in the DER
+        // (same length; the signature no longer matters to a parser).
+        var der = certificate.RawData;
+        var from = EncodedOid(placeholder);
+        var to = EncodedOid(oid);
+        var at = der.AsSpan().IndexOf(from);
+        Assert.True(at > 0);
+        to.CopyTo(der.AsSpan(at));
+
+        var error = Assert.Throws<AttestationFormatException>(() => CertificateChain.Parse(PemEncoding.WriteString("CERTIFICATE", der)));
+
+        Assert.Equal(AttestationFormatError.InvalidCertificate, error.Reason);
+        Assert.Contains("twice", error.Message, StringComparison.Ordinal);
+    }
+
+    private static byte[] EncodedOid(string oid)
+    {
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        writer.WriteObjectIdentifier(oid);
+        return writer.Encode();
+    }
 }

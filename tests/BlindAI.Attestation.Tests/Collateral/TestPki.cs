@@ -42,7 +42,8 @@ internal sealed class TestPki : IDisposable
 
         var caName = caType == PckCaType.Platform ? PckCertificateAuthority.PlatformCaCommonName : PckCertificateAuthority.ProcessorCaCommonName;
         PckCa = Issue($"CN={caName}, O=Intel Corporation, L=Santa Clara, S=CA, C=US", PckCaKey, Root, RootKey, pckCaIsCa, PckCaSerial, X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign);
-        TcbSigning = Issue("CN=Intel SGX TCB Signing, O=Intel Corporation, L=Santa Clara, S=CA, C=US", TcbKey, Root, RootKey, false, TcbSerial, X509KeyUsageFlags.DigitalSignature);
+        // A non-Intel anchor accepts TCB Info and QE Identity only from a certificate with the non-Intel TCB signing subject.
+        TcbSigning = Issue(TrustAnchor.NonIntelTcbSigningSubject, TcbKey, Root, RootKey, false, TcbSerial, X509KeyUsageFlags.DigitalSignature);
         Leaf = Issue("CN=Intel SGX PCK Certificate, O=Intel Corporation, L=Santa Clara, S=CA, C=US", LeafKey, PckCa, PckCaKey, false, LeafSerial, X509KeyUsageFlags.DigitalSignature);
 
         RootCrl = Crl(Root, RootKey, [.. revokePckCa ? [PckCaSerial] : Array.Empty<byte[]>(), .. revokeTcbSigning ? [TcbSerial] : Array.Empty<byte[]>()]);
