@@ -97,7 +97,7 @@ public sealed class NativeRunTests(PublishedHostFixture published)
     {
         // Ephemeral ports chosen now, so that parallel test runs never collide on 9923-9925.
         var ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
-        return await GramineFolder.RenderAsync(
+        return await RenderedManifest.RenderAsync(
             "PUBLISH_DIR=" + published.PublishDirectory,
             "UNTRUSTED_PORT=" + ports[0],
             "ATTESTED_PORT=" + ports[1],
