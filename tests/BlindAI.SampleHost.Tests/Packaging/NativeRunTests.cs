@@ -132,11 +132,6 @@ public sealed class NativeRunTests(PublishedHostFixture published)
             start.ArgumentList.Add(argument.StartsWith('/') ? files.ToHostPath(argument) ?? argument : argument);
         }
 
-        // The host today is an empty WebApplication that ignores the port options and would bind
-        // localhost:5000; bind it to an ephemeral loopback port instead. The real host binds the ports above.
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
-
         // Natively there is no /dev/attestation: the host refuses to start without a quote provider
         // unless told to simulate one. What is under test here is the runtime environment, not attestation.
         start.ArgumentList.Add("--simulation");
