@@ -110,7 +110,7 @@ public sealed class ManifestTemplateTests
     [Fact]
     public async Task Management_token_enters_the_manifest_only_as_its_SHA256()
     {
-        var token = "correct horse battery staple " + Guid.NewGuid();
+        var token = "correct-horse-battery-staple-" + Guid.NewGuid();
         var tokenFile = Path.Combine(Path.GetTempPath(), $"blindai-token-{Guid.NewGuid():N}");
         await File.WriteAllTextAsync(tokenFile, token + "\n");
         try
