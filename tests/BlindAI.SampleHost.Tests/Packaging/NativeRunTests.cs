@@ -216,19 +216,19 @@ public sealed class NativeRunTests(PublishedHostFixture published)
         RenderedManifest manifest, Sandbox sandbox, Dictionary<string, string> environment, IReadOnlyList<string> extraArguments)
     {
         using var process = Start(manifest, sandbox, environment, extraArguments);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(StartTimeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(deadline.Token);
-        var stderr = process.StandardError.ReadToEndAsync(deadline.Token);
         try
         {
             await process.WaitForExitAsync(deadline.Token);
         }
-        finally
+        catch (OperationCanceledException)
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new Xunit.Sdk.XunitException(
+                $"The host was still running after {StartTimeout} instead of refusing to start:\n{new CommandResult(process.ExitCode, await stdout, await stderr)}");
         }
 
         return new CommandResult(process.ExitCode, await stdout, await stderr);
