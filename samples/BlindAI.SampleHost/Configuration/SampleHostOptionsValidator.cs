@@ -106,7 +106,7 @@ internal sealed class SampleHostOptionsValidator : IValidateOptions<SampleHostOp
     }
 
     /// <summary>Hex digits only, either case (the bytes are what is compared), and exactly 32 bytes' worth.</summary>
-    internal static bool IsSha256Hex(string value) =>
+    private static bool IsSha256Hex(string value) =>
         value.Length == 2 * System.Security.Cryptography.SHA256.HashSizeInBytes && value.All(char.IsAsciiHexDigit);
 
     private static void CheckPort(List<string> failures, string key, int port)
