@@ -24,7 +24,10 @@ public sealed class ManagementTokenAttackTests : IAsyncLifetime
     private SimulatedHost _host = null!;
 
     public async Task InitializeAsync() =>
-        _host = await SimulatedHost.StartAsync(settings: new Dictionary<string, string?> { ["BlindAI:ManagementToken"] = Token });
+        _host = await SimulatedHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["BlindAI:ManagementTokenSha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Token))),
+        });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

@@ -1,38 +1,101 @@
 namespace BlindAI.SampleHost.Configuration;
 
-/// <summary>The host's command-line switches and the configuration keys they set.</summary>
+/// <summary>
+/// The host's command line: its switches and the configuration keys they set, read strictly. Every argument must be a
+/// known switch with its value, or a <c>--BlindAI:&lt;key&gt;</c> setting (checked like any other key by
+/// <see cref="ConfigurationKeyValidator"/>); anything else stops the host. In an enclave the command line is the
+/// measured <c>loader.argv</c>: a switch the host did not understand would be a measured promise it silently broke (as
+/// <c>--management-token-sha256</c> once was).
+/// </summary>
 internal static class CommandLineSwitches
 {
     private const string Prefix = SampleHostOptions.SectionName + ":";
+    private const string SettingPrefix = "--" + Prefix;
+    private const string SimulationSwitch = "--simulation";
 
-    /// <summary>Switch → key, for <c>AddCommandLine</c>.</summary>
-    public static IDictionary<string, string> Mappings { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    /// <summary>Switch → key. Matched ignoring case, as the configuration's own command-line reader does.</summary>
+    public static IReadOnlyDictionary<string, string> Mappings { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["--untrusted-port"] = Prefix + nameof(SampleHostOptions.UntrustedPort),
         ["--attested-port"] = Prefix + nameof(SampleHostOptions.AttestedPort),
         ["--management-port"] = Prefix + nameof(SampleHostOptions.ManagementPort),
         ["--listen-address"] = Prefix + nameof(SampleHostOptions.ListenAddress),
         ["--management-address"] = Prefix + nameof(SampleHostOptions.ManagementListenAddress),
-        ["--management-token"] = Prefix + nameof(SampleHostOptions.ManagementToken),
+        ["--management-token-sha256"] = Prefix + nameof(SampleHostOptions.ManagementTokenSha256),
         ["--data-dir"] = Prefix + nameof(SampleHostOptions.DataDirectory),
-        ["--simulation"] = Prefix + nameof(SampleHostOptions.Simulation),
+        [SimulationSwitch] = Prefix + nameof(SampleHostOptions.Simulation),
     };
 
-    /// <summary>
-    /// Rewrites a bare <c>--simulation</c> (a flag, which <c>AddCommandLine</c> cannot read) into <c>--simulation=true</c>.
-    /// </summary>
+    /// <summary>What the failures list as accepted.</summary>
+    public static string KnownSwitches { get; } =
+        string.Join(", ", Mappings.Keys.Select(name => name == SimulationSwitch ? name : name + " <value>")) + ", " + SettingPrefix + "<setting> <value>";
+
+    /// <summary>Reads <paramref name="args"/> into configuration keys.</summary>
     /// <param name="args">The process arguments.</param>
-    /// <returns>Arguments <c>AddCommandLine</c> understands.</returns>
-    public static string[] Normalize(IReadOnlyList<string> args)
+    /// <param name="failures">Why the command line is refused; empty when it is accepted. Values are never repeated here (one may be a secret).</param>
+    /// <returns>Key → value, for a configuration source that overrides appsettings and the environment.</returns>
+    public static Dictionary<string, string?> Parse(IReadOnlyList<string> args, out IReadOnlyList<string> failures)
     {
-        var result = new List<string>(args.Count);
+        ArgumentNullException.ThrowIfNull(args);
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var problems = new List<string>();
         for (int i = 0; i < args.Count; i++)
         {
-            string arg = args[i];
-            bool nextIsValue = i + 1 < args.Count && (args[i + 1] is "true" or "false" or "True" or "False");
-            result.Add(arg == "--simulation" && !nextIsValue ? "--simulation=true" : arg);
+            string argument = args[i];
+            int equals = argument.IndexOf('=', StringComparison.Ordinal);
+            string name = equals < 0 ? argument : argument[..equals];
+            string? inlineValue = equals < 0 ? null : argument[(equals + 1)..];
+
+            string key;
+            if (Mappings.TryGetValue(name, out string? mapped))
+            {
+                key = mapped;
+            }
+            else if (name.StartsWith(SettingPrefix, StringComparison.OrdinalIgnoreCase) && name.Length > SettingPrefix.Length)
+            {
+                key = name[2..];
+            }
+            else
+            {
+                problems.Add(name.StartsWith('-')
+                    ? $"Unknown command-line switch '{name}'. Known: {KnownSwitches}."
+                    : $"Argument {i + 1} is a value without a switch before it. Known switches: {KnownSwitches}.");
+                continue;
+            }
+
+            string? value;
+            if (string.Equals(name, SimulationSwitch, StringComparison.OrdinalIgnoreCase))
+            {
+                // A flag: --simulation alone means true; an explicit true or false may follow it.
+                value = inlineValue ?? (i + 1 < args.Count && bool.TryParse(args[i + 1], out _) ? args[++i] : "true");
+                if (!bool.TryParse(value, out _))
+                {
+                    problems.Add($"Switch '{name}' takes no value, or true or false.");
+                    continue;
+                }
+            }
+            else if (inlineValue is not null)
+            {
+                value = inlineValue;
+            }
+            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                value = args[++i];
+            }
+            else
+            {
+                problems.Add($"Switch '{name}' needs a value.");
+                continue;
+            }
+
+            if (!settings.TryAdd(key, value))
+            {
+                // The configuration reader would keep the last one and drop the other without a word.
+                problems.Add($"'{key}' is given more than once on the command line.");
+            }
         }
 
-        return [.. result];
+        failures = problems;
+        return settings;
     }
 }

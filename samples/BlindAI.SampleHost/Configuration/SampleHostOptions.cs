@@ -25,14 +25,18 @@ public sealed class SampleHostOptions
     public string ManagementListenAddress { get; set; } = "127.0.0.1";
 
     /// <summary>
-    /// Bearer token required on the management port, compared in constant time; <see langword="null"/> for none (the
-    /// original client cannot send one). A non-loopback management address requires a token.
+    /// SHA-256 (64 hex digits) of the bearer token required on the management port; <see langword="null"/> for none
+    /// (the original client cannot send one). The host compares SHA-256 of the presented token with it in constant time
+    /// and never holds the token itself: the Gramine manifest carries this hash, which is measured and so public.
+    /// Without it, management is served to loopback callers only, which inside an enclave keeps out the network but not
+    /// the host that owns the network stack. A non-loopback management address requires it.
     /// </summary>
-    public string? ManagementToken { get; set; }
+    public string? ManagementTokenSha256 { get; set; }
 
     /// <summary>
-    /// Lets the management port listen on a non-loopback address without <see cref="ManagementToken"/>, for the original
-    /// client (which cannot send a token) across a network. Anyone who reaches the port can then upload and delete models.
+    /// Lets the management port listen on a non-loopback address without <see cref="ManagementTokenSha256"/>, for the
+    /// original client (which cannot send a token) across a network. Anyone who reaches the port can then upload and
+    /// delete models.
     /// </summary>
     public bool InsecureAllowRemoteManagementWithoutToken { get; set; }
 

@@ -6,8 +6,8 @@ namespace BlindAI.SampleHost.Configuration;
 /// <summary>Rejects unusable or unsafe <see cref="SampleHostOptions"/> before any port opens.</summary>
 internal sealed class SampleHostOptionsValidator : IValidateOptions<SampleHostOptions>
 {
-    /// <summary>The shortest management token accepted: shorter ones are guessable.</summary>
-    public const int MinimumTokenLength = 16;
+    /// <summary>SHA-256 of the empty string: a token file whose first line was empty gives it, and it guards nothing.</summary>
+    private const string EmptyTokenSha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     public ValidateOptionsResult Validate(string? name, SampleHostOptions options)
     {
@@ -30,14 +30,22 @@ internal sealed class SampleHostOptionsValidator : IValidateOptions<SampleHostOp
         {
             failures.Add($"ManagementListenAddress '{options.ManagementListenAddress}' is not an IP address.");
         }
-        else if (!IPAddress.IsLoopback(management) && options.ManagementToken is null && !options.InsecureAllowRemoteManagementWithoutToken)
+        else if (!IPAddress.IsLoopback(management) && options.ManagementTokenSha256 is null && !options.InsecureAllowRemoteManagementWithoutToken)
         {
-            failures.Add($"ManagementListenAddress {management} is not loopback: set ManagementToken, or InsecureAllowRemoteManagementWithoutToken to accept that anyone reaching the port manages models.");
+            failures.Add($"ManagementListenAddress {management} is not loopback: set ManagementTokenSha256, or InsecureAllowRemoteManagementWithoutToken to accept that anyone reaching the port manages models.");
         }
 
-        if (options.ManagementToken is not null && (options.ManagementToken.Length < MinimumTokenLength || string.IsNullOrWhiteSpace(options.ManagementToken)))
+        if (options.ManagementTokenSha256 is { } tokenHash)
         {
-            failures.Add($"ManagementToken must be at least {MinimumTokenLength} characters.");
+            if (!IsSha256Hex(tokenHash))
+            {
+                // The value is not repeated: a deployer who put the token itself here would find it in the logs.
+                failures.Add($"ManagementTokenSha256 must be the SHA-256 of the management token as 64 hex digits, not {tokenHash.Length} characters of something else (the token itself is never configured).");
+            }
+            else if (string.Equals(tokenHash, EmptyTokenSha256, StringComparison.OrdinalIgnoreCase))
+            {
+                failures.Add("ManagementTokenSha256 is the SHA-256 of an empty token, which anyone can send.");
+            }
         }
 
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
@@ -96,6 +104,10 @@ internal sealed class SampleHostOptionsValidator : IValidateOptions<SampleHostOp
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>Hex digits only, either case (the bytes are what is compared), and exactly 32 bytes' worth.</summary>
+    private static bool IsSha256Hex(string value) =>
+        value.Length == 2 * System.Security.Cryptography.SHA256.HashSizeInBytes && value.All(char.IsAsciiHexDigit);
 
     private static void CheckPort(List<string> failures, string key, int port)
     {

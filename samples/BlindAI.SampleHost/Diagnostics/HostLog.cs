@@ -24,6 +24,9 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Collateral refreshed; next update {NextUpdate:O}")]
     public static partial void CollateralRefreshed(ILogger logger, DateTimeOffset nextUpdate);
 
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Model management has no token (ManagementTokenSha256): whoever reaches {ManagementEndpoint} can upload and delete models. Serving only loopback callers does not keep out the host's operator, who in an enclave owns the network stack, loopback included.")]
+    public static partial void ManagementWithoutToken(ILogger logger, string managementEndpoint);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "{Method} {Route} refused: {ProblemCode} ({Status})")]
     public static partial void ProblemReturned(ILogger logger, string method, string route, string problemCode, int status);
 

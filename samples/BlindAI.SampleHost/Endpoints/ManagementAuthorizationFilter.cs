@@ -12,9 +12,12 @@ using Microsoft.Extensions.Options;
 namespace BlindAI.SampleHost.Endpoints;
 
 /// <summary>
-/// Guards model management. With a <see cref="SampleHostOptions.ManagementToken"/>: <c>Authorization: Bearer</c> must
-/// match it (SHA-256 of both compared in constant time, so neither content nor length leaks). Without one: only loopback
-/// callers are served, unless the deployer explicitly allowed remote management without a token.
+/// Guards model management. With a <see cref="SampleHostOptions.ManagementTokenSha256"/>: the <c>Authorization: Bearer</c>
+/// token's SHA-256 must equal it, compared in constant time (neither content nor length leaks; the host never holds the
+/// token). Any caller that presents the token is served: the management address (loopback by default) is the outer
+/// layer, and inside an enclave the token is the only guard against the host, which owns the network stack and so its
+/// loopback too. Without a token hash: only loopback callers are served, unless the deployer explicitly allowed remote
+/// management without a token.
 /// </summary>
 internal sealed class ManagementAuthorizationFilter : IEndpointFilter
 {
@@ -25,7 +28,8 @@ internal sealed class ManagementAuthorizationFilter : IEndpointFilter
 
     public ManagementAuthorizationFilter(IOptions<SampleHostOptions> options, ILogger<ManagementAuthorizationFilter> logger)
     {
-        _tokenHash = options.Value.ManagementToken is { } token ? SHA256.HashData(Encoding.UTF8.GetBytes(token)) : null;
+        // Validated at start-up (SampleHostOptionsValidator): 64 hex digits.
+        _tokenHash = options.Value.ManagementTokenSha256 is { } hex ? Convert.FromHexString(hex) : null;
         _allowRemoteWithoutToken = options.Value.InsecureAllowRemoteManagementWithoutToken;
         _logger = logger;
     }
@@ -52,7 +56,14 @@ internal sealed class ManagementAuthorizationFilter : IEndpointFilter
             throw new HostProblemException(ProblemCode.Unauthorized, "Model management needs a bearer token.");
         }
 
-        byte[] presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[BearerPrefix.Length..].Trim()));
+        string token = header[BearerPrefix.Length..].Trim();
+        if (token.Length == 0)
+        {
+            HostLog.ManagementRefused(_logger, remote, "empty bearer token");
+            throw new HostProblemException(ProblemCode.Unauthorized, "Model management needs a bearer token.");
+        }
+
+        byte[] presented = SHA256.HashData(Encoding.UTF8.GetBytes(token));
         if (!CryptographicOperations.FixedTimeEquals(presented, _tokenHash))
         {
             HostLog.ManagementRefused(_logger, remote, "wrong bearer token");

@@ -84,7 +84,7 @@ internal static class UntrustedEndpoints
             ProtocolExtensions.ProblemDetails,
             ProtocolExtensions.HalfPrecisionTensors,
             ProtocolExtensions.StringTensors,
-            .. host.ManagementToken is null ? Array.Empty<string>() : [ProtocolExtensions.ManagementAuthorization],
+            .. host.ManagementTokenSha256 is null ? Array.Empty<string>() : [ProtocolExtensions.ManagementAuthorization],
         ];
         ImmutableArray<string> datumTypes = [.. Enum.GetValues<TensorElementType>().Where(TensorElementTypeInfo.IsDefined).Select(TensorElementTypeInfo.GetWireName)];
         var capabilities = new ServerCapabilities(

@@ -35,24 +35,44 @@ public static class SampleHostApplication
 {
     /// <summary>Builds the application without starting it.</summary>
     /// <param name="args">Command-line arguments (see <see cref="CommandLineSwitches"/>).</param>
-    /// <param name="configure">Last changes to the builder (tests use it for logging).</param>
+    /// <param name="configure">Last changes to the builder (tests use it for logging and extra settings).</param>
     /// <returns>The application.</returns>
-    /// <exception cref="OptionsValidationException">The settings are unusable or unsafe.</exception>
+    /// <exception cref="OptionsValidationException">
+    /// An argument is not a known switch, a key under <c>BlindAI</c> would not be applied, or the settings are unusable or unsafe.
+    /// </exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(args);
-        string[] normalized = CommandLineSwitches.Normalize(args);
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = normalized, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddCommandLine(normalized, CommandLineSwitches.Mappings);
+        Dictionary<string, string?> commandLine = CommandLineSwitches.Parse(args, out IReadOnlyList<string> argumentFailures);
+        if (argumentFailures.Count > 0)
+        {
+            throw new OptionsValidationException(nameof(SampleHostOptions), typeof(SampleHostOptions), argumentFailures);
+        }
+
+        // The arguments are not handed to the builder: its own command-line reader would accept any switch and ignore
+        // what it does not know. Only what CommandLineSwitches accepted becomes configuration, over appsettings and
+        // the environment.
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(commandLine);
         configure?.Invoke(builder);
 
         IConfigurationSection section = builder.Configuration.GetSection(SampleHostOptions.SectionName);
-        SampleHostOptions options = section.Get<SampleHostOptions>() ?? new SampleHostOptions();
-        var validator = new SampleHostOptionsValidator();
-        ValidateOptionsResult validation = validator.Validate(null, options);
-        if (validation.Failed)
+        SampleHostOptions options;
+        try
         {
-            throw new OptionsValidationException(nameof(SampleHostOptions), typeof(SampleHostOptions), validation.Failures);
+            options = section.Get<SampleHostOptions>() ?? new SampleHostOptions();
+        }
+        catch (InvalidOperationException exception)
+        {
+            // A value the binder cannot convert (a port that is not a number, an unknown enum name); its message names the key.
+            throw new OptionsValidationException(nameof(SampleHostOptions), typeof(SampleHostOptions), [exception.Message]);
+        }
+
+        var validator = new SampleHostOptionsValidator();
+        string[] failures = [.. ConfigurationKeyValidator.Validate(section, options), .. validator.Validate(null, options).Failures ?? []];
+        if (failures.Length > 0)
+        {
+            throw new OptionsValidationException(nameof(SampleHostOptions), typeof(SampleHostOptions), failures);
         }
 
         IServiceCollection services = builder.Services;
@@ -98,6 +118,12 @@ public static class SampleHostApplication
             listeners.GetEndPoint(ListenerRole.Untrusted).ToString(),
             listeners.GetEndPoint(ListenerRole.Attested).ToString(),
             listeners.GetEndPoint(ListenerRole.Management).ToString());
+        SampleHostOptions options = app.Services.GetRequiredService<IOptions<SampleHostOptions>>().Value;
+        if (options.ManagementTokenSha256 is null && !options.Simulation)
+        {
+            HostLog.ManagementWithoutToken(logger, listeners.GetEndPoint(ListenerRole.Management).ToString());
+        }
+
         using var process = Process.GetCurrentProcess();
         HostLog.Started(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, (long)(DateTime.Now - process.StartTime).TotalMilliseconds);
         return listeners;
@@ -105,7 +131,7 @@ public static class SampleHostApplication
 
     /// <summary>Runs the server until SIGTERM or Ctrl+C, then drains in-flight requests.</summary>
     /// <param name="args">Command-line arguments.</param>
-    /// <returns>0 after a clean stop, 1 when no TEE is available, 2 for invalid settings.</returns>
+    /// <returns>0 after a clean stop, 1 when no TEE is available, 2 for invalid settings or arguments.</returns>
     public static async Task<int> RunAsync(string[] args)
     {
         WebApplication app;
@@ -144,14 +170,14 @@ public static class SampleHostApplication
     private static void AddEnclave(IServiceCollection services, IConfiguration configuration, SampleHostOptions options)
     {
         string dataDirectory = Path.GetFullPath(options.DataDirectory);
-        IConfigurationSection collateral = configuration.GetSection(SampleHostOptions.SectionName + ":Collateral");
+        IConfigurationSection collateral = configuration.GetSection(SampleHostOptions.SectionName).GetSection(ConfigurationKeyValidator.CollateralSection);
         switch (options.CollateralSource)
         {
             case CollateralSourceKind.IntelPcs:
-                services.AddIntelPcsCollateralProvider(pcs => collateral.GetSection("IntelPcs").Bind(pcs));
+                services.AddIntelPcsCollateralProvider(pcs => collateral.GetSection(ConfigurationKeyValidator.IntelPcsSection).Bind(pcs));
                 break;
             case CollateralSourceKind.Pccs:
-                services.AddPccsCollateralProvider(pccs => collateral.GetSection("Pccs").Bind(pccs));
+                services.AddPccsCollateralProvider(pccs => collateral.GetSection(ConfigurationKeyValidator.PccsSection).Bind(pccs));
                 break;
         }
 
@@ -166,7 +192,7 @@ public static class SampleHostApplication
         services.AddSingleton<IQuoteProvider>(sp => sp.GetRequiredService<EvidencePlatform>().QuoteProvider);
         services.AddBlindAIEnclave(enclave =>
         {
-            configuration.GetSection(SampleHostOptions.SectionName + ":Enclave").Bind(enclave);
+            configuration.GetSection(SampleHostOptions.SectionName).GetSection(ConfigurationKeyValidator.EnclaveSection).Bind(enclave);
             if (options.Simulation)
             {
                 enclave.QuoteProvider = QuoteProviderKind.Simulation;
@@ -187,7 +213,7 @@ public static class SampleHostApplication
     {
         services.AddSingleton<SelectedModelRepository>();
         services.AddSingleton<IModelRepository>(sp => sp.GetRequiredService<SelectedModelRepository>());
-        services.AddBlindAIInference(engine => configuration.GetSection(SampleHostOptions.SectionName + ":Inference").Bind(engine));
+        services.AddBlindAIInference(engine => configuration.GetSection(SampleHostOptions.SectionName).GetSection(ConfigurationKeyValidator.InferenceSection).Bind(engine));
         services.AddSingleton<ModelStore>();
     }
 

@@ -16,7 +16,7 @@ public sealed partial class ContainerPackagingTests
     [Fact]
     public async Task GSC_manifest_fixes_the_same_runtime_environment_as_the_Gramine_template()
     {
-        var template = await GramineFolder.RenderAsync();
+        var template = await RenderedManifest.RenderAsync();
         var gsc = await GscManifestAsync();
 
         var templateEnvironment = template.Environment.Where(variable => variable.Key != "LD_LIBRARY_PATH" && variable.Key != "SSL_CERT_DIR"
@@ -49,7 +49,7 @@ public sealed partial class ContainerPackagingTests
     [Fact]
     public async Task Docker_image_entrypoint_and_arguments_are_the_manifest_argv()
     {
-        var template = await GramineFolder.RenderAsync();
+        var template = await RenderedManifest.RenderAsync();
         var app = Stage("app");
 
         var entrypoint = JsonArray(Single(app, "ENTRYPOINT"));
@@ -63,7 +63,7 @@ public sealed partial class ContainerPackagingTests
     [Fact]
     public async Task Docker_image_environment_matches_the_manifest_for_the_variables_it_sets()
     {
-        var template = await GramineFolder.RenderAsync();
+        var template = await RenderedManifest.RenderAsync();
         var environment = EnvironmentOf(Single(Stage("app"), "ENV"));
 
         Assert.NotEmpty(environment);

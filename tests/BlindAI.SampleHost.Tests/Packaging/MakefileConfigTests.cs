@@ -31,6 +31,7 @@ public sealed class MakefileConfigTests
     [InlineData("DATA_DIR=data\" }, { path = \"/x", "plain path")]
     [InlineData("MANAGEMENT_TOKEN_SHA256=not-a-hash", "64 lowercase hex")]
     [InlineData("MANAGEMENT_TOKEN_FILE=/nonexistent/blindai-token", "missing or empty")]
+    [InlineData("MANAGEMENT_TOKEN_SHA256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "SHA-256 of an empty token")]
     [InlineData("SIGN_DATE=tomorrow", "YYYY-MM-DD")]
     public async Task Dangerous_or_malformed_values_are_refused_with_a_message(string variable, string message)
     {
@@ -50,6 +51,51 @@ public sealed class MakefileConfigTests
         var result = await CheckAsync(first, second);
 
         Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Theory]
+    [InlineData("short-token\n", "at least 32 characters")]
+    [InlineData("\nthe-real-token-on-the-second-line-0123456789\n", "at least 32 characters")]
+    [InlineData("a token with spaces that is long enough 0123456789\n", "must not contain whitespace")]
+    [InlineData("a-token-with-a-tab-that-is-long-enough\t0123456789\n", "must not contain whitespace")]
+    public async Task A_management_token_file_that_would_give_a_weak_or_unusable_token_is_refused(string content, string message)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"blindai-token-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(file, content);
+        try
+        {
+            var result = await CheckAsync("MANAGEMENT_TOKEN_FILE=" + file);
+
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains(message, result.StandardError, StringComparison.Ordinal);
+            // The token is a secret: check-config never prints it.
+            Assert.DoesNotContain(content.Trim(), result.StandardError + result.StandardOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task A_random_token_file_passes_and_a_token_hash_beside_it_is_refused()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"blindai-token-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(file, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n");
+        try
+        {
+            var alone = await CheckAsync("MANAGEMENT_TOKEN_FILE=" + file);
+            Assert.True(alone.ExitCode == 0, alone.ToString());
+
+            // Both given: the Makefile would use the hash and drop the file without a word.
+            var both = await CheckAsync("MANAGEMENT_TOKEN_FILE=" + file, "MANAGEMENT_TOKEN_SHA256=" + new string('a', 64));
+            Assert.NotEqual(0, both.ExitCode);
+            Assert.Contains("not both", both.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     private static Task<CommandResult> CheckAsync(params string[] variables) =>

@@ -13,7 +13,7 @@ public sealed class ManifestTemplateTests
     [Fact]
     public async Task Release_build_is_not_debuggable_attests_with_DCAP_and_logs_only_errors()
     {
-        var manifest = await GramineFolder.RenderAsync();
+        var manifest = await RenderedManifest.RenderAsync();
 
         Assert.False(manifest.Boolean("sgx.debug"));
         Assert.Equal("dcap", manifest.String("sgx.remote_attestation"));
@@ -25,14 +25,14 @@ public sealed class ManifestTemplateTests
     [Fact]
     public async Task Debug_enclave_is_produced_only_when_DEBUG_is_1()
     {
-        var debug = await GramineFolder.RenderAsync("DEBUG=1");
+        var debug = await RenderedManifest.RenderAsync("DEBUG=1");
         Assert.True(debug.Boolean("sgx.debug"));
         Assert.Equal("debug", debug.String("loader.log_level"));
         // Still attests: a debug enclave's quote is rejected by strict client policies, not by skipping attestation.
         Assert.Equal("dcap", debug.String("sgx.remote_attestation"));
 
         // Any other value fails closed to a production enclave (check-config rejects it before that).
-        var typo = await GramineFolder.RenderAsync("DEBUG=true");
+        var typo = await RenderedManifest.RenderAsync("DEBUG=true");
         Assert.False(typo.Boolean("sgx.debug"));
     }
 
@@ -41,7 +41,7 @@ public sealed class ManifestTemplateTests
     {
         foreach (var makeVariables in new[] { System.Array.Empty<string>(), ["DEBUG=1"], ["EDMM=1"] })
         {
-            var manifest = await GramineFolder.RenderAsync(makeVariables);
+            var manifest = await RenderedManifest.RenderAsync(makeVariables);
             var insecure = manifest.LeafKeys().Where(key => key.Contains("insecure__", StringComparison.Ordinal)).ToList();
 
             Assert.All(insecure, key =>
@@ -57,7 +57,7 @@ public sealed class ManifestTemplateTests
     [Fact]
     public async Task Every_key_is_one_Gramine_knows()
     {
-        var manifest = await GramineFolder.RenderAsync("MANAGEMENT_TOKEN_SHA256=" + new string('a', 64));
+        var manifest = await RenderedManifest.RenderAsync("MANAGEMENT_TOKEN_SHA256=" + new string('a', 64));
 
         var unknown = manifest.LeafKeys()
             .Where(key => !GramineManifestRules.IsKnownKey(key))
@@ -69,7 +69,7 @@ public sealed class ManifestTemplateTests
     [Fact]
     public async Task Enclave_size_is_a_power_of_two_with_room_for_the_GC_heap_and_native_memory()
     {
-        var manifest = await GramineFolder.RenderAsync();
+        var manifest = await RenderedManifest.RenderAsync();
 
         var enclaveSize = RenderedManifest.ParseSize(manifest.String("sgx.enclave_size"));
         Assert.True(enclaveSize > 0 && (enclaveSize & (enclaveSize - 1)) == 0, $"sgx.enclave_size {enclaveSize} is not a power of two.");
@@ -83,7 +83,7 @@ public sealed class ManifestTemplateTests
     [Fact]
     public async Task Threads_are_capped_below_sgx_max_threads()
     {
-        var manifest = await GramineFolder.RenderAsync();
+        var manifest = await RenderedManifest.RenderAsync();
 
         var maxThreads = manifest.Integer("sgx.max_threads");
         var processors = long.Parse(manifest.Environment["DOTNET_PROCESSOR_COUNT"], CultureInfo.InvariantCulture);
@@ -94,7 +94,7 @@ public sealed class ManifestTemplateTests
     [Fact]
     public async Task Arguments_are_fixed_in_the_manifest_and_carry_the_ports_and_the_data_folder()
     {
-        var manifest = await GramineFolder.RenderAsync();
+        var manifest = await RenderedManifest.RenderAsync();
 
         Assert.False(manifest.Boolean("loader.insecure__use_cmdline_argv"));
         Assert.False(manifest.Contains("loader.argv_src_file"));
@@ -103,19 +103,19 @@ public sealed class ManifestTemplateTests
             manifest.Strings("loader.argv"));
         Assert.Equal(manifest.String("libos.entrypoint"), manifest.Strings("loader.argv")[0]);
 
-        var custom = await GramineFolder.RenderAsync("UNTRUSTED_PORT=443", "ATTESTED_PORT=8443", "MANAGEMENT_PORT=9443");
+        var custom = await RenderedManifest.RenderAsync("UNTRUSTED_PORT=443", "ATTESTED_PORT=8443", "MANAGEMENT_PORT=9443");
         Assert.Equal(["443", "8443", "9443"], OptionValues(custom, "--untrusted-port", "--attested-port", "--management-port"));
     }
 
     [Fact]
     public async Task Management_token_enters_the_manifest_only_as_its_SHA256()
     {
-        var token = "correct horse battery staple " + Guid.NewGuid();
+        var token = "correct-horse-battery-staple-" + Guid.NewGuid();
         var tokenFile = Path.Combine(Path.GetTempPath(), $"blindai-token-{Guid.NewGuid():N}");
         await File.WriteAllTextAsync(tokenFile, token + "\n");
         try
         {
-            var manifest = await GramineFolder.RenderAsync("MANAGEMENT_TOKEN_FILE=" + tokenFile);
+            var manifest = await RenderedManifest.RenderAsync("MANAGEMENT_TOKEN_FILE=" + tokenFile);
 
             var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
             Assert.Equal([expected], OptionValues(manifest, "--management-token-sha256"));
@@ -126,14 +126,14 @@ public sealed class ManifestTemplateTests
             File.Delete(tokenFile);
         }
 
-        var withoutToken = await GramineFolder.RenderAsync();
+        var withoutToken = await RenderedManifest.RenderAsync();
         Assert.DoesNotContain("--management-token-sha256", withoutToken.Strings("loader.argv"));
     }
 
     [Fact]
     public async Task Host_environment_is_not_passed_and_the_runtime_environment_is_fixed()
     {
-        var manifest = await GramineFolder.RenderAsync();
+        var manifest = await RenderedManifest.RenderAsync();
 
         Assert.False(manifest.Boolean("loader.insecure__use_host_env"));
         var environment = manifest.Environment;
@@ -152,7 +152,7 @@ public sealed class ManifestTemplateTests
     [Fact]
     public async Task Every_path_the_environment_names_is_inside_a_mount()
     {
-        var manifest = await GramineFolder.RenderAsync();
+        var manifest = await RenderedManifest.RenderAsync();
         var mountPoints = manifest.Tables("fs.mounts").Select(mount => (string)mount["path"]).ToList();
         var environment = manifest.Environment;
 
@@ -166,7 +166,7 @@ public sealed class ManifestTemplateTests
     [Fact]
     public async Task Every_mounted_host_path_is_measured_except_the_encrypted_data_folder_and_tmpfs()
     {
-        var manifest = await GramineFolder.RenderAsync();
+        var manifest = await RenderedManifest.RenderAsync();
         var trusted = manifest.Strings("sgx.trusted_files");
 
         Assert.Empty(manifest.Strings("sgx.allowed_files"));
@@ -193,7 +193,7 @@ public sealed class ManifestTemplateTests
     [Fact]
     public async Task Data_folder_is_an_encrypted_mount_sealed_to_the_enclave_identity()
     {
-        var manifest = await GramineFolder.RenderAsync();
+        var manifest = await RenderedManifest.RenderAsync();
 
         var data = Assert.Single(manifest.Tables("fs.mounts"), mount => (string)mount["path"] == "/data");
         Assert.Equal("encrypted", data["type"]);
@@ -201,14 +201,14 @@ public sealed class ManifestTemplateTests
         Assert.Equal("_sgx_mrenclave", data["key_name"]);
         Assert.Equal("/data", OptionValues(manifest, "--data-dir").Single());
 
-        var signerSealed = await GramineFolder.RenderAsync("SEAL_KEY=_sgx_mrsigner");
+        var signerSealed = await RenderedManifest.RenderAsync("SEAL_KEY=_sgx_mrsigner");
         Assert.Equal("_sgx_mrsigner", Assert.Single(signerSealed.Tables("fs.mounts"), mount => (string)mount["path"] == "/data")["key_name"]);
     }
 
     [Fact]
     public async Task Host_never_forks_and_shuts_down_gracefully_on_SIGTERM()
     {
-        var manifest = await GramineFolder.RenderAsync();
+        var manifest = await RenderedManifest.RenderAsync();
 
         Assert.True(manifest.Boolean("sys.disallow_subprocesses"));
         Assert.True(manifest.Boolean("sys.enable_sigterm_injection"));
@@ -218,7 +218,7 @@ public sealed class ManifestTemplateTests
     [Fact]
     public async Task Identity_numbers_come_from_the_Makefile()
     {
-        var manifest = await GramineFolder.RenderAsync("ISV_PROD_ID=42", "ISV_SVN=7");
+        var manifest = await RenderedManifest.RenderAsync("ISV_PROD_ID=42", "ISV_SVN=7");
 
         Assert.Equal(42, manifest.Integer("sgx.isvprodid"));
         Assert.Equal(7, manifest.Integer("sgx.isvsvn"));

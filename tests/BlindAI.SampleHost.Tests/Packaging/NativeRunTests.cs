@@ -1,16 +1,24 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Text;
+using BlindAI.Inference.Tests.Support;
+using BlindAI.Protocol;
+using BlindAI.Protocol.Cbor;
+using BlindAI.Protocol.Problems;
+using BlindAI.SampleHost.Tests.Support;
 
 namespace BlindAI.SampleHost.Tests.Packaging;
 
 /// <summary>
 /// Runs the published host natively with exactly the environment and arguments the manifest gives
 /// it inside the enclave (paths mapped through fs.mounts, nothing inherited from the test process),
-/// to catch a runtime setting that breaks start-up before anyone is on SGX hardware.
+/// to catch a runtime setting that breaks start-up before anyone is on SGX hardware, and to check that
+/// the measured arguments are honoured (the management token) and that anything else stops the host.
 /// </summary>
 /// <remarks>
 /// Not reproduced natively: LD_LIBRARY_PATH (its /lib is Gramine's glibc, absent here), the
@@ -93,15 +101,137 @@ public sealed class NativeRunTests(PublishedHostFixture published)
         _ = await stderr;
     }
 
-    private async Task<RenderedManifest> RenderWithFreePortsAsync()
+    [Fact]
+    public async Task With_the_manifest_built_from_a_token_file_management_requires_that_token()
+    {
+        // The whole deployer path: make MANAGEMENT_TOKEN_FILE=... hashes the token into the manifest's measured
+        // arguments, and the published host started with exactly those arguments enforces it.
+        using var sandbox = new Sandbox();
+        const string Token = "native-run-management-token-6d1f0b7a9c3e5248";
+        var tokenFile = Path.Combine(sandbox.Root, "management-token");
+        await File.WriteAllTextAsync(tokenFile, Token + "\n");
+        var manifest = await RenderWithFreePortsAsync("MANAGEMENT_TOKEN_FILE=" + tokenFile);
+        Assert.Contains("--management-token-sha256", manifest.Strings("loader.argv"));
+
+        var run = await RunUntilStartedAsync(manifest, sandbox, EnclaveEnvironment(manifest, sandbox));
+        try
+        {
+            using var untrusted = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{OptionValue(manifest, "--untrusted-port")}") };
+            var certificate = MessageCodec.Default.DecodeCertificate(await untrusted.GetByteArrayAsync("/")).ToArray();
+            var management = new Uri($"https://127.0.0.1:{OptionValue(manifest, "--management-port")}");
+            var upload = Wire.Upload(TestModels.Subtract());
+
+            foreach (var token in new[] { null, Token + "x", OptionValue(manifest, "--management-token-sha256") })
+            {
+                using var client = PinnedClient(management, certificate, token);
+                using var refused = await client.SendAsync(Support.RunningHost.Post(ProtocolRoutes.Upload, upload, ProtocolMediaTypes.ProblemJson));
+                Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+                Assert.Equal(ProblemCode.Unauthorized, (await Wire.ProblemAsync(refused)).Code);
+            }
+
+            using var owner = PinnedClient(management, certificate, Token);
+            await Wire.UploadAsync(owner, TestModels.Subtract());
+        }
+        finally
+        {
+            var exit = await run.StopAsync();
+            Assert.True(exit.ExitCode == 0, $"The host did not stop cleanly on SIGTERM: {exit}");
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_switch_stops_the_host_with_exit_code_2_naming_it_and_the_known_ones()
+    {
+        using var sandbox = new Sandbox();
+        var manifest = await RenderWithFreePortsAsync();
+
+        var exit = await RunToExitAsync(manifest, sandbox, EnclaveEnvironment(manifest, sandbox), ["--management-token", "not-echoed-6d1f0b7a"]);
+
+        Assert.True(exit.ExitCode == 2, $"Expected exit code 2 (invalid settings): {exit}");
+        Assert.Contains("Unknown command-line switch '--management-token'", exit.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--management-token-sha256 <value>", exit.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-echoed-6d1f0b7a", exit.StandardError + exit.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Application started", exit.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_BlindAI_environment_variable_stops_the_host_with_exit_code_2_naming_its_key()
+    {
+        using var sandbox = new Sandbox();
+        var manifest = await RenderWithFreePortsAsync();
+        var environment = EnclaveEnvironment(manifest, sandbox);
+        environment["BlindAI__ManagementTokenSha265"] = new string('a', 64);
+
+        var exit = await RunToExitAsync(manifest, sandbox, environment, []);
+
+        Assert.True(exit.ExitCode == 2, $"Expected exit code 2 (invalid settings): {exit}");
+        Assert.Contains("Unknown setting 'BlindAI:ManagementTokenSha265'", exit.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Application started", exit.StandardOutput, StringComparison.Ordinal);
+    }
+
+    private async Task<RenderedManifest> RenderWithFreePortsAsync(params string[] makeVariables)
     {
         // Ephemeral ports chosen now, so that parallel test runs never collide on 9923-9925.
         var ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
-        return await GramineFolder.RenderAsync(
+        return await RenderedManifest.RenderAsync(
+        [
             "PUBLISH_DIR=" + published.PublishDirectory,
             "UNTRUSTED_PORT=" + ports[0],
             "ATTESTED_PORT=" + ports[1],
-            "MANAGEMENT_PORT=" + ports[2]);
+            "MANAGEMENT_PORT=" + ports[2],
+            .. makeVariables,
+        ]);
+    }
+
+    private static string OptionValue(RenderedManifest manifest, string option)
+    {
+        var argv = manifest.Strings("loader.argv").ToList();
+        var index = argv.IndexOf(option);
+        Assert.True(index > 0 && index + 1 < argv.Count, $"loader.argv has no value for {option}.");
+        return argv[index + 1];
+    }
+
+    /// <summary>A client for an RA-TLS port that accepts exactly the certificate the untrusted port served, as the original client does.</summary>
+    private static HttpClient PinnedClient(Uri baseAddress, byte[] certificate, string? bearerToken)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                TargetHost = ProtocolRoutes.CertificateHostName,
+                RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetRawCertData().AsSpan().SequenceEqual(certificate),
+            },
+        };
+        var client = new HttpClient(handler) { BaseAddress = baseAddress };
+        if (bearerToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+        }
+
+        return client;
+    }
+
+    /// <summary>Starts the host and waits for it to exit by itself (start-up refused), killing it after the start timeout.</summary>
+    private static async Task<CommandResult> RunToExitAsync(
+        RenderedManifest manifest, Sandbox sandbox, Dictionary<string, string> environment, IReadOnlyList<string> extraArguments)
+    {
+        using var process = Start(manifest, sandbox, environment, extraArguments);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(StartTimeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new Xunit.Sdk.XunitException(
+                $"The host was still running after {StartTimeout} instead of refusing to start:\n{new CommandResult(process.ExitCode, await stdout, await stderr)}");
+        }
+
+        return new CommandResult(process.ExitCode, await stdout, await stderr);
     }
 
     /// <summary>loader.env with every enclave path mapped to the host, except LD_LIBRARY_PATH (see remarks).</summary>
@@ -116,7 +246,7 @@ public sealed class NativeRunTests(PublishedHostFixture published)
                 StringComparer.Ordinal);
     }
 
-    private static Process Start(RenderedManifest manifest, Sandbox sandbox, Dictionary<string, string> environment)
+    private static Process Start(RenderedManifest manifest, Sandbox sandbox, Dictionary<string, string> environment, IReadOnlyList<string>? extraArguments = null)
     {
         var files = sandbox.FileSystem(manifest);
         var argv = manifest.Strings("loader.argv");
@@ -132,14 +262,14 @@ public sealed class NativeRunTests(PublishedHostFixture published)
             start.ArgumentList.Add(argument.StartsWith('/') ? files.ToHostPath(argument) ?? argument : argument);
         }
 
-        // The host today is an empty WebApplication that ignores the port options and would bind
-        // localhost:5000; bind it to an ephemeral loopback port instead. The real host binds the ports above.
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
-
         // Natively there is no /dev/attestation: the host refuses to start without a quote provider
-        // unless told to simulate one. What is under test here is the runtime environment, not attestation.
+        // unless told to simulate one. What is under test here is the runtime environment and the measured
+        // arguments, not attestation; starting on Gramine's quote provider (the production path) is a later issue.
         start.ArgumentList.Add("--simulation");
+        foreach (var argument in extraArguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
 
         // As inside Gramine: nothing from the caller's environment, only what the manifest fixes.
         start.Environment.Clear();

@@ -48,7 +48,7 @@ public sealed class PublishedHostFixture : IAsyncLifetime
             });
         Assert.True(result.ExitCode == 0, $"dotnet publish with gramine/publish.rsp failed: {result}");
 
-        Manifest = await GramineFolder.RenderAsync("PUBLISH_DIR=" + PublishDirectory);
+        Manifest = await RenderedManifest.RenderAsync("PUBLISH_DIR=" + PublishDirectory);
     }
 
     public Task DisposeAsync()

@@ -22,6 +22,20 @@ public sealed class RenderedManifest
     /// <summary>The template variables it was rendered with.</summary>
     public IReadOnlyDictionary<string, string> Defines { get; }
 
+    /// <summary>
+    /// The manifest template rendered with the Makefile's variables (<paramref name="makeVariables"/> override its
+    /// defaults) by gramine-manifest's engine (<see cref="GramineFolder.RenderTemplateAsync"/>). Its arguments and
+    /// environment as read here must be what Python's tomllib read, the parser family Gramine uses.
+    /// </summary>
+    public static async Task<RenderedManifest> RenderAsync(params string[] makeVariables)
+    {
+        var rendered = await GramineFolder.RenderTemplateAsync(makeVariables);
+        var manifest = Parse(rendered.Text, rendered.Defines);
+        Assert.Equal(rendered.Argv, manifest.Strings("loader.argv"));
+        Assert.Equal(rendered.Environment.OrderBy(e => e.Key, StringComparer.Ordinal), manifest.Environment.OrderBy(e => e.Key, StringComparer.Ordinal));
+        return manifest;
+    }
+
     public static RenderedManifest Parse(string text, IReadOnlyDictionary<string, string> defines)
     {
         try
