@@ -71,6 +71,9 @@ public sealed class HardwareEmulator : IAsyncDisposable
     /// <summary>The PCS look-alike's base address (<c>https://127.0.0.1:PORT/</c>), or <see langword="null"/> without it.</summary>
     public Uri? PcsBaseAddress => _pcs?.BaseAddress;
 
+    /// <summary>The platform's FMSPC (6 bytes): the TCB Info the PCS look-alike has.</summary>
+    public ReadOnlyMemory<byte> Fmspc => _platform.Tcb.Fmspc;
+
     /// <summary>The MRENCLAVE every SGX quote carries.</summary>
     public ReadOnlyMemory<byte> MrEnclave => _platform.Enclave.MrEnclave;
 
