@@ -11,6 +11,7 @@ namespace BlindAI.HardwareEmulator.Tests;
 /// </summary>
 public sealed class EmulatorProgramTests : IDisposable
 {
+    private const int SigInt = 2;
     private const int SigTerm = 15;
     private const int SigKill = 9;
 
@@ -53,7 +54,7 @@ public sealed class EmulatorProgramTests : IDisposable
     }
 
     [Fact]
-    public async Task Tdx_program_serves_several_processes_each_a_quote_over_its_own_report_data_and_exits_0_unmounted_on_SIGTERM()
+    public async Task Tdx_program_serves_several_processes_each_a_quote_over_its_own_report_data_and_exits_0_unmounted_on_SIGINT()
     {
         using EmulatorProgram program = EmulatorProgram.Start("tdx", "--dir", _folder.Mount);
         IReadOnlyDictionary<string, string> ready = await program.ReadyAsync();
@@ -70,7 +71,7 @@ public sealed class EmulatorProgramTests : IDisposable
             Assert.Equal(ready["mrtd"], quote.TdReport!.MrTd.ToString());
         }
 
-        Assert.Equal(0, await program.SignalAndWaitAsync(SigTerm));
+        Assert.Equal(0, await program.SignalAndWaitAsync(SigInt));
         Assert.Empty(GramineEmulationTests.MountTypes(_folder.Mount));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_folder.Mount));
     }
