@@ -101,6 +101,23 @@ public sealed class GramineEmulationTests : IDisposable
         Assert.Equal(Attester.ReportData(20), Quote.Parse(await File.ReadAllBytesAsync(Path.Combine(emulator.ProviderRoot, "quote"))).ReportData.ToArray());
     }
 
+    [Fact]
+    public async Task The_quote_is_made_when_the_file_is_opened_and_that_descriptor_keeps_it()
+    {
+        // Gramine's quote_load runs at open (pseudo_open fills the handle's buffer); reads only copy from it.
+        await using HardwareEmulator emulator = await HardwareEmulator.StartGramineAsync(_folder.Mount);
+        string reportDataFile = Path.Combine(emulator.ProviderRoot, "user_report_data");
+        await File.WriteAllBytesAsync(reportDataFile, Attester.ReportData(21));
+
+        using var opened = new FileStream(Path.Combine(emulator.ProviderRoot, "quote"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        await File.WriteAllBytesAsync(reportDataFile, Attester.ReportData(22));
+        using var quote = new MemoryStream();
+        await opened.CopyToAsync(quote);
+
+        Assert.Equal(Attester.ReportData(21), Quote.Parse(quote.ToArray()).ReportData.ToArray());
+        Assert.Equal(Attester.ReportData(22), Quote.Parse(await File.ReadAllBytesAsync(Path.Combine(emulator.ProviderRoot, "quote"))).ReportData.ToArray());
+    }
+
     [Theory]
     [InlineData(32)]
     [InlineData(100)]
