@@ -24,11 +24,14 @@ internal sealed class EmulatorFolder : IDisposable
     {
         try
         {
+            // A failed test may have killed an emulator program before it unmounted: remove its stale mount (of the
+            // emulator's own type only) so the folder can go and no dead mount accumulates on the machine.
+            Fuse.FuseSession.RemoveStaleMounts(Mount, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             Directory.Delete(Parent, recursive: true);
         }
         catch (IOException)
         {
-            // Best effort: a test that failed may have left a mount; the next run on the same path removes it.
+            // Best effort: something else is mounted there, or still busy; a leftover temp folder changes no result.
         }
     }
 }

@@ -90,7 +90,8 @@ internal sealed partial class EmulatorProgram : IDisposable
 
     public void Dispose()
     {
-        if (!_process.HasExited)
+        // A test that failed midway: ask the program to unmount (SIGTERM) before killing it.
+        if (!_process.HasExited && Kill(_process.Id, 15) == 0 && !_process.WaitForExit(TimeSpan.FromSeconds(10)))
         {
             _process.Kill();
             _process.WaitForExit();
