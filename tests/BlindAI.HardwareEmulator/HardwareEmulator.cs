@@ -158,7 +158,7 @@ public sealed class HardwareEmulator : IAsyncDisposable
                 ? GramineTree(platform, simulated, stateDirectory, files, logger)
                 : new TsmReportTree(platform, files, logger).Root;
 
-            FuseSession session = FuseSession.Mount(directory, root, logger);
+            FuseSession session = FuseSession.Mount(directory, root, logger, time);
             disposables.Push(new AsyncDisposer(session.Dispose));
             await session.Initialized.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
 

@@ -26,14 +26,15 @@ internal sealed unsafe class FuseSession : IDisposable
     private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _thread;
     private readonly byte[] _reply = GC.AllocateArray<byte>(FuseProtocol.ReadBufferSize, pinned: true);
-    private readonly ulong _mountTime = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+    private readonly ulong _mountTime;
     private ulong _nextHandle = 1;
     private volatile bool _stopping;
     private bool _mounted;
 
-    private FuseSession(string mountPoint, VirtualDirectory root, ILogger logger, int device)
+    private FuseSession(string mountPoint, VirtualDirectory root, ILogger logger, int device, TimeProvider time)
     {
         _mountPoint = mountPoint;
+        _mountTime = (ulong)time.GetUtcNow().ToUnixTimeSeconds();
         _root = root;
         _logger = logger;
         _device = device;
@@ -44,9 +45,9 @@ internal sealed unsafe class FuseSession : IDisposable
     /// <summary>Completes once the kernel's INIT is answered: from then on the mount answers requests.</summary>
     public Task Initialized => _initialized.Task;
 
-    /// <summary>Mounts <paramref name="root"/> on <paramref name="mountPoint"/> and starts serving it.</summary>
+    /// <summary>Mounts <paramref name="root"/> on <paramref name="mountPoint"/> and starts serving it; every node's times are the mount time.</summary>
     /// <exception cref="IOException">/dev/fuse cannot be opened or the mount is refused (not root, no CAP_SYS_ADMIN, no FUSE).</exception>
-    public static FuseSession Mount(string mountPoint, VirtualDirectory root, ILogger logger)
+    public static FuseSession Mount(string mountPoint, VirtualDirectory root, ILogger logger, TimeProvider time)
     {
         // Close-on-exec: a child process (a test's probe, a host) must not inherit the device and keep the mount alive.
         int device = LibC.Open("/dev/fuse", LibC.ReadWrite | LibC.NonBlocking | LibC.CloseOnExec);
@@ -55,7 +56,7 @@ internal sealed unsafe class FuseSession : IDisposable
             throw new IOException($"Cannot open /dev/fuse: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}. The emulator needs root and the FUSE module.");
         }
 
-        var session = new FuseSession(mountPoint, root, logger, device);
+        var session = new FuseSession(mountPoint, root, logger, device, time);
         string options = $"fd={device},rootmode=40000,user_id={LibC.GetEffectiveUserId()},group_id={LibC.GetEffectiveGroupId()},allow_other";
         if (LibC.Mount("blindai-emulator", mountPoint, FileSystemType, LibC.MountNoSetUid | LibC.MountNoDevices, options) != 0)
         {
