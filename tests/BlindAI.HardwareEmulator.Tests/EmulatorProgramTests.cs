@@ -95,6 +95,18 @@ public sealed class EmulatorProgramTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_emulator_on_a_folder_a_running_one_serves_is_refused_and_the_first_keeps_serving()
+    {
+        await using HardwareEmulator first = await HardwareEmulator.StartGramineAsync(_folder.Mount);
+
+        var e = await Assert.ThrowsAsync<IOException>(() => HardwareEmulator.StartGramineAsync(_folder.Mount));
+
+        Assert.Contains("running emulator", e.Message, StringComparison.Ordinal);
+        using var provider = new GramineQuoteProvider(new GramineQuoteProviderOptions { AttestationRoot = first.ProviderRoot });
+        Assert.Equal(Attester.ReportData(510), Quote.Parse(await provider.GetQuoteAsync(Attester.ReportData(510), CancellationToken.None)).ReportData.ToArray());
+    }
+
+    [Fact]
     public async Task Another_file_system_mounted_on_the_folder_is_never_unmounted()
     {
         Directory.CreateDirectory(_folder.Mount);

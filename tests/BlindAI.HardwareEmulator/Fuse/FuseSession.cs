@@ -18,7 +18,6 @@ internal sealed unsafe class FuseSession : IDisposable
     private static readonly TimeSpan AttributeValidity = TimeSpan.FromSeconds(1);
 
     private readonly string _mountPoint;
-    private readonly VirtualDirectory _root;
     private readonly ILogger _logger;
     private readonly int _device;
     private readonly Dictionary<ulong, VirtualNode> _known = [];
@@ -35,7 +34,6 @@ internal sealed unsafe class FuseSession : IDisposable
     {
         _mountPoint = mountPoint;
         _mountTime = (ulong)time.GetUtcNow().ToUnixTimeSeconds();
-        _root = root;
         _logger = logger;
         _device = device;
         _known[FuseProtocol.RootNodeId] = root;
@@ -74,7 +72,9 @@ internal sealed unsafe class FuseSession : IDisposable
 
     /// <summary>Removes a mount of the emulator's type left on <paramref name="mountPoint"/> by a process that died.</summary>
     /// <returns>How many stale mounts were removed.</returns>
-    /// <exception cref="IOException">Something else is mounted there, or the unmount failed.</exception>
+    /// <exception cref="IOException">
+    /// Something else is mounted there, an emulator still serves the mount (it answers), or the unmount failed.
+    /// </exception>
     public static int RemoveStaleMounts(string mountPoint, ILogger logger)
     {
         int removed = 0;
@@ -84,6 +84,12 @@ internal sealed unsafe class FuseSession : IDisposable
             if (!string.Equals(top, FileSystemType, StringComparison.Ordinal))
             {
                 throw new IOException($"{mountPoint} is a mount point of {top}, not of a previous emulator: refusing to unmount it.");
+            }
+
+            // A dead server's mount answers ENOTCONN at once; a live emulator answers: it is not ours to take away.
+            if (!IsAbandoned(mountPoint))
+            {
+                throw new IOException($"{mountPoint} is served by a running emulator: stop it first.");
             }
 
             if (LibC.Unmount(mountPoint, LibC.UnmountDetach) != 0)
@@ -96,6 +102,25 @@ internal sealed unsafe class FuseSession : IDisposable
         }
 
         return removed;
+    }
+
+    private static bool IsAbandoned(string mountPoint)
+    {
+        Task<bool> probe = Task.Run(() =>
+        {
+            try
+            {
+                _ = Directory.EnumerateFileSystemEntries(mountPoint).Any();
+                return false;
+            }
+            catch (IOException e) when ((e.HResult & 0xFFFF) == Errno.ENOTCONN)
+            {
+                return true;
+            }
+        });
+
+        // A server that neither answers nor is gone (stopped, hung) is treated as alive: never unmount under it.
+        return probe.Wait(TimeSpan.FromSeconds(5)) && probe.Result;
     }
 
     /// <summary>Unmounts (lazily: descriptors still open keep working until closed), stops the request thread, closes the device.</summary>
