@@ -42,12 +42,12 @@ public sealed class TsmEmulationTests : IDisposable
     }
 
     [Fact]
-    public async Task Concurrent_requests_each_get_their_own_entry_and_a_quote_over_their_own_report_data()
+    public async Task Concurrent_requests_from_several_providers_each_get_their_own_entry_and_a_quote_over_their_own_report_data()
     {
+        // configfs-tsm is safe for any number of users: each provider makes its own entry per request.
         await using HardwareEmulator emulator = await HardwareEmulator.StartTdxAsync(_folder.Mount);
-        TsmQuoteProvider provider = Provider(emulator);
 
-        byte[][] quotes = await Task.WhenAll(Enumerable.Range(200, 12).Select(i => provider.GetQuoteAsync(Attester.ReportData(i), CancellationToken.None)));
+        byte[][] quotes = await Task.WhenAll(Enumerable.Range(200, 12).Select(i => Provider(emulator).GetQuoteAsync(Attester.ReportData(i), CancellationToken.None)));
 
         for (int i = 0; i < quotes.Length; i++)
         {
