@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Enclave.Quoting;
@@ -40,10 +41,17 @@ public sealed class EmulatorProgramTests : IDisposable
             Assert.Equal(ready["mrenclave"], quote.SgxReport!.MrEnclave.ToString());
         }
 
-        using (var http = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } }))
+        using (X509Certificate2 pcsCa = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(ready["pcs-ca"])))
+        using (var http = new HttpClient(new SocketsHttpHandler
         {
-            // Certificate checks are not the point here (other tests pin pcs-ca.pem): the request log is.
+            SslOptions =
+            {
+                CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck, CustomTrustStore = { pcsCa } },
+            },
+        }))
+        {
             using HttpResponseMessage response = await http.GetAsync(new Uri(new Uri(ready["pcs"]), "sgx/certification/v4/tcb?fmspc=000000000000"));
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
         }
 
         Assert.Equal(0, await program.SignalAndWaitAsync(SigTerm));
