@@ -19,9 +19,13 @@ internal static class EvidencePlatformFactory
         SampleHostOptions options, BlindAIEnclaveOptions enclaveOptions, ICollateralProvider? collateralProvider, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         ILogger logger = loggerFactory.CreateLogger(typeof(EvidencePlatformFactory).FullName!);
+        // One cache, the host's (it keeps the wire form /collateral serves): the DI registration's own cache is skipped.
         ICollateralSource? configured = collateralProvider is null
             ? null
-            : new CachingCollateralSource(new ProviderCollateralSource(collateralProvider), timeProvider, loggerFactory.CreateLogger<CachingCollateralSource>());
+            : new CachingCollateralSource(
+                new ProviderCollateralSource(collateralProvider is CachingCollateralProvider cache ? cache.Inner : collateralProvider),
+                timeProvider,
+                loggerFactory.CreateLogger<CachingCollateralSource>());
         if (options.Simulation)
         {
             SimulationPlatform simulation = SimulationPlatform.Open(options.DataDirectory, timeProvider);

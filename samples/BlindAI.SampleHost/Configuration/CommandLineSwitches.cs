@@ -12,6 +12,10 @@ internal static class CommandLineSwitches
     private const string Prefix = SampleHostOptions.SectionName + ":";
     private const string SettingPrefix = "--" + Prefix;
     private const string SimulationSwitch = "--simulation";
+    private const string IntelPcsSwitch = "--intel-pcs";
+    private const string PccsUrlSwitch = "--pccs-url";
+    private const string CollateralSourceKey = Prefix + nameof(SampleHostOptions.CollateralSource);
+    private const string EnclavePrefix = Prefix + ConfigurationKeyValidator.EnclaveSection + ":";
 
     /// <summary>Switch → key. Matched ignoring case, as the configuration's own command-line reader does.</summary>
     public static IReadOnlyDictionary<string, string> Mappings { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
@@ -23,12 +27,31 @@ internal static class CommandLineSwitches
         ["--management-address"] = Prefix + nameof(SampleHostOptions.ManagementListenAddress),
         ["--management-token-sha256"] = Prefix + nameof(SampleHostOptions.ManagementTokenSha256),
         ["--data-dir"] = Prefix + nameof(SampleHostOptions.DataDirectory),
+        ["--attestation-root"] = EnclavePrefix + nameof(BlindAI.Enclave.DependencyInjection.BlindAIEnclaveOptions.GramineAttestationRoot),
+        ["--tsm-root"] = EnclavePrefix + nameof(BlindAI.Enclave.DependencyInjection.BlindAIEnclaveOptions.TsmReportRoot),
+        [PccsUrlSwitch] = Prefix + ConfigurationKeyValidator.CollateralSection + ":" + ConfigurationKeyValidator.PccsSection + ":" + nameof(BlindAI.Attestation.Collateral.PccsOptions.BaseAddress),
+        ["--pccs-ca-file"] = Prefix + nameof(SampleHostOptions.PccsCaFile),
+        ["--pccs-api-key-file"] = Prefix + nameof(SampleHostOptions.PccsApiKeyFile),
+        [IntelPcsSwitch] = CollateralSourceKey,
         [SimulationSwitch] = Prefix + nameof(SampleHostOptions.Simulation),
     };
 
+    /// <summary>
+    /// The collateral source each collateral switch selects: naming a PCCS or Intel PCS is choosing it, so one switch
+    /// does both, and two of them at once are refused rather than one silently winning.
+    /// </summary>
+    private static readonly Dictionary<string, CollateralSourceKind> SelectsCollateralSource = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [PccsUrlSwitch] = CollateralSourceKind.Pccs,
+        [IntelPcsSwitch] = CollateralSourceKind.IntelPcs,
+    };
+
+    /// <summary>Switches that take no value.</summary>
+    private static readonly HashSet<string> Flags = new(StringComparer.OrdinalIgnoreCase) { SimulationSwitch, IntelPcsSwitch };
+
     /// <summary>What the failures list as accepted.</summary>
     public static string KnownSwitches { get; } =
-        string.Join(", ", Mappings.Keys.Select(name => name == SimulationSwitch ? name : name + " <value>")) + ", " + SettingPrefix + "<setting> <value>";
+        string.Join(", ", Mappings.Keys.Select(name => Flags.Contains(name) ? name : name + " <value>")) + ", " + SettingPrefix + "<setting> <value>";
 
     /// <summary>Reads <paramref name="args"/> into configuration keys.</summary>
     /// <param name="args">The process arguments.</param>
@@ -39,6 +62,7 @@ internal static class CommandLineSwitches
         ArgumentNullException.ThrowIfNull(args);
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var problems = new List<string>();
+        string? collateralSwitch = null;
         for (int i = 0; i < args.Count; i++)
         {
             string argument = args[i];
@@ -74,6 +98,16 @@ internal static class CommandLineSwitches
                     continue;
                 }
             }
+            else if (string.Equals(name, IntelPcsSwitch, StringComparison.OrdinalIgnoreCase))
+            {
+                if (inlineValue is not null)
+                {
+                    problems.Add($"Switch '{name}' takes no value.");
+                    continue;
+                }
+
+                value = nameof(CollateralSourceKind.IntelPcs);
+            }
             else if (inlineValue is not null)
             {
                 value = inlineValue;
@@ -86,6 +120,22 @@ internal static class CommandLineSwitches
             {
                 problems.Add($"Switch '{name}' needs a value.");
                 continue;
+            }
+
+            if (SelectsCollateralSource.TryGetValue(name, out CollateralSourceKind source))
+            {
+                if (collateralSwitch is not null)
+                {
+                    problems.Add($"'{collateralSwitch}' and '{name}' each name a collateral source: give one.");
+                    continue;
+                }
+
+                collateralSwitch = name;
+                if (key != CollateralSourceKey && !settings.TryAdd(CollateralSourceKey, source.ToString()))
+                {
+                    problems.Add($"'{CollateralSourceKey}' is given more than once on the command line.");
+                    continue;
+                }
             }
 
             if (!settings.TryAdd(key, value))
