@@ -28,10 +28,10 @@ internal static class EvidencePlatformFactory
                 loggerFactory.CreateLogger<CachingCollateralSource>());
         if (options.Simulation)
         {
-            SimulationPlatform simulation = SimulationPlatform.Open(options.DataDirectory, timeProvider);
+            SimulationPlatform simulation = SimulationPlatform.Open(options.DataDirectory, options.SimulationTee, timeProvider);
             HostLog.SimulationWarning(logger, simulation.Directory, simulation.RootCertificatePath);
             ICollateralSource collateral = configured ?? new CachingCollateralSource(simulation, timeProvider, loggerFactory.CreateLogger<CachingCollateralSource>());
-            return new EvidencePlatform(new SimulatedQuoteProvider(simulation.Platform), new OwningCollateralSource(collateral, simulation), IsSimulation: true);
+            return new EvidencePlatform(new SimulatedQuoteProvider(simulation.Platform, simulation.QuoteOptions), new OwningCollateralSource(collateral, simulation), IsSimulation: true);
         }
 
         if (enclaveOptions.QuoteProvider == QuoteProviderKind.Simulation)

@@ -46,12 +46,14 @@ internal static class CommandLineSwitches
         [IntelPcsSwitch] = CollateralSourceKind.IntelPcs,
     };
 
+    private const string SimulationTeeKey = Prefix + nameof(SampleHostOptions.SimulationTee);
+
     /// <summary>Switches that take no value.</summary>
     private static readonly HashSet<string> Flags = new(StringComparer.OrdinalIgnoreCase) { SimulationSwitch, IntelPcsSwitch };
 
     /// <summary>What the failures list as accepted.</summary>
     public static string KnownSwitches { get; } =
-        string.Join(", ", Mappings.Keys.Select(name => Flags.Contains(name) ? name : name + " <value>")) + ", " + SettingPrefix + "<setting> <value>";
+        string.Join(", ", Mappings.Keys.Select(name => name == SimulationSwitch ? name + " [sgx|tdx]" : Flags.Contains(name) ? name : name + " <value>")) + ", " + SettingPrefix + "<setting> <value>";
 
     /// <summary>Reads <paramref name="args"/> into configuration keys.</summary>
     /// <param name="args">The process arguments.</param>
@@ -90,12 +92,22 @@ internal static class CommandLineSwitches
             string? value;
             if (string.Equals(name, SimulationSwitch, StringComparison.OrdinalIgnoreCase))
             {
-                // A flag: --simulation alone means true; an explicit true or false may follow it.
-                value = inlineValue ?? (i + 1 < args.Count && bool.TryParse(args[i + 1], out _) ? args[++i] : "true");
-                if (!bool.TryParse(value, out _))
+                // --simulation alone means true (an SGX enclave); true, false, sgx or tdx may follow it.
+                value = inlineValue ?? (i + 1 < args.Count && IsSimulationValue(args[i + 1]) ? args[++i] : "true");
+                if (!IsSimulationValue(value))
                 {
-                    problems.Add($"Switch '{name}' takes no value, or true or false.");
+                    problems.Add($"Switch '{name}' takes no value, or true or false, or {nameof(SimulatedTee.Sgx).ToLowerInvariant()} or {nameof(SimulatedTee.Tdx).ToLowerInvariant()}.");
                     continue;
+                }
+
+                if (Enum.TryParse(value, ignoreCase: true, out SimulatedTee tee))
+                {
+                    value = "true";
+                    if (!settings.TryAdd(SimulationTeeKey, tee.ToString()))
+                    {
+                        problems.Add($"'{SimulationTeeKey}' is given more than once on the command line.");
+                        continue;
+                    }
                 }
             }
             else if (string.Equals(name, IntelPcsSwitch, StringComparison.OrdinalIgnoreCase))
@@ -148,4 +160,10 @@ internal static class CommandLineSwitches
         failures = problems;
         return settings;
     }
+
+    /// <summary>What may follow <c>--simulation</c>: a boolean, or the simulated TEE by name (not a number, which Enum.TryParse would take).</summary>
+    private static bool IsSimulationValue(string value) =>
+        bool.TryParse(value, out _)
+        || string.Equals(value, nameof(SimulatedTee.Sgx), StringComparison.OrdinalIgnoreCase)
+        || string.Equals(value, nameof(SimulatedTee.Tdx), StringComparison.OrdinalIgnoreCase);
 }

@@ -56,6 +56,11 @@ internal sealed class SampleHostOptionsValidator : IValidateOptions<SampleHostOp
                 + "(with --pccs-ca-file FILE to pin the PCCS's TLS certificate) or --intel-pcs (BlindAI:CollateralSource Pccs or IntelPcs).");
         }
 
+        if (!options.Simulation && options.SimulationTee != SimulatedTee.Sgx)
+        {
+            failures.Add($"SimulationTee {options.SimulationTee} applies only with --simulation: the real TEE is found on the machine, never chosen.");
+        }
+
         if (options.CollateralSource != CollateralSourceKind.Pccs)
         {
             foreach ((string key, string? value) in new[] { (nameof(options.PccsCaFile), options.PccsCaFile), (nameof(options.PccsApiKeyFile), options.PccsApiKeyFile) })
