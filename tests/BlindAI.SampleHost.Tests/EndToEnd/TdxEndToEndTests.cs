@@ -62,6 +62,19 @@ public sealed class TdxEndToEndTests
         Assert.Equal(AttestationFailureReason.PolicyViolation, refused.Reason);
     }
 
+    [Theory]
+    [InlineData(new[] { "--BlindAI:SimulationTee", "Tdx", "--intel-pcs" }, "SimulationTee Tdx applies only with --simulation")]
+    [InlineData(new[] { "--simulation", "tdx", "--BlindAI:SimulationTee", "Sgx" }, "'BlindAI:SimulationTee' is given more than once")]
+    [InlineData(new[] { "--simulation", "1" }, "Argument 2 is a value without a switch")]
+    [InlineData(new[] { "--simulation=tdx2" }, "takes no value, or true or false, or sgx or tdx")]
+    public void A_simulated_TEE_without_simulation_or_named_twice_or_unknown_stops_the_host(string[] arguments, string failure)
+    {
+        var refused = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => SampleHostApplication.Build(arguments, builder => builder.Logging.ClearProviders()));
+
+        Assert.Contains(refused.Failures, f => f.Contains(failure, StringComparison.Ordinal));
+    }
+
     private static AttestationPolicy Pinning(SimulatedTdIdentity identity)
     {
         AttestationPolicy policy = AttestationPolicy.Strict.RequireMrTd(Measurement.FromBytes(identity.MrTd.Span));
