@@ -22,10 +22,19 @@ internal sealed class SimulationPlatform : ICollateralSource, IDisposable
 
     private readonly TimeProvider _timeProvider;
 
-    private SimulationPlatform(SimulatedTeePlatform platform, SimulatedTee tee, string directory, string rootCertificatePath, TimeProvider timeProvider)
+    private SimulationPlatform(SimulatedTeePlatform platform, SimulatedTee? tee, string directory, string rootCertificatePath, TimeProvider timeProvider)
     {
         Platform = platform;
-        Tee = tee;
+        SimulatedQuoteFormat own = platform.Options.QuoteFormat;
+        QuoteOptions = new SimulatedQuoteOptions
+        {
+            Format = tee switch
+            {
+                SimulatedTee.Sgx => SimulatedQuoteFormat.SgxV3,
+                SimulatedTee.Tdx => own == SimulatedQuoteFormat.SgxV3 ? SimulatedQuoteFormat.TdxV4 : own,
+                _ => own,
+            },
+        };
         Directory = directory;
         RootCertificatePath = rootCertificatePath;
         _timeProvider = timeProvider;
@@ -33,18 +42,21 @@ internal sealed class SimulationPlatform : ICollateralSource, IDisposable
 
     public SimulatedTeePlatform Platform { get; }
 
-    /// <summary>The TEE imitated: the quotes' layout and the collateral's kind follow it.</summary>
-    public SimulatedTee Tee { get; }
+    /// <summary>The TEE imitated: the collateral's kind follows it.</summary>
+    public SimulatedTee Tee => QuoteOptions.Format == SimulatedQuoteFormat.SgxV3 ? SimulatedTee.Sgx : SimulatedTee.Tdx;
 
-    /// <summary>Quotes of the imitated TEE: SGX v3 of the simulated enclave, or TDX v4 of the simulated trust domain.</summary>
-    public SimulatedQuoteOptions QuoteOptions => new() { Format = Tee == SimulatedTee.Tdx ? SimulatedQuoteFormat.TdxV4 : SimulatedQuoteFormat.SgxV3 };
+    /// <summary>
+    /// The layout of the quotes: SGX v3 of the simulated enclave, or a TDX quote of the simulated trust domain (the
+    /// platform's own TDX layout when it has one, else v4).
+    /// </summary>
+    public SimulatedQuoteOptions QuoteOptions { get; }
 
     public string Directory { get; }
 
     public string RootCertificatePath { get; }
 
     /// <summary>Loads the platform from the data folder, or creates and saves it, and writes the root certificate.</summary>
-    public static SimulationPlatform Open(string dataDirectory, SimulatedTee tee, TimeProvider timeProvider)
+    public static SimulationPlatform Open(string dataDirectory, SimulatedTee? tee, TimeProvider timeProvider)
     {
         string data = Path.GetFullPath(dataDirectory);
         string directory = Path.Combine(data, DirectoryName);

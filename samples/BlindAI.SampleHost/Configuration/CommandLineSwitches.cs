@@ -5,7 +5,8 @@ namespace BlindAI.SampleHost.Configuration;
 /// known switch with its value, or a <c>--BlindAI:&lt;key&gt;</c> setting (checked like any other key by
 /// <see cref="ConfigurationKeyValidator"/>); anything else stops the host. In an enclave the command line is the
 /// measured <c>loader.argv</c>: a switch the host did not understand would be a measured promise it silently broke (as
-/// <c>--management-token-sha256</c> once was).
+/// <c>--management-token-sha256</c> once was). A collateral switch (<c>--pccs-url</c>, <c>--intel-pcs</c>) also selects
+/// the collateral source, so two of them are refused; <c>--simulation</c> may name the simulated TEE (<c>sgx</c>, <c>tdx</c>).
 /// </summary>
 internal static class CommandLineSwitches
 {
@@ -16,6 +17,7 @@ internal static class CommandLineSwitches
     private const string PccsUrlSwitch = "--pccs-url";
     private const string CollateralSourceKey = Prefix + nameof(SampleHostOptions.CollateralSource);
     private const string EnclavePrefix = Prefix + ConfigurationKeyValidator.EnclaveSection + ":";
+    private const string SimulationTeeKey = Prefix + nameof(SampleHostOptions.SimulationTee);
 
     /// <summary>Switch → key. Matched ignoring case, as the configuration's own command-line reader does.</summary>
     public static IReadOnlyDictionary<string, string> Mappings { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
@@ -46,9 +48,7 @@ internal static class CommandLineSwitches
         [IntelPcsSwitch] = CollateralSourceKind.IntelPcs,
     };
 
-    private const string SimulationTeeKey = Prefix + nameof(SampleHostOptions.SimulationTee);
-
-    /// <summary>Switches that take no value.</summary>
+    /// <summary>Switches that need no value.</summary>
     private static readonly HashSet<string> Flags = new(StringComparer.OrdinalIgnoreCase) { SimulationSwitch, IntelPcsSwitch };
 
     /// <summary>What the failures list as accepted.</summary>

@@ -43,8 +43,11 @@ public sealed class SampleHostOptions
     /// <summary>Runs on the simulated TEE platform instead of real hardware. Never for production.</summary>
     public bool Simulation { get; set; }
 
-    /// <summary>The TEE the simulated platform imitates (<c>--simulation tdx</c>); only with <see cref="Simulation"/>. Default SGX.</summary>
-    public SimulatedTee SimulationTee { get; set; }
+    /// <summary>
+    /// The TEE the simulated platform imitates (<c>--simulation sgx</c> or <c>--simulation tdx</c>); only with
+    /// <see cref="Simulation"/>. <see langword="null"/>: the platform's own quote format, SGX for a new platform.
+    /// </summary>
+    public SimulatedTee? SimulationTee { get; set; }
 
     /// <summary>The data folder: sealed models, and in simulation the simulated platform and its root certificate.</summary>
     public string DataDirectory { get; set; } = "blindai-data";

@@ -56,7 +56,7 @@ internal sealed class SampleHostOptionsValidator : IValidateOptions<SampleHostOp
                 + "(with --pccs-ca-file FILE to pin the PCCS's TLS certificate) or --intel-pcs (BlindAI:CollateralSource Pccs or IntelPcs).");
         }
 
-        if (!options.Simulation && options.SimulationTee != SimulatedTee.Sgx)
+        if (!options.Simulation && options.SimulationTee is not null)
         {
             failures.Add($"SimulationTee {options.SimulationTee} applies only with --simulation: the real TEE is found on the machine, never chosen.");
         }
