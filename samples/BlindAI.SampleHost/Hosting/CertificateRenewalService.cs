@@ -21,8 +21,9 @@ internal sealed class CertificateRenewalService : BackgroundService
     /// <summary>The longest wait between two attempts.</summary>
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(30);
 
-    // Task.Delay takes at most about 49 days; waits are cut into slices and the schedule recomputed after each.
-    private static readonly TimeSpan MaxSingleDelay = TimeSpan.FromDays(1);
+    // Task.Delay takes at most about 49 days; longer waits (validity of months) are cut into slices and the schedule
+    // recomputed after each.
+    private static readonly TimeSpan MaxSingleDelay = TimeSpan.FromDays(30);
 
     private readonly ServerIdentity _identity;
     private readonly double _renewalFraction;
@@ -50,6 +51,7 @@ internal sealed class CertificateRenewalService : BackgroundService
         TimeSpan retryDelay = InitialRetryDelay;
         bool failing = false;
         bool expiryReported = false;
+        ServerIdentitySnapshot? scheduleLogged = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             ServerIdentitySnapshot current = _identity.Latest
@@ -60,7 +62,12 @@ internal sealed class CertificateRenewalService : BackgroundService
                 DateTimeOffset dueAt = current.RenewalDueAt(_renewalFraction);
                 if (dueAt > now)
                 {
-                    CertificateRenewalLog.Scheduled(_logger, dueAt, current.Certificate.Thumbprint, current.NotAfter);
+                    if (!ReferenceEquals(scheduleLogged, current))
+                    {
+                        CertificateRenewalLog.Scheduled(_logger, dueAt, current.Certificate.Thumbprint, current.NotAfter);
+                        scheduleLogged = current;
+                    }
+
                     await DelayUntilAsync(dueAt, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
