@@ -1,6 +1,12 @@
+using System.Net;
+using System.Text;
 using BlindAI.Attestation;
+using BlindAI.Attestation.Collateral;
+using BlindAI.Attestation.Policy;
+using BlindAI.Client.Attestation;
 using BlindAI.Client.Models;
 using BlindAI.Client.Tests.Support;
+using BlindAI.Enclave.Simulation;
 using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Tensors;
@@ -72,6 +78,79 @@ public sealed class ReattestationTests
         Assert.Equal(model.Hash, again.Hash);
         Assert.Equal(2, client.Attestation.Reattestations);
     }
+
+    [Fact]
+    public async Task RaTls_handler_re_attests_an_origin_after_a_restart_and_resends_a_buffered_request()
+    {
+        await using RestartableHost host = await RestartableHost.StartAsync();
+        using var handler = new RaTlsHttpMessageHandler(HandlerOptions(host));
+        using var http = new HttpClient(handler);
+        var origin = new Uri($"https://127.0.0.1:{host.AttestedPort}/");
+        using (HttpResponseMessage first = await http.PostAsync(new Uri(origin, "no-such-route"), new ByteArrayContent([1, 2, 3])))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, first.StatusCode);
+        }
+
+        Assert.True(handler.TryGetAttestation(origin, out AttestationReport? before));
+
+        await host.RestartAsync();
+        host.Requests.Clear();
+        using HttpResponseMessage again = await http.PostAsync(new Uri(origin, "no-such-route"), new ByteArrayContent([1, 2, 3]));
+
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal(1, host.Requests.RequestsOnPorts(host.AttestedPort));
+        Assert.True(handler.TryGetAttestation(origin, out AttestationReport? after));
+        Assert.Equal(1, after.Reattestations);
+        Assert.NotEqual(before.PublicKeySha256, after.PublicKeySha256);
+        Assert.Equal(before.Quote.SgxReport!.MrEnclave, after.Quote.SgxReport!.MrEnclave);
+    }
+
+    [Fact]
+    public async Task RaTls_handler_re_pins_but_does_not_resend_a_streamed_body_after_a_restart()
+    {
+        // A caller's stream may be one-shot: the handler never reads it a second time on its own. The refused handshake
+        // sent nothing; the caller is told to send again, and that attempt goes to the re-attested key.
+        await using RestartableHost host = await RestartableHost.StartAsync();
+        using var handler = new RaTlsHttpMessageHandler(HandlerOptions(host));
+        using var http = new HttpClient(handler);
+        var origin = new Uri($"https://127.0.0.1:{host.AttestedPort}/");
+        using (HttpResponseMessage first = await http.GetAsync(origin))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, first.StatusCode);
+        }
+
+        await host.RestartAsync();
+        host.Requests.Clear();
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(origin, new StreamContent(new MemoryStream([1, 2, 3]))));
+
+        Assert.Equal(HttpRequestError.SecureConnectionError, refused.HttpRequestError);
+        Assert.Equal(0, host.Requests.RequestsOnPorts(host.AttestedPort));
+        Assert.True(handler.TryGetAttestation(origin, out AttestationReport? after));
+        Assert.Equal(1, after.Reattestations);
+        using HttpResponseMessage resent = await http.PostAsync(origin, new StreamContent(new MemoryStream([1, 2, 3])));
+        Assert.Equal(HttpStatusCode.NotFound, resent.StatusCode);
+    }
+
+    private static RaTlsHandlerOptions HandlerOptions(RestartableHost host) => new()
+    {
+        Policy = AttestationPolicy.Strict.RequireMrEnclave(SimulatedHost.SimulatedMrEnclave),
+        InsecureSimulationRoot = host.Root,
+        CollateralResolver = (_, _) =>
+        {
+            using SimulatedTeePlatform platform = SimulatedTeePlatform.Load(Path.Combine(host.DataDirectory, "simulation"));
+            SimulatedCollateral c = platform.CreateCollateral();
+            return Task.FromResult(QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
+            {
+                TcbInfoBody = Encoding.UTF8.GetBytes(c.ToPcsTcbInfoResponse()),
+                TcbInfoIssuerChain = c.TcbInfoIssuerChain,
+                QeIdentityBody = Encoding.UTF8.GetBytes(c.ToPcsQeIdentityResponse()),
+                QeIdentityIssuerChain = c.QeIdentityIssuerChain,
+                PckCrl = c.PckCrl,
+                PckCrlIssuerChain = c.PckCrlIssuerChain,
+                RootCaCrl = c.RootCaCrl,
+            }));
+        },
+    };
 
     private static async Task AssertSubtractsAsync(BlindAIClient client, UploadedModel model)
     {
