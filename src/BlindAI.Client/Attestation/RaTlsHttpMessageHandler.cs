@@ -188,6 +188,23 @@ public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
 
             AttestationReport renewed = await AttestAsync(uri, cancellationToken).ConfigureAwait(false);
             Reattestation.Check(attested.FirstIdentity, failedPin, renewed, uri.Authority, handshakeFailure);
+
+            // Another instance of the same enclave is indistinguishable by its evidence, but a key attested for one
+            // origin is never accepted on another: a renewal makes a new key, it does not borrow a neighbour's.
+            foreach ((Origin other, AttestedOrigin neighbour) in _origins)
+            {
+                if (!ReferenceEquals(neighbour, attested) && neighbour.Pins.Contains(renewed.PublicKeySha256.Span))
+                {
+                    throw new AttestationException(
+                        AttestationFailureReason.CertificateBindingMismatch,
+                        VerificationStep.CertificateBinding,
+                        $"{uri.Authority} now presents the key attested for another origin ({other.Host}:{other.Port}); it is refused here. Nothing was sent.",
+                        expected: attested.Report.PublicKeySha256.ToString(),
+                        actual: renewed.PublicKeySha256.ToString(),
+                        innerException: handshakeFailure);
+                }
+            }
+
             attested.Report = renewed with { Reattestations = attested.Report.Reattestations + 1 };
             attested.Pins.Replace(renewed.PublicKeySha256.ToArray());
         }
