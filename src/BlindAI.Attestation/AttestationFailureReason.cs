@@ -78,4 +78,11 @@ public enum AttestationFailureReason
     /// module identities for a module that reports a version), or another module signer or attributes (Intel: TDX_MODULE_MISMATCH).
     /// </summary>
     TdxModuleMismatch = 50,
+
+    /// <summary>
+    /// A server re-attested after presenting a new certificate (renewal, restart) is another enclave or trust domain
+    /// than the one first attested (MRENCLAVE, MRSIGNER, ISVPRODID; or MRTD and RTMRs; or TEE type), even if the policy
+    /// accepts both: a connection never moves silently to other code.
+    /// </summary>
+    IdentityChanged = 51,
 }

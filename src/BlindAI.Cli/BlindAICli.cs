@@ -9,7 +9,7 @@ internal static class BlindAICli
     public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand(
-            "blindai: verify Intel SGX/TDX DCAP evidence and RA-TLS certificates, attest BlindAI servers and manage their models.")
+            "blindai: verify Intel SGX/TDX DCAP evidence and RA-TLS certificates, attest BlindAI servers, manage their models and write the policies clients load.")
         {
             QuoteCommand.Create(),
             RaTlsCommand.Create(),
@@ -17,6 +17,7 @@ internal static class BlindAICli
             AttestCommand.Create(),
             ModelCommand.Create(),
             CollateralCommand.Create(),
+            PolicyCommand.Create(),
         };
         return root;
     }

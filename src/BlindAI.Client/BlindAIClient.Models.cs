@@ -33,7 +33,8 @@ public sealed partial class BlindAIClient
         string name = options.Name ?? model.DefaultName ?? "model";
         ModelHash expected = ModelHash.Compute(bytes);
         byte[] body = MessageCodec.Default.EncodeUploadModel(UploadModel.Create(bytes, name, ClientInfo.Anonymous));
-        byte[] reply = await SendAsync(_management, ProtocolRoutes.Upload, options.Progress is { } progress ? new ProgressContent(body, progress) : new ByteArrayContent(body), "upload", cancellationToken).ConfigureAwait(false);
+        IProgress<UploadProgress>? progress = options.Progress;
+        byte[] reply = await SendAsync(_management, ProtocolRoutes.Upload, () => progress is not null ? new ProgressContent(body, progress) : new ByteArrayContent(body), "upload", cancellationToken).ConfigureAwait(false);
         SendModelReply sent = MessageCodec.Default.DecodeSendModelReply(reply);
         if (sent.Hash != expected)
         {
@@ -76,7 +77,8 @@ public sealed partial class BlindAIClient
     public async Task DeleteModelAsync(ModelId model, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        byte[] reply = await SendAsync(_management, ProtocolRoutes.Delete, new ByteArrayContent(MessageCodec.Default.EncodeDeleteModel(DeleteModel.For(model))), "delete", cancellationToken).ConfigureAwait(false);
+        byte[] body = MessageCodec.Default.EncodeDeleteModel(DeleteModel.For(model));
+        byte[] reply = await SendAsync(_management, ProtocolRoutes.Delete, () => new ByteArrayContent(body), "delete", cancellationToken).ConfigureAwait(false);
         MessageCodec.Default.DecodeDeleteModelReply(reply);
         ClientLog.ModelDeleted(_logger, model.ToString());
     }
@@ -90,7 +92,8 @@ public sealed partial class BlindAIClient
 
         // Large inputs (an image) go to the connection from the caller's own arrays: no encoded copy, no fresh large
         // array (which costs more than the copy). The caller's arrays are not touched until this call returns.
-        byte[] reply = await SendAsync(_attested, ProtocolRoutes.Run, new SequenceContent(MessageCodec.Default.EncodeRunModelReferencing(request)), "run", cancellationToken).ConfigureAwait(false);
+        var encoded = MessageCodec.Default.EncodeRunModelReferencing(request);
+        byte[] reply = await SendAsync(_attested, ProtocolRoutes.Run, () => new SequenceContent(encoded), "run", cancellationToken).ConfigureAwait(false);
 
         var outputs = MessageCodec.Default.DecodeRunModelReply(reply).GetOutputTensors();
         ClientLog.ModelRan(_logger, model.ToString(), request.Inputs.Length, outputs.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);

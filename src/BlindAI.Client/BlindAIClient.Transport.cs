@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Authentication;
 using BlindAI.Attestation;
+using BlindAI.Client.Attestation;
 using BlindAI.Client.Connection;
 using BlindAI.Client.Diagnostics;
 using BlindAI.Client.Errors;
@@ -36,10 +37,48 @@ public sealed partial class BlindAIClient
         }
     }
 
-    private async Task<byte[]> SendAsync(HttpClient http, string route, HttpContent content, string operation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one request. When the TLS handshake refuses the server's certificate, nothing has been sent yet (TLS
+    /// completes before the request is written), so the client attests the server again (see
+    /// <see cref="ReattestAsync"/>) and, if that is the same enclave with a new key, sends the request once more over a
+    /// connection pinned to the new key. <paramref name="createContent"/> makes a new body per attempt: every body of
+    /// this client is already in memory (models are read before upload, run inputs are the caller's arrays), so a
+    /// second attempt sends exactly the same bytes and no caller stream is ever read twice.
+    /// </summary>
+    private async Task<byte[]> SendAsync(HttpClient http, string route, Func<HttpContent> createContent, string operation, CancellationToken cancellationToken)
     {
         long started = Stopwatch.GetTimestamp();
         bool success = false;
+        try
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                byte[] pinned = _pins.Current;
+                try
+                {
+                    byte[] reply = await SendOnceAsync(http, route, createContent(), cancellationToken).ConfigureAwait(false);
+                    success = true;
+                    return reply;
+                }
+                catch (HttpRequestException ex) when (IsTlsFailure(ex))
+                {
+                    if (attempt > 0)
+                    {
+                        throw PinMismatch(ex);
+                    }
+
+                    await ReattestAsync(pinned, ex, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            _metrics.Request(operation, Stopwatch.GetElapsedTime(started).TotalSeconds, success);
+        }
+    }
+
+    private async Task<byte[]> SendOnceAsync(HttpClient http, string route, HttpContent content, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, route) { Content = content };
         // Constant, well-formed values: added unparsed, so no header objects are built and formatted per request.
         request.Content.Headers.TryAddWithoutValidation(ContentTypeHeader, ProtocolMediaTypes.Cbor);
@@ -49,25 +88,54 @@ public sealed partial class BlindAIClient
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
+        using HttpResponseMessage response = await SendWithTimeoutAsync(http, request, cancellationToken).ConfigureAwait(false);
+        byte[] reply = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return response.IsSuccessStatusCode ? reply : throw Failure(route, response, reply);
+    }
+
+    /// <summary>
+    /// After a handshake refused the pinned key: attests the server again exactly as <see cref="BlindAIConnector"/> did
+    /// (certificate, evidence, collateral, DCAP, policy, fresh nonce), then moves the pin only if the evidence names a
+    /// new key of the same enclave (<see cref="Reattestation.Check"/>). One re-attestation at a time; a request that
+    /// failed on a pin another request already replaced just retries.
+    /// </summary>
+    /// <exception cref="AttestationException">The server no longer passes attestation, is another enclave (<see cref="AttestationFailureReason.IdentityChanged"/>), or still names the pinned key (<see cref="AttestationFailureReason.CertificateBindingMismatch"/>: the peer was not the server).</exception>
+    private async Task ReattestAsync(byte[] failedPin, HttpRequestException handshakeFailure, CancellationToken cancellationToken)
+    {
+        await _reattesting.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using HttpResponseMessage response = await SendWithTimeoutAsync(http, request, cancellationToken).ConfigureAwait(false);
-            byte[] reply = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
+            if (!ReferenceEquals(_pins.Current, failedPin))
             {
-                throw Failure(route, response, reply);
+                return;
             }
 
-            success = true;
-            return reply;
-        }
-        catch (HttpRequestException ex) when (IsTlsFailure(ex))
-        {
-            throw PinMismatch(ex);
+            AttestationReport previous = _attestation;
+            ClientLog.Reattesting(_logger, _server, previous.PublicKeySha256.ToString());
+            AttestationReport renewed;
+            try
+            {
+                renewed = await _attestor.AttestAsync(cancellationToken).ConfigureAwait(false);
+                Reattestation.Check(_firstIdentity, failedPin, renewed, _server, handshakeFailure);
+            }
+            catch (AttestationException ex)
+            {
+                ClientLog.ReattestationFailed(_logger, _server, ex.Step, ex.Reason);
+                _metrics.Attestation("rejected", 0);
+                throw;
+            }
+            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"The server {_server} did not complete re-attestation within {_options.RequestTimeout}.", ex);
+            }
+
+            _attestation = renewed with { Reattestations = previous.Reattestations + 1 };
+            _pins.Replace(renewed.PublicKeySha256.ToArray());
+            ClientLog.Reattested(_logger, _server, previous.PublicKeySha256.ToString(), renewed.PublicKeySha256.ToString(), renewed.Verification.TcbStatus.ToString(), renewed.FreshnessVerified);
         }
         finally
         {
-            _metrics.Request(operation, Stopwatch.GetElapsedTime(started).TotalSeconds, success);
+            _reattesting.Release();
         }
     }
 

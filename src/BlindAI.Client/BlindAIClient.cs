@@ -14,25 +14,41 @@ public sealed partial class BlindAIClient : IAsyncDisposable, IDisposable
 {
     private readonly HttpClient _attested;
     private readonly HttpClient _management;
+    private readonly HttpClient _untrusted;
+    private readonly ServerAttestor _attestor;
+    private readonly CertificatePins _pins;
+    private readonly AttestedIdentity _firstIdentity;
+    private readonly string _server;
+    private readonly SemaphoreSlim _reattesting = new(1, 1);
     private readonly BlindAIClientOptions _options;
     private readonly ILogger _logger;
     private readonly ClientMetrics _metrics;
     private readonly TimeProvider _timeProvider;
+    private volatile AttestationReport _attestation;
     private int _disposed;
 
-    private BlindAIClient(AttestationReport attestation, HttpMessageHandler handler, ServerEndpoints endpoints, BlindAIClientOptions options, ILogger logger, ClientMetrics metrics, TimeProvider timeProvider)
+    private BlindAIClient(ConnectedServer server, BlindAIClientOptions options, ILogger logger, ClientMetrics metrics, TimeProvider timeProvider)
     {
-        Attestation = attestation;
+        _attestation = server.Attestation;
+        _firstIdentity = AttestedIdentity.Of(server.Attestation.Quote);
+        _untrusted = server.Untrusted;
+        _attestor = server.Attestor;
+        _pins = server.Pins;
+        _server = server.Host;
         _options = options;
         _logger = logger;
         _metrics = metrics;
         _timeProvider = timeProvider;
-        _attested = new HttpClient(handler, disposeHandler: true) { BaseAddress = endpoints.Attested, Timeout = Timeout.InfiniteTimeSpan };
-        _management = new HttpClient(handler, disposeHandler: false) { BaseAddress = endpoints.Management, Timeout = Timeout.InfiniteTimeSpan };
+        _attested = new HttpClient(server.Handler, disposeHandler: true) { BaseAddress = server.Endpoints.Attested, Timeout = Timeout.InfiniteTimeSpan };
+        _management = new HttpClient(server.Handler, disposeHandler: false) { BaseAddress = server.Endpoints.Management, Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    /// <summary>What was verified about the server before this client trusted it.</summary>
-    public AttestationReport Attestation { get; }
+    /// <summary>
+    /// What was verified about the server before this client trusted it: the latest attestation. When the server
+    /// presents a new certificate (it renewed its key, or restarted), the client attests it again before sending
+    /// anything, and this report is replaced (<see cref="AttestationReport.Reattestations"/> counts how often).
+    /// </summary>
+    public AttestationReport Attestation => _attestation;
 
     /// <summary>
     /// Attests the server at <paramref name="host"/> and returns a client pinned to its attested key. Nothing but a
@@ -50,8 +66,8 @@ public sealed partial class BlindAIClient : IAsyncDisposable, IDisposable
     public static Task<BlindAIClient> ConnectAsync(string host, BlindAIClientOptions options, CancellationToken cancellationToken = default) =>
         BlindAIConnector.Default.ConnectAsync(host, options, cancellationToken);
 
-    internal static BlindAIClient Create(AttestationReport attestation, HttpMessageHandler handler, ServerEndpoints endpoints, BlindAIClientOptions options, ILogger logger, ClientMetrics metrics, TimeProvider timeProvider) =>
-        new(attestation, handler, endpoints, options, logger, metrics, timeProvider);
+    internal static BlindAIClient Create(ConnectedServer server, BlindAIClientOptions options, ILogger logger, ClientMetrics metrics, TimeProvider timeProvider) =>
+        new(server, options, logger, metrics, timeProvider);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -60,6 +76,8 @@ public sealed partial class BlindAIClient : IAsyncDisposable, IDisposable
         {
             _management.Dispose();
             _attested.Dispose();
+            _untrusted.Dispose();
+            _reattesting.Dispose();
         }
     }
 
@@ -71,4 +89,15 @@ public sealed partial class BlindAIClient : IAsyncDisposable, IDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    /// <summary>What the connector hands to a new client: the first attestation and everything needed to repeat it.</summary>
+    /// <param name="Host">The server's host name or address, for messages.</param>
+    /// <param name="Attestation">The first attestation.</param>
+    /// <param name="Endpoints">The three ports.</param>
+    /// <param name="Untrusted">The untrusted-port client, kept to attest again; owned by the client.</param>
+    /// <param name="Attestor">Attests the server again with the same options, policy and clock.</param>
+    /// <param name="Pins">The pin checked by <paramref name="Handler"/>'s TLS callback.</param>
+    /// <param name="Handler">The pinned handler for the attested and management ports; owned by the client.</param>
+    internal sealed record ConnectedServer(
+        string Host, AttestationReport Attestation, ServerEndpoints Endpoints, HttpClient Untrusted, ServerAttestor Attestor, CertificatePins Pins, HttpMessageHandler Handler);
 }

@@ -56,26 +56,36 @@ public sealed class BlindAIConnector
         long started = Stopwatch.GetTimestamp();
         var verifier = new EvidenceVerifier(snapshot.Policy, snapshot.InsecureSimulationRoot, _timeProvider);
         AttestationReport report;
+        HttpClient untrusted = ServerAttestor.CreateUntrustedClient(endpoints, snapshot);
+        var attestor = new ServerAttestor(untrusted, snapshot, verifier, _logger);
         try
         {
-            using HttpClient untrusted = ServerAttestor.CreateUntrustedClient(endpoints, snapshot);
-            report = await new ServerAttestor(untrusted, snapshot, verifier, _logger).AttestAsync(cancellationToken).ConfigureAwait(false);
+            report = await attestor.AttestAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (AttestationException ex)
         {
+            untrusted.Dispose();
             ClientLog.AttestationFailed(_logger, host, ex.Step, ex.Reason);
             _metrics.Attestation("rejected", 0);
             throw;
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
+            untrusted.Dispose();
             throw new TimeoutException($"The server {host} did not complete attestation within {snapshot.RequestTimeout}.", ex);
         }
+        catch
+        {
+            untrusted.Dispose();
+            throw;
+        }
 
-        // Only now, with the key verified, is a channel built that can carry models and data.
+        // Only now, with the key verified, is a channel built that can carry models and data. The client keeps the
+        // untrusted-port client and the attestor: when the server later presents a new certificate, it is attested again.
         var pins = new CertificatePins(report.PublicKeySha256.ToArray());
         SocketsHttpHandler handler = pins.CreateHandler(snapshot.ConnectTimeout);
-        BlindAIClient client = BlindAIClient.Create(report, handler, endpoints, snapshot, _logger, _metrics, _timeProvider);
+        BlindAIClient client = BlindAIClient.Create(
+            new BlindAIClient.ConnectedServer(host, report, endpoints, untrusted, attestor, pins, handler), snapshot, _logger, _metrics, _timeProvider);
         try
         {
             await client.ProbeAsync(cancellationToken).ConfigureAwait(false);

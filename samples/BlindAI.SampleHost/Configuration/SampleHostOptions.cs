@@ -79,6 +79,9 @@ public sealed class SampleHostOptions
     /// <summary>Request limits per route.</summary>
     public SampleHostLimits Limits { get; set; } = new();
 
+    /// <summary>When the RA-TLS key and certificate are renewed (fresh quotes), as a fraction of the certificate's validity; strictly between 0 and 1. Default 2/3.</summary>
+    public double CertificateRenewalFraction { get; set; } = Hosting.CertificateRenewalService.DefaultRenewalFraction;
+
     /// <summary>How long shutdown waits for in-flight requests to finish. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

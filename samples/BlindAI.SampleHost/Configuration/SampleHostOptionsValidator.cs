@@ -82,6 +82,11 @@ internal sealed class SampleHostOptionsValidator : IValidateOptions<SampleHostOp
             failures.Add("ShutdownTimeout cannot be negative.");
         }
 
+        if (!Hosting.CertificateRenewalService.IsValidFraction(options.CertificateRenewalFraction))
+        {
+            failures.Add("CertificateRenewalFraction must be strictly between 0 and 1 (the share of the certificate's validity after which it is renewed).");
+        }
+
         SampleHostLimits? limits = options.Limits;
         if (limits is null)
         {

@@ -39,21 +39,26 @@ internal static class UntrustedEndpoints
         group.MapGet(ProtocolRoutes.Certificate, (ServerIdentity identity, HostMetrics metrics) =>
         {
             metrics.RecordAttestation("certificate");
-            return new CborResult(identity.CertificateBody);
+            return new CborResult(identity.Current.CertificateBody);
         });
         group.MapGet(ProtocolRoutes.Quote, (ServerIdentity identity, HostMetrics metrics) =>
         {
             metrics.RecordAttestation("quote");
-            return new CborResult(identity.QuoteBody);
+            return new CborResult(identity.Current.QuoteBody);
         });
         group.MapGet(ProtocolRoutes.Collateral, GetCollateralAsync);
         group.MapPost(ProtocolRoutes.Evidence, GetFreshEvidenceAsync);
         group.MapGet(ProtocolRoutes.Version, GetCapabilities);
-        group.MapGet(Live, () => Results.Text("live"));
+        // An expired certificate (every renewal failed) fails liveness too: a restart makes a new identity or fails loudly.
+        group.MapGet(Live, (ServerIdentity identity) => identity.HasExpired
+            ? throw new HostProblemException(ProblemCode.AttestationUnavailable, "The server's RA-TLS certificate expired and could not be renewed.")
+            : Results.Text("live"));
         group.MapGet(Ready, (ServerIdentity identity, ShutdownState shutdown) =>
             identity.IsReady && !shutdown.IsStopping
                 ? Results.Text("ready")
-                : throw new HostProblemException(ProblemCode.Busy, shutdown.IsStopping ? "The server is shutting down." : "The server is starting."));
+                : throw new HostProblemException(
+                    identity.HasExpired ? ProblemCode.AttestationUnavailable : ProblemCode.Busy,
+                    shutdown.IsStopping ? "The server is shutting down." : identity.HasExpired ? "The server's RA-TLS certificate expired and could not be renewed." : "The server is starting."));
     }
 
     private static async Task<IResult> GetCollateralAsync(HttpContext context, ServerIdentity identity, EvidencePlatform platform, HostMetrics metrics)
@@ -61,7 +66,7 @@ internal static class UntrustedEndpoints
         metrics.RecordAttestation("collateral");
         ICollateralSource source = platform.Collateral
             ?? throw new HostProblemException(ProblemCode.AttestationUnavailable, "No collateral source (PCS or PCCS) is configured on this server; verifiers must fetch collateral themselves.");
-        CollateralSnapshot snapshot = await source.GetCollateralAsync(identity.Quote, context.RequestAborted).ConfigureAwait(false);
+        CollateralSnapshot snapshot = await source.GetCollateralAsync(identity.Current.Quote, context.RequestAborted).ConfigureAwait(false);
         return new CborResult(MessageCodec.Default.EncodeCollateral(snapshot.Collateral));
     }
 
@@ -71,7 +76,7 @@ internal static class UntrustedEndpoints
         metrics.RecordAttestation("evidence");
         ReadOnlyMemory<byte> body = await RequestBody.ReadAsync(context, options.Value.Limits.MaxSmallBodyBytes, context.RequestAborted).ConfigureAwait(false);
         FreshEvidenceRequest request = MessageCodec.Default.DecodeFreshEvidenceRequest(body);
-        byte[] quote = await freshQuotes.GetFreshQuoteAsync(identity.Certificate, request.Nonce, context.RequestAborted).ConfigureAwait(false);
+        byte[] quote = await freshQuotes.GetFreshQuoteAsync(identity.Current.Certificate, request.Nonce, context.RequestAborted).ConfigureAwait(false);
         return new CborResult(MessageCodec.Default.EncodeFreshEvidenceReply(new FreshEvidenceReply(platform.EvidenceFormat, quote, request.Nonce)));
     }
 

@@ -219,7 +219,10 @@ public static class SampleHostApplication
             sp.GetRequiredService<RaTlsCertificateBuilder>(),
             sp.GetRequiredService<IQuoteProvider>(),
             sp.GetRequiredService<RaTlsCertificateOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ServerIdentity>>()));
+        services.AddHostedService(sp => new CertificateRenewalService(
+            sp.GetRequiredService<ServerIdentity>(), options.CertificateRenewalFraction, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CertificateRenewalService>>()));
     }
 
     private static void AddInference(IServiceCollection services, IConfiguration configuration)
@@ -243,9 +246,10 @@ public static class SampleHostApplication
         kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(options.Limits.MinRequestBodyDataRate, options.Limits.MinRequestBodyDataRateGracePeriod);
         var tls = new HttpsConnectionAdapterOptions
         {
-            // Resolved on first handshake: the platform is chosen and the certificate made in StartAsync, before any
-            // port opens (so a missing TEE is reported there, not while Kestrel is being configured).
-            ServerCertificateSelector = (_, _) => services.GetRequiredService<ServerIdentity>().Certificate,
+            // Resolved on every handshake: the platform is chosen and the certificate made in StartAsync, before any
+            // port opens (so a missing TEE is reported there, not while Kestrel is being configured), and renewals
+            // swap it. An expired certificate throws here, so the handshake fails instead of serving it.
+            ServerCertificateSelector = (_, _) => services.GetRequiredService<ServerIdentity>().Current.Certificate,
             SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             ClientCertificateMode = ClientCertificateMode.NoCertificate,
         };

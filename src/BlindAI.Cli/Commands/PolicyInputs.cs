@@ -30,8 +30,8 @@ internal enum IdentityUse
 /// </summary>
 internal sealed class PolicyInputs
 {
-    private const int SgxMeasurementBytes = 32;
-    private const int TdxMeasurementBytes = 48;
+    internal const int SgxMeasurementBytes = 32;
+    internal const int TdxMeasurementBytes = 48;
 
     private readonly IdentityUse _use;
 
@@ -208,8 +208,15 @@ internal sealed class PolicyInputs
 
     private AttestationPolicy AddAcceptedStatuses(ParseResult parse, AttestationPolicy policy)
     {
+        TcbStatus[] accepted = ParseAcceptedStatuses(parse.GetValue(_acceptStatus));
+        return accepted.Length == 0 ? policy : policy.AcceptTcbStatuses(accepted);
+    }
+
+    /// <summary>The TCB statuses named by <c>--accept-status</c> (comma-separated or repeated); Revoked and unknown names are usage errors.</summary>
+    internal static TcbStatus[] ParseAcceptedStatuses(string[]? values)
+    {
         var accepted = new List<TcbStatus>();
-        foreach (string name in Split(parse.GetValue(_acceptStatus)))
+        foreach (string name in Split(values))
         {
             if (!TcbStatusNames.TryParse(name, out TcbStatus status))
             {
@@ -223,25 +230,28 @@ internal sealed class PolicyInputs
                 : throw new CliInputException("--accept-status Revoked: a revoked TCB is never accepted (its platform's keys may be compromised)."));
         }
 
-        return accepted.Count == 0 ? policy : policy.AcceptTcbStatuses(accepted);
+        return [.. accepted];
     }
 
-    private static string[] AdvisoryIds(ParseResult parse, Option<string[]> option)
+    private static string[] AdvisoryIds(ParseResult parse, Option<string[]> option) => ParseAdvisoryIds(option.Name, parse.GetValue(option));
+
+    /// <summary>The advisory ids of <c>--accept-advisory</c> or <c>--deny-advisory</c> (comma-separated or repeated), each checked to look like an Intel id.</summary>
+    internal static string[] ParseAdvisoryIds(string optionName, string[]? values)
     {
-        string[] ids = [.. Split(parse.GetValue(option))];
+        string[] ids = [.. Split(values)];
         foreach (string id in ids)
         {
             // Intel's ids are printable ASCII without spaces (INTEL-SA-00615, INTEL-DOC-...); anything else is a typo.
             if (!id.All(c => c is > ' ' and < '\u007f'))
             {
-                throw new CliInputException($"{option.Name}: '{id}' is not an advisory id (expected printable ASCII such as INTEL-SA-00615).");
+                throw new CliInputException($"{optionName}: '{id}' is not an advisory id (expected printable ASCII such as INTEL-SA-00615).");
             }
         }
 
         return ids;
     }
 
-    private static Measurement ParseMeasurement(string option, string hex, int bytes)
+    internal static Measurement ParseMeasurement(string option, string hex, int bytes)
     {
         if (!Measurement.TryParse(hex, out Measurement value) || value.Length != bytes)
         {
@@ -251,6 +261,6 @@ internal sealed class PolicyInputs
         return value;
     }
 
-    private static IEnumerable<string> Split(string[]? values) =>
+    internal static IEnumerable<string> Split(string[]? values) =>
         (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -51,4 +51,11 @@ public sealed record AttestationReport
 
     /// <summary>The server's version and capabilities, when it publishes them.</summary>
     public ServerCapabilities? Capabilities { get; init; }
+
+    /// <summary>
+    /// How many times this server was attested again after the first attestation, because it presented a new
+    /// certificate (renewal, restart): 0 for the first. Each re-attestation repeats every check and requires the same
+    /// enclave identity.
+    /// </summary>
+    public int Reattestations { get; init; }
 }

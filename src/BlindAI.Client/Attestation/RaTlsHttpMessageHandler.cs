@@ -18,7 +18,9 @@ namespace BlindAI.Client.Attestation;
 /// certificate presented in that handshake, verifies it (validity window, key binding, DCAP against Intel's root,
 /// policy), and from then on sends that origin's requests only over TLS connections presenting the key verified for that
 /// same origin: a key attested for one origin is never accepted on another. No request is sent to an unverified server,
-/// and no redirect is followed (its target would not have been attested).
+/// and no redirect is followed (its target would not have been attested). When an origin later presents another
+/// certificate (renewal, restart), the refused handshake sent nothing; the origin is attested again and, if it is the
+/// same enclave with a new key, re-pinned and the request sent once more (see <see cref="SendAsync"/>).
 /// </summary>
 public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
 {
@@ -70,6 +72,25 @@ public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
         }
 
         AttestedOrigin attested = await EnsureAttestedAsync(uri, cancellationToken).ConfigureAwait(false);
+        byte[] pinned = attested.Pins.Current;
+        try
+        {
+            return await attested.Invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (IsTlsFailure(ex))
+        {
+            // TLS completes before any byte of the request is written: nothing was sent, and the body was not read.
+            await ReattestAsync(uri, attested, pinned, ex, cancellationToken).ConfigureAwait(false);
+            if (!IsReplayable(request.Content))
+            {
+                throw new HttpRequestException(
+                    HttpRequestError.SecureConnectionError,
+                    $"{uri.Authority} presented a new certificate; it was attested again (same enclave) and is now pinned, but this request's body is a "
+                    + "stream that is not resent automatically. Nothing was sent: send the request again.",
+                    ex);
+            }
+        }
+
         try
         {
             return await attested.Invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -84,6 +105,12 @@ public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
                 innerException: ex);
         }
     }
+
+    /// <summary>
+    /// Whether a body can be sent a second time with the same bytes: none, or one .NET holds in memory. A caller's
+    /// stream (possibly one-shot, such as a network or pipe stream) is never read a second time without the caller.
+    /// </summary>
+    private static bool IsReplayable(HttpContent? content) => content is null or ByteArrayContent or ReadOnlyMemoryContent;
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
@@ -133,11 +160,53 @@ public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
 
                 // This origin's own connections, pinned to this origin's own key.
                 var pins = new CertificatePins(report.PublicKeySha256.ToArray());
-                attested = new AttestedOrigin(report, new HttpMessageInvoker(pins.CreateHandler(_options.ConnectTimeout), disposeHandler: true));
+                attested = new AttestedOrigin(report, AttestedIdentity.Of(report.Quote), pins, new HttpMessageInvoker(pins.CreateHandler(_options.ConnectTimeout), disposeHandler: true));
                 _origins[origin] = attested;
             }
 
             return attested;
+        }
+        finally
+        {
+            _attesting.Release();
+        }
+    }
+
+    /// <summary>
+    /// After <paramref name="attested"/>'s pinned key was refused: attests the origin again from the certificate its
+    /// handshake presents now (validity, binding, DCAP, policy) and moves its pin only to a new key of the same enclave.
+    /// </summary>
+    private async Task ReattestAsync(Uri uri, AttestedOrigin attested, byte[] failedPin, HttpRequestException handshakeFailure, CancellationToken cancellationToken)
+    {
+        await _attesting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!ReferenceEquals(attested.Pins.Current, failedPin))
+            {
+                return; // Another request re-attested this origin meanwhile.
+            }
+
+            AttestationReport renewed = await AttestAsync(uri, cancellationToken).ConfigureAwait(false);
+            Reattestation.Check(attested.FirstIdentity, failedPin, renewed, uri.Authority, handshakeFailure);
+
+            // Another instance of the same enclave is indistinguishable by its evidence, but a key attested for one
+            // origin is never accepted on another: a renewal makes a new key, it does not borrow a neighbour's.
+            foreach ((Origin other, AttestedOrigin neighbour) in _origins)
+            {
+                if (!ReferenceEquals(neighbour, attested) && neighbour.Pins.Contains(renewed.PublicKeySha256.Span))
+                {
+                    throw new AttestationException(
+                        AttestationFailureReason.CertificateBindingMismatch,
+                        VerificationStep.CertificateBinding,
+                        $"{uri.Authority} now presents the key attested for another origin ({other.Host}:{other.Port}); it is refused here. Nothing was sent.",
+                        expected: attested.Report.PublicKeySha256.ToString(),
+                        actual: renewed.PublicKeySha256.ToString(),
+                        innerException: handshakeFailure);
+                }
+            }
+
+            attested.Report = renewed with { Reattestations = attested.Report.Reattestations + 1 };
+            attested.Pins.Replace(renewed.PublicKeySha256.ToArray());
         }
         finally
         {
@@ -193,5 +262,24 @@ public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
         public static Origin Of(Uri uri) => new(uri.Scheme.ToLowerInvariant(), uri.IdnHost.ToLowerInvariant(), uri.Port);
     }
 
-    private sealed record AttestedOrigin(AttestationReport Report, HttpMessageInvoker Invoker);
+    /// <summary>
+    /// One origin: its latest report, the identity first attested there, its pin and its own connections. The report
+    /// and pin change together under <see cref="_attesting"/> when the origin is re-attested.
+    /// </summary>
+    private sealed class AttestedOrigin(AttestationReport report, AttestedIdentity firstIdentity, CertificatePins pins, HttpMessageInvoker invoker)
+    {
+        private volatile AttestationReport _report = report;
+
+        public AttestationReport Report
+        {
+            get => _report;
+            set => _report = value;
+        }
+
+        public AttestedIdentity FirstIdentity { get; } = firstIdentity;
+
+        public CertificatePins Pins { get; } = pins;
+
+        public HttpMessageInvoker Invoker { get; } = invoker;
+    }
 }

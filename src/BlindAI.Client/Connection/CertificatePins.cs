@@ -8,13 +8,21 @@ namespace BlindAI.Client.Connection;
 /// The one public key attestation verified for a server, checked by a synchronous TLS callback on every connection of
 /// the handler made for that server: the presented certificate's SPKI SHA-256 must equal it (constant-time comparison).
 /// One server, one pin, one handler: a key attested for one origin is never accepted on another. Chain and name errors
-/// are expected (the certificate is self-signed, for <c>blindai-srv</c>) and replaced by this check.
+/// are expected (the certificate is self-signed, for <c>blindai-srv</c>) and replaced by this check. The pin is
+/// replaced (never added to) only after the same server was attested again with a new key (certificate renewal,
+/// restart); connections already open with the previous key stay usable, new ones must present the new key.
 /// </summary>
 internal sealed class CertificatePins(byte[] pin)
 {
-    private readonly byte[] _pin = pin;
+    private volatile byte[] _pin = pin;
+
+    /// <summary>The pinned SPKI SHA-256 now (a new array after every <see cref="Replace"/>; compare by reference to see whether it changed).</summary>
+    public byte[] Current => _pin;
 
     public bool Contains(ReadOnlySpan<byte> publicKeySha256) => CryptographicOperations.FixedTimeEquals(_pin, publicKeySha256);
+
+    /// <summary>Pins the key of a re-attestation of the same server, instead of the previous one.</summary>
+    public void Replace(byte[] publicKeySha256) => _pin = publicKeySha256;
 
     /// <summary>The TLS callback.</summary>
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)

@@ -29,4 +29,13 @@ internal static partial class ClientLog
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "INSECURE: fresh evidence skipped (FreshEvidenceMode.InsecureSkipForOriginalServers); trusting the server on evidence made at its start, which could be replayed")]
     public static partial void FreshEvidenceSkipped(ILogger logger);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "{Server} refused the TLS handshake for the pinned key {PinnedKey}: attesting it again (renewed certificate or restart?)")]
+    public static partial void Reattesting(ILogger logger, string server, string pinnedKey);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Re-attested {Server}: same enclave with a new key {NewKey} (was {PreviousKey}); TCB {TcbStatus}, fresh evidence {Fresh}; pin replaced")]
+    public static partial void Reattested(ILogger logger, string server, string previousKey, string newKey, string tcbStatus, bool fresh);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Re-attestation of {Server} failed at {Step}: {Reason}; nothing was sent")]
+    public static partial void ReattestationFailed(ILogger logger, string server, VerificationStep step, AttestationFailureReason reason);
 }
