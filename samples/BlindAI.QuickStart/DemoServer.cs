@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Console;
 namespace BlindAI.QuickStart;
 
 /// <summary>
-/// The sample host in simulation mode on loopback, in this process, with ephemeral ports and a temporary data folder.
+/// The sample host in simulation mode (an SGX enclave or a TDX trust domain) on loopback, in this process, with ephemeral ports and a temporary data folder.
 /// In production the server runs in an SGX enclave on another machine; the client code below does not change.
 /// </summary>
 internal sealed class DemoServer : IAsyncDisposable
@@ -33,12 +33,15 @@ internal sealed class DemoServer : IAsyncDisposable
 
     public int ManagementPort { get; }
 
-    public static async Task<DemoServer> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Starts the server.</summary>
+    /// <param name="tdx">Simulate a TDX trust domain (<c>--simulation tdx</c>) instead of an SGX enclave.</param>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    public static async Task<DemoServer> StartAsync(bool tdx, CancellationToken cancellationToken)
     {
         string data = Directory.CreateTempSubdirectory("blindai-quickstart-").FullName;
         string[] args =
         [
-            "--simulation", "--data-dir", data, "--listen-address", "127.0.0.1", "--management-address", "127.0.0.1",
+            "--simulation", tdx ? "tdx" : "sgx", "--data-dir", data, "--listen-address", "127.0.0.1", "--management-address", "127.0.0.1",
             "--untrusted-port", "0", "--attested-port", "0", "--management-port", "0",
         ];
         // Only the server's warnings (such as the loud simulation notice) reach the console.

@@ -1,5 +1,6 @@
 // BlindAI quick start: attest a (simulated) enclave server, upload a real model, embed two sentences, compare them.
-// Run: dotnet run --project samples/BlindAI.QuickStart
+// Run: dotnet run --project samples/BlindAI.QuickStart [-- --tdx]
+// --tdx: the server is a simulated TDX trust domain instead of an SGX enclave, and the policy pins its MRTD.
 using System.Diagnostics;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
@@ -11,22 +12,32 @@ using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol.Tensors;
 using BlindAI.QuickStart;
 
+if (args is not ([] or ["--tdx"]))
+{
+    await Console.Error.WriteLineAsync("Usage: BlindAI.QuickStart [--tdx]");
+    return 2;
+}
+
+bool tdx = args is ["--tdx"];
 var clock = Stopwatch.StartNew();
 using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 CancellationToken ct = cancellation.Token;
 
-Console.WriteLine("Starting the sample host in SIMULATION mode on 127.0.0.1 (no real TEE: for trying the API only)...");
-await using DemoServer server = await DemoServer.StartAsync(ct);
+Console.WriteLine($"Starting the sample host in SIMULATION mode ({(tdx ? "TDX trust domain" : "SGX enclave")}) on 127.0.0.1 (no real TEE: for trying the API only)...");
+await using DemoServer server = await DemoServer.StartAsync(tdx, ct);
 
 // The client verifies everything it would verify against real SGX hardware (quote signature, PCK chain, CRLs,
 // TCB Info, QE Identity, policy, key binding, a fresh nonce-bound quote) but against the simulation root, which it
-// trusts only because we name it here. The policy pins the simulated enclave's MRENCLAVE.
+// trusts only because we name it here. The policy pins the simulated enclave's MRENCLAVE, or the simulated trust
+// domain's MRTD (with a real TD, also pin the RTMRs that measure its firmware, kernel and command line: RequireRtmr).
 var options = new BlindAIClientOptions
 {
     UntrustedPort = server.UntrustedPort,
     AttestedPort = server.AttestedPort,
     ManagementPort = server.ManagementPort,
-    Policy = AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(new SimulatedSgxEnclave().MrEnclave.Span)),
+    Policy = tdx
+        ? AttestationPolicy.Strict.RequireMrTd(Measurement.FromBytes(new SimulatedTdIdentity().MrTd.Span))
+        : AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(new SimulatedSgxEnclave().MrEnclave.Span)),
     InsecureSimulationRoot = SimulationRoot.FromFile(server.SimulationRootPath),
     FreshEvidence = FreshEvidenceMode.Required,
 };
@@ -36,8 +47,16 @@ AttestationReport report = client.Attestation;
 Console.WriteLine();
 Console.WriteLine("Attestation verified:");
 Console.WriteLine($"  evidence      {report.Source} + fresh nonce-bound quote: {report.FreshnessVerified}");
-Console.WriteLine($"  MRENCLAVE     {report.Quote.SgxReport?.MrEnclave}");
-Console.WriteLine($"  MRSIGNER      {report.Quote.SgxReport?.MrSigner}");
+if (report.Quote.TdReport is { } td)
+{
+    Console.WriteLine($"  MRTD          {td.MrTd}");
+}
+else
+{
+    Console.WriteLine($"  MRENCLAVE     {report.Quote.SgxReport?.MrEnclave}");
+    Console.WriteLine($"  MRSIGNER      {report.Quote.SgxReport?.MrSigner}");
+}
+
 Console.WriteLine($"  TCB status    {report.Verification.TcbStatus.ToIntelName()} (FMSPC {report.Verification.Fmspc})");
 Console.WriteLine($"  TLS key pin   SHA-256 {report.PublicKeySha256}");
 Console.WriteLine($"  trust anchor  {(report.IsSimulation ? "SIMULATION root (not Intel)" : "Intel SGX Root CA")} {report.TrustAnchor.Sha256Hex}");

@@ -19,15 +19,19 @@ internal static class EvidencePlatformFactory
         SampleHostOptions options, BlindAIEnclaveOptions enclaveOptions, ICollateralProvider? collateralProvider, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         ILogger logger = loggerFactory.CreateLogger(typeof(EvidencePlatformFactory).FullName!);
+        // One cache, the host's (it keeps the wire form /collateral serves): the DI registration's own cache is skipped.
         ICollateralSource? configured = collateralProvider is null
             ? null
-            : new CachingCollateralSource(new ProviderCollateralSource(collateralProvider), timeProvider, loggerFactory.CreateLogger<CachingCollateralSource>());
+            : new CachingCollateralSource(
+                new ProviderCollateralSource(collateralProvider is CachingCollateralProvider cache ? cache.Inner : collateralProvider),
+                timeProvider,
+                loggerFactory.CreateLogger<CachingCollateralSource>());
         if (options.Simulation)
         {
-            SimulationPlatform simulation = SimulationPlatform.Open(options.DataDirectory, timeProvider);
+            SimulationPlatform simulation = SimulationPlatform.Open(options.DataDirectory, options.SimulationTee, timeProvider);
             HostLog.SimulationWarning(logger, simulation.Directory, simulation.RootCertificatePath);
             ICollateralSource collateral = configured ?? new CachingCollateralSource(simulation, timeProvider, loggerFactory.CreateLogger<CachingCollateralSource>());
-            return new EvidencePlatform(new SimulatedQuoteProvider(simulation.Platform), new OwningCollateralSource(collateral, simulation), IsSimulation: true);
+            return new EvidencePlatform(new SimulatedQuoteProvider(simulation.Platform, simulation.QuoteOptions), new OwningCollateralSource(collateral, simulation), IsSimulation: true);
         }
 
         if (enclaveOptions.QuoteProvider == QuoteProviderKind.Simulation)

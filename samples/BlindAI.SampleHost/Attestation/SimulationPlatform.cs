@@ -1,5 +1,6 @@
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol.Messages;
+using BlindAI.SampleHost.Configuration;
 
 namespace BlindAI.SampleHost.Attestation;
 
@@ -21,9 +22,19 @@ internal sealed class SimulationPlatform : ICollateralSource, IDisposable
 
     private readonly TimeProvider _timeProvider;
 
-    private SimulationPlatform(SimulatedTeePlatform platform, string directory, string rootCertificatePath, TimeProvider timeProvider)
+    private SimulationPlatform(SimulatedTeePlatform platform, SimulatedTee? tee, string directory, string rootCertificatePath, TimeProvider timeProvider)
     {
         Platform = platform;
+        SimulatedQuoteFormat own = platform.Options.QuoteFormat;
+        QuoteOptions = new SimulatedQuoteOptions
+        {
+            Format = tee switch
+            {
+                SimulatedTee.Sgx => SimulatedQuoteFormat.SgxV3,
+                SimulatedTee.Tdx => own == SimulatedQuoteFormat.SgxV3 ? SimulatedQuoteFormat.TdxV4 : own,
+                _ => own,
+            },
+        };
         Directory = directory;
         RootCertificatePath = rootCertificatePath;
         _timeProvider = timeProvider;
@@ -31,12 +42,21 @@ internal sealed class SimulationPlatform : ICollateralSource, IDisposable
 
     public SimulatedTeePlatform Platform { get; }
 
+    /// <summary>The TEE imitated: the collateral's kind follows it.</summary>
+    public SimulatedTee Tee => QuoteOptions.Format == SimulatedQuoteFormat.SgxV3 ? SimulatedTee.Sgx : SimulatedTee.Tdx;
+
+    /// <summary>
+    /// The layout of the quotes: SGX v3 of the simulated enclave, or a TDX quote of the simulated trust domain (the
+    /// platform's own TDX layout when it has one, else v4).
+    /// </summary>
+    public SimulatedQuoteOptions QuoteOptions { get; }
+
     public string Directory { get; }
 
     public string RootCertificatePath { get; }
 
     /// <summary>Loads the platform from the data folder, or creates and saves it, and writes the root certificate.</summary>
-    public static SimulationPlatform Open(string dataDirectory, TimeProvider timeProvider)
+    public static SimulationPlatform Open(string dataDirectory, SimulatedTee? tee, TimeProvider timeProvider)
     {
         string data = Path.GetFullPath(dataDirectory);
         string directory = Path.Combine(data, DirectoryName);
@@ -44,16 +64,19 @@ internal sealed class SimulationPlatform : ICollateralSource, IDisposable
         SimulatedTeePlatform platform = SimulatedTeePlatform.LoadOrCreate(directory, timeProvider: timeProvider);
         string rootPath = Path.Combine(data, RootCertificateFileName);
         File.WriteAllText(rootPath, platform.RootCertificate.ExportCertificatePem() + "\n");
-        return new SimulationPlatform(platform, directory, rootPath, timeProvider);
+        return new SimulationPlatform(platform, tee, directory, rootPath, timeProvider);
     }
 
     public Task<CollateralSnapshot> GetCollateralAsync(ReadOnlyMemory<byte> quote, CancellationToken cancellationToken)
     {
         DateTimeOffset now = _timeProvider.GetUtcNow();
         var validity = new SimulatedValidity(now.AddDays(-1), now + CollateralValidity);
-        SimulatedCollateral collateral = Platform.CreateCollateral(new SimulatedCollateralOptions { Validity = validity });
+        bool tdx = Tee == SimulatedTee.Tdx;
+        SimulatedCollateral collateral = Platform.CreateCollateral(new SimulatedCollateralOptions { Validity = validity, Tdx = tdx });
+
+        // The wire version follows the quote's, as ProviderCollateralSource sets it for real collateral.
         var wire = new SgxCollateral(
-            Version: 3,
+            Version: tdx ? 4u : 3u,
             PckCrlIssuerChain: collateral.PckCrlIssuerChain,
             RootCaCrl: PemCrl(collateral.RootCaCrl),
             PckCrl: PemCrl(collateral.PckCrl),

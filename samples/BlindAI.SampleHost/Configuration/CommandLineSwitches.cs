@@ -5,13 +5,19 @@ namespace BlindAI.SampleHost.Configuration;
 /// known switch with its value, or a <c>--BlindAI:&lt;key&gt;</c> setting (checked like any other key by
 /// <see cref="ConfigurationKeyValidator"/>); anything else stops the host. In an enclave the command line is the
 /// measured <c>loader.argv</c>: a switch the host did not understand would be a measured promise it silently broke (as
-/// <c>--management-token-sha256</c> once was).
+/// <c>--management-token-sha256</c> once was). A collateral switch (<c>--pccs-url</c>, <c>--intel-pcs</c>) also selects
+/// the collateral source, so two of them are refused; <c>--simulation</c> may name the simulated TEE (<c>sgx</c>, <c>tdx</c>).
 /// </summary>
 internal static class CommandLineSwitches
 {
     private const string Prefix = SampleHostOptions.SectionName + ":";
     private const string SettingPrefix = "--" + Prefix;
     private const string SimulationSwitch = "--simulation";
+    private const string IntelPcsSwitch = "--intel-pcs";
+    private const string PccsUrlSwitch = "--pccs-url";
+    private const string CollateralSourceKey = Prefix + nameof(SampleHostOptions.CollateralSource);
+    private const string EnclavePrefix = Prefix + ConfigurationKeyValidator.EnclaveSection + ":";
+    private const string SimulationTeeKey = Prefix + nameof(SampleHostOptions.SimulationTee);
 
     /// <summary>Switch → key. Matched ignoring case, as the configuration's own command-line reader does.</summary>
     public static IReadOnlyDictionary<string, string> Mappings { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
@@ -23,12 +29,31 @@ internal static class CommandLineSwitches
         ["--management-address"] = Prefix + nameof(SampleHostOptions.ManagementListenAddress),
         ["--management-token-sha256"] = Prefix + nameof(SampleHostOptions.ManagementTokenSha256),
         ["--data-dir"] = Prefix + nameof(SampleHostOptions.DataDirectory),
+        ["--attestation-root"] = EnclavePrefix + nameof(BlindAI.Enclave.DependencyInjection.BlindAIEnclaveOptions.GramineAttestationRoot),
+        ["--tsm-root"] = EnclavePrefix + nameof(BlindAI.Enclave.DependencyInjection.BlindAIEnclaveOptions.TsmReportRoot),
+        [PccsUrlSwitch] = Prefix + ConfigurationKeyValidator.CollateralSection + ":" + ConfigurationKeyValidator.PccsSection + ":" + nameof(BlindAI.Attestation.Collateral.PccsOptions.BaseAddress),
+        ["--pccs-ca-file"] = Prefix + nameof(SampleHostOptions.PccsCaFile),
+        ["--pccs-api-key-file"] = Prefix + nameof(SampleHostOptions.PccsApiKeyFile),
+        [IntelPcsSwitch] = CollateralSourceKey,
         [SimulationSwitch] = Prefix + nameof(SampleHostOptions.Simulation),
     };
 
+    /// <summary>
+    /// The collateral source each collateral switch selects: naming a PCCS or Intel PCS is choosing it, so one switch
+    /// does both, and two of them at once are refused rather than one silently winning.
+    /// </summary>
+    private static readonly Dictionary<string, CollateralSourceKind> SelectsCollateralSource = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [PccsUrlSwitch] = CollateralSourceKind.Pccs,
+        [IntelPcsSwitch] = CollateralSourceKind.IntelPcs,
+    };
+
+    /// <summary>Switches that need no value.</summary>
+    private static readonly HashSet<string> Flags = new(StringComparer.OrdinalIgnoreCase) { SimulationSwitch, IntelPcsSwitch };
+
     /// <summary>What the failures list as accepted.</summary>
     public static string KnownSwitches { get; } =
-        string.Join(", ", Mappings.Keys.Select(name => name == SimulationSwitch ? name : name + " <value>")) + ", " + SettingPrefix + "<setting> <value>";
+        string.Join(", ", Mappings.Keys.Select(name => name == SimulationSwitch ? name + " [sgx|tdx]" : Flags.Contains(name) ? name : name + " <value>")) + ", " + SettingPrefix + "<setting> <value>";
 
     /// <summary>Reads <paramref name="args"/> into configuration keys.</summary>
     /// <param name="args">The process arguments.</param>
@@ -39,6 +64,7 @@ internal static class CommandLineSwitches
         ArgumentNullException.ThrowIfNull(args);
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var problems = new List<string>();
+        string? collateralSwitch = null;
         for (int i = 0; i < args.Count; i++)
         {
             string argument = args[i];
@@ -66,13 +92,33 @@ internal static class CommandLineSwitches
             string? value;
             if (string.Equals(name, SimulationSwitch, StringComparison.OrdinalIgnoreCase))
             {
-                // A flag: --simulation alone means true; an explicit true or false may follow it.
-                value = inlineValue ?? (i + 1 < args.Count && bool.TryParse(args[i + 1], out _) ? args[++i] : "true");
-                if (!bool.TryParse(value, out _))
+                // --simulation alone means true (an SGX enclave); true, false, sgx or tdx may follow it.
+                value = inlineValue ?? (i + 1 < args.Count && IsSimulationValue(args[i + 1]) ? args[++i] : "true");
+                if (!IsSimulationValue(value))
                 {
-                    problems.Add($"Switch '{name}' takes no value, or true or false.");
+                    problems.Add($"Switch '{name}' takes no value, or true or false, or {nameof(SimulatedTee.Sgx).ToLowerInvariant()} or {nameof(SimulatedTee.Tdx).ToLowerInvariant()}.");
                     continue;
                 }
+
+                if (Enum.TryParse(value, ignoreCase: true, out SimulatedTee tee))
+                {
+                    value = "true";
+                    if (!settings.TryAdd(SimulationTeeKey, tee.ToString()))
+                    {
+                        problems.Add($"'{SimulationTeeKey}' is given more than once on the command line.");
+                        continue;
+                    }
+                }
+            }
+            else if (string.Equals(name, IntelPcsSwitch, StringComparison.OrdinalIgnoreCase))
+            {
+                if (inlineValue is not null)
+                {
+                    problems.Add($"Switch '{name}' takes no value.");
+                    continue;
+                }
+
+                value = nameof(CollateralSourceKind.IntelPcs);
             }
             else if (inlineValue is not null)
             {
@@ -88,6 +134,22 @@ internal static class CommandLineSwitches
                 continue;
             }
 
+            if (SelectsCollateralSource.TryGetValue(name, out CollateralSourceKind source))
+            {
+                if (collateralSwitch is not null)
+                {
+                    problems.Add($"'{collateralSwitch}' and '{name}' each name a collateral source: give one.");
+                    continue;
+                }
+
+                collateralSwitch = name;
+                if (key != CollateralSourceKey && !settings.TryAdd(CollateralSourceKey, source.ToString()))
+                {
+                    problems.Add($"'{CollateralSourceKey}' is given more than once on the command line.");
+                    continue;
+                }
+            }
+
             if (!settings.TryAdd(key, value))
             {
                 // The configuration reader would keep the last one and drop the other without a word.
@@ -98,4 +160,10 @@ internal static class CommandLineSwitches
         failures = problems;
         return settings;
     }
+
+    /// <summary>What may follow <c>--simulation</c>: a boolean, or the simulated TEE by name (not a number, which Enum.TryParse would take).</summary>
+    private static bool IsSimulationValue(string value) =>
+        bool.TryParse(value, out _)
+        || string.Equals(value, nameof(SimulatedTee.Sgx), StringComparison.OrdinalIgnoreCase)
+        || string.Equals(value, nameof(SimulatedTee.Tdx), StringComparison.OrdinalIgnoreCase);
 }

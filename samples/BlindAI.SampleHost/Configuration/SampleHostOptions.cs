@@ -43,6 +43,12 @@ public sealed class SampleHostOptions
     /// <summary>Runs on the simulated TEE platform instead of real hardware. Never for production.</summary>
     public bool Simulation { get; set; }
 
+    /// <summary>
+    /// The TEE the simulated platform imitates (<c>--simulation sgx</c> or <c>--simulation tdx</c>); only with
+    /// <see cref="Simulation"/>. <see langword="null"/>: the platform's own quote format, SGX for a new platform.
+    /// </summary>
+    public SimulatedTee? SimulationTee { get; set; }
+
     /// <summary>The data folder: sealed models, and in simulation the simulated platform and its root certificate.</summary>
     public string DataDirectory { get; set; } = "blindai-data";
 
@@ -50,10 +56,25 @@ public sealed class SampleHostOptions
     public bool PersistModels { get; set; } = true;
 
     /// <summary>
-    /// Where <c>/collateral</c> comes from: Intel PCS or a PCCS, cached until its <c>nextUpdate</c>. In simulation the
-    /// simulated platform signs it unless a source is named here.
+    /// Where <c>/collateral</c> comes from: Intel PCS (<c>--intel-pcs</c>) or a PCCS (<c>--pccs-url</c>), cached until
+    /// its <c>nextUpdate</c>. Required outside simulation: without collateral no client with default options can
+    /// attest the host. In simulation the simulated platform signs it unless a source is named here.
     /// </summary>
     public CollateralSourceKind CollateralSource { get; set; }
+
+    /// <summary>
+    /// A PEM file with the certificates that alone are trusted for the PCCS's TLS certificate (its CA, or its own
+    /// self-signed certificate): the system's CA list is not consulted. Read once at start. Only with
+    /// <see cref="CollateralSource"/> <see cref="CollateralSourceKind.Pccs"/>.
+    /// </summary>
+    public string? PccsCaFile { get; set; }
+
+    /// <summary>
+    /// A file whose first line is the PCCS API key, read once at start and never logged (the key is not put in
+    /// configuration, where it would show in the process's arguments or environment). Only with
+    /// <see cref="CollateralSource"/> <see cref="CollateralSourceKind.Pccs"/>.
+    /// </summary>
+    public string? PccsApiKeyFile { get; set; }
 
     /// <summary>Request limits per route.</summary>
     public SampleHostLimits Limits { get; set; } = new();

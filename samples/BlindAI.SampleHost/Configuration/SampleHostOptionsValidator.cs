@@ -48,6 +48,30 @@ internal sealed class SampleHostOptionsValidator : IValidateOptions<SampleHostOp
             }
         }
 
+        if (!options.Simulation && options.CollateralSource == CollateralSourceKind.None)
+        {
+            // A production host that serves no collateral cannot be attested by our client with default options, by
+            // `blindai attest` or by the original Python client: refuse to start rather than serve uselessly.
+            failures.Add("No collateral source: /collateral would answer 503 and clients could not attest this host. Add --pccs-url URL "
+                + "(with --pccs-ca-file FILE to pin the PCCS's TLS certificate) or --intel-pcs (BlindAI:CollateralSource Pccs or IntelPcs).");
+        }
+
+        if (!options.Simulation && options.SimulationTee is not null)
+        {
+            failures.Add($"SimulationTee {options.SimulationTee} applies only with --simulation: the real TEE is found on the machine, never chosen.");
+        }
+
+        if (options.CollateralSource != CollateralSourceKind.Pccs)
+        {
+            foreach ((string key, string? value) in new[] { (nameof(options.PccsCaFile), options.PccsCaFile), (nameof(options.PccsApiKeyFile), options.PccsApiKeyFile) })
+            {
+                if (value is not null)
+                {
+                    failures.Add($"{key} applies only with CollateralSource {CollateralSourceKind.Pccs} (--pccs-url), not {options.CollateralSource}.");
+                }
+            }
+        }
+
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
         {
             failures.Add("DataDirectory must not be empty.");

@@ -69,8 +69,11 @@ public static class SampleHostApplication
         }
 
         var validator = new SampleHostOptionsValidator();
-        string[] failures = [.. ConfigurationKeyValidator.Validate(section, options), .. validator.Validate(null, options).Failures ?? []];
-        if (failures.Length > 0)
+        List<string> failures = [.. ConfigurationKeyValidator.Validate(section, options), .. validator.Validate(null, options).Failures ?? []];
+        PccsCollateralConnection? pccs = failures.Count == 0 && options.CollateralSource == CollateralSourceKind.Pccs
+            ? PccsCollateralConnection.Load(options, section.GetSection(ConfigurationKeyValidator.CollateralSection).GetSection(ConfigurationKeyValidator.PccsSection), failures)
+            : null;
+        if (failures.Count > 0)
         {
             throw new OptionsValidationException(nameof(SampleHostOptions), typeof(SampleHostOptions), failures);
         }
@@ -79,7 +82,7 @@ public static class SampleHostApplication
         services.AddOptions<SampleHostOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SampleHostOptions>>(validator);
         services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
-        AddEnclave(services, builder.Configuration, options);
+        AddEnclave(services, builder.Configuration, options, pccs);
         AddInference(services, builder.Configuration);
         services.AddSingleton<HostMetrics>();
         services.AddSingleton<ListenerEndpoints>();
@@ -167,7 +170,7 @@ public static class SampleHostApplication
         }
     }
 
-    private static void AddEnclave(IServiceCollection services, IConfiguration configuration, SampleHostOptions options)
+    private static void AddEnclave(IServiceCollection services, IConfiguration configuration, SampleHostOptions options, PccsCollateralConnection? pccsConnection)
     {
         string dataDirectory = Path.GetFullPath(options.DataDirectory);
         IConfigurationSection collateral = configuration.GetSection(SampleHostOptions.SectionName).GetSection(ConfigurationKeyValidator.CollateralSection);
@@ -177,7 +180,17 @@ public static class SampleHostApplication
                 services.AddIntelPcsCollateralProvider(pcs => collateral.GetSection(ConfigurationKeyValidator.IntelPcsSection).Bind(pcs));
                 break;
             case CollateralSourceKind.Pccs:
-                services.AddPccsCollateralProvider(pccs => collateral.GetSection(ConfigurationKeyValidator.PccsSection).Bind(pccs));
+                IHttpClientBuilder pccsClient = services.AddPccsCollateralProvider(pccs =>
+                {
+                    collateral.GetSection(ConfigurationKeyValidator.PccsSection).Bind(pccs);
+                    pccsConnection?.Configure(pccs);
+                });
+                if (pccsConnection is { PinsCertificate: true })
+                {
+                    // Replaces the registration's handler: the last primary handler configured is the one used.
+                    pccsClient.ConfigurePrimaryHttpMessageHandler(pccsConnection.CreateHandler);
+                }
+
                 break;
         }
 

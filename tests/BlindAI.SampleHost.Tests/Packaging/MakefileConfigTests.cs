@@ -7,9 +7,48 @@ namespace BlindAI.SampleHost.Tests.Packaging;
 public sealed class MakefileConfigTests
 {
     [Fact]
-    public async Task Defaults_pass()
+    public async Task Defaults_with_a_collateral_source_pass()
     {
         var result = await CheckAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task Without_a_collateral_source_the_build_is_refused_naming_the_variables_to_set()
+    {
+        // The host would refuse to start without one (no client could attest it): better said at make time, before
+        // an enclave is signed.
+        var result = await ExternalCommand.RunAsync("make", ["-s", "--no-print-directory", "check-config"], GramineFolder.Root, TimeSpan.FromSeconds(30));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("no collateral source", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("PCCS_URL=", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("INTEL_PCS=1", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("PCCS_URL=http://pccs.example:8081/", "must be an https URL")]
+    [InlineData("PCCS_URL=https://pccs.example/\",\"--simulation", "must be an https URL")]
+    [InlineData("PCCS_URL=https://pccs.example:8081/ INTEL_PCS=1", "not both")]
+    [InlineData("INTEL_PCS=yes", "INTEL_PCS must be 0 or 1")]
+    [InlineData("INTEL_PCS=1 PCCS_CA_FILE=openssl.cnf", "applies only with PCCS_URL")]
+    [InlineData("PCCS_URL=https://pccs.example:8081/ PCCS_CA_FILE=/nonexistent/pccs-ca.pem", "missing or empty")]
+    [InlineData("PCCS_URL=https://pccs.example:8081/ PCCS_API_KEY_FILE=/nonexistent/pccs-api-key", "missing or empty")]
+    public async Task A_collateral_source_that_is_malformed_ambiguous_or_incomplete_is_refused(string variables, string message)
+    {
+        var result = await ExternalCommand.RunAsync(
+            "make", ["-s", "--no-print-directory", "check-config", .. variables.Split(' ')], GramineFolder.Root, TimeSpan.FromSeconds(30));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(message, result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_PCCS_with_its_CA_file_passes()
+    {
+        var result = await ExternalCommand.RunAsync(
+            "make", ["-s", "--no-print-directory", "check-config", "PCCS_URL=https://pccs.example:8081/", "PCCS_CA_FILE=openssl.cnf"], GramineFolder.Root, TimeSpan.FromSeconds(30));
 
         Assert.True(result.ExitCode == 0, result.ToString());
     }
@@ -98,6 +137,7 @@ public sealed class MakefileConfigTests
         }
     }
 
+    /// <summary><c>make check-config</c> with the given variables and a collateral source (Intel PCS), which every build needs.</summary>
     private static Task<CommandResult> CheckAsync(params string[] variables) =>
-        ExternalCommand.RunAsync("make", ["-s", "--no-print-directory", "check-config", .. variables], GramineFolder.Root, TimeSpan.FromSeconds(30));
+        ExternalCommand.RunAsync("make", ["-s", "--no-print-directory", "check-config", "INTEL_PCS=1", .. variables], GramineFolder.Root, TimeSpan.FromSeconds(30));
 }

@@ -26,7 +26,7 @@ namespace BlindAI.SampleHost.Tests.Packaging;
 /// </remarks>
 [Collection(PublishedHostCollection.Name)]
 [SupportedOSPlatform("linux")]
-public sealed class NativeRunTests(PublishedHostFixture published)
+public sealed partial class NativeRunTests(PublishedHostFixture published)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
@@ -246,7 +246,13 @@ public sealed class NativeRunTests(PublishedHostFixture published)
                 StringComparer.Ordinal);
     }
 
-    private static Process Start(RenderedManifest manifest, Sandbox sandbox, Dictionary<string, string> environment, IReadOnlyList<string>? extraArguments = null)
+    /// <summary>
+    /// Starts the published host with the manifest's arguments and environment, paths mapped to this machine.
+    /// <paramref name="platformArguments"/> say where the TEE is: <c>--simulation</c> unless given (the production
+    /// start-up test gives the emulator's <c>--attestation-root</c> instead).
+    /// </summary>
+    private static Process Start(
+        RenderedManifest manifest, Sandbox sandbox, Dictionary<string, string> environment, IReadOnlyList<string>? extraArguments = null, IReadOnlyList<string>? platformArguments = null)
     {
         var files = sandbox.FileSystem(manifest);
         var argv = manifest.Strings("loader.argv");
@@ -262,10 +268,13 @@ public sealed class NativeRunTests(PublishedHostFixture published)
             start.ArgumentList.Add(argument.StartsWith('/') ? files.ToHostPath(argument) ?? argument : argument);
         }
 
-        // Natively there is no /dev/attestation: the host refuses to start without a quote provider
-        // unless told to simulate one. What is under test here is the runtime environment and the measured
-        // arguments, not attestation; starting on Gramine's quote provider (the production path) is a later issue.
-        start.ArgumentList.Add("--simulation");
+        // Natively there is no /dev/attestation: the host refuses to start without a quote provider unless told to
+        // simulate one, or pointed at the hardware emulator's (NativeRunTests.Production.cs, the production path).
+        foreach (var argument in platformArguments ?? ["--simulation"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var argument in extraArguments ?? [])
         {
             start.ArgumentList.Add(argument);
@@ -281,9 +290,10 @@ public sealed class NativeRunTests(PublishedHostFixture published)
         return Process.Start(start) ?? throw new InvalidOperationException("The host did not start.");
     }
 
-    private static async Task<RunningHost> RunUntilStartedAsync(RenderedManifest manifest, Sandbox sandbox, Dictionary<string, string> environment)
+    private static async Task<RunningHost> RunUntilStartedAsync(
+        RenderedManifest manifest, Sandbox sandbox, Dictionary<string, string> environment, IReadOnlyList<string>? platformArguments = null)
     {
-        var process = Start(manifest, sandbox, environment);
+        var process = Start(manifest, sandbox, environment, platformArguments: platformArguments);
         var host = new RunningHost(process);
         if (!await host.WaitForOutputAsync("Application started", StartTimeout))
         {

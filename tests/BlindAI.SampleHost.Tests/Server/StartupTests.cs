@@ -20,6 +20,9 @@ public sealed class StartupTests
             {
                 ["BlindAI:Enclave:GramineAttestationRoot"] = Path.Combine(missing, "attestation"),
                 ["BlindAI:Enclave:TsmReportRoot"] = Path.Combine(missing, "tsm"),
+
+                // A production host needs a collateral source to start at all (issue #13); this one is never reached.
+                ["BlindAI:CollateralSource"] = "IntelPcs",
             },
             simulation: false));
 
