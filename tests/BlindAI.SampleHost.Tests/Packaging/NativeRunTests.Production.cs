@@ -90,15 +90,15 @@ public sealed partial class NativeRunTests
         }
     }
 
-    [Fact]
+    [OriginalPythonClientFact]
     public async Task Production_path_as_Gramine_starts_the_host_serves_the_original_Python_client()
     {
-        // The original BlindAI 0.6 client, unchanged, driven by /work/shared/tools/blindai-py-compat/run_client.py. It
+        // The original BlindAI 0.6 client, unchanged, driven by ../shared/tools/blindai-py-compat/run_client.py. It
         // cannot send a management token, so this manifest has none (management then serves loopback callers only);
         // everything else is as above. Its simulation_mode=True is the client's own switch, the one the compat tool
         // always uses: it does not verify the quote (its native DCAP module is a stub), so it checks the wire, not
         // attestation. The host has no --simulation.
-        string compat = PythonClientFolder();
+        string compat = OriginalPythonClientFactAttribute.Folder;
         using var sandbox = new Sandbox();
         await using Emulator emulator = await Emulator.StartGramineAsync(Path.Combine(sandbox.Root, "attestation"), pcsPort: 0);
         var manifest = await RenderWithFreePortsAsync("PCCS_URL=" + emulator.PcsBaseAddress, "PCCS_CA_FILE=" + emulator.PcsCaPath);
@@ -139,23 +139,6 @@ public sealed partial class NativeRunTests
 
         // run_client.py's inputs: arange(6) * 0.5 - 1.5 and, shifted by 1000, (arange(6) + 1000) * 0.5 - 1.5; A - B = -500.
         Assert.Equal(Enumerable.Repeat(-500.0, 6), data.EnumerateArray().Select(value => value.GetDouble()));
-    }
-
-    /// <summary>
-    /// The folder <c>/work/shared/tools/blindai-py-compat/setup.sh</c> prepared (<c>COMPAT</c>, by default
-    /// <c>~/.cache/blindai-compat</c>): the original client's source, extracted from a clone of mithril-security/blindai
-    /// that the project never commits. Missing, the test fails and says how to make it: a check that is not run is not passed.
-    /// </summary>
-    private static string PythonClientFolder()
-    {
-        string folder = Environment.GetEnvironmentVariable("BLINDAI_COMPAT") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "blindai-compat");
-        Assert.True(
-            File.Exists(Path.Combine(folder, "src", "client", "blindai", "core.py")) && File.Exists(Path.Combine(folder, "run_client.py")),
-            $"The original BlindAI 0.6 Python client is not prepared in {folder}. Run: BLINDAI_GIT_DIR=<git dir of a clone of mithril-security/blindai> "
-            + $"COMPAT={folder} /work/shared/tools/blindai-py-compat/setup.sh (or set BLINDAI_COMPAT to a folder it prepared).");
-        return folder;
     }
 
     /// <summary>One Silero VAD window (64 samples of context, 512 new) of a 220 Hz tone at 16 kHz, with a zero state.</summary>
