@@ -98,7 +98,6 @@ public sealed partial class NativeRunTests
         // everything else is as above. Its simulation_mode=True is the client's own switch, the one the compat tool
         // always uses: it does not verify the quote (its native DCAP module is a stub), so it checks the wire, not
         // attestation. The host has no --simulation.
-        string compat = OriginalPythonClientFactAttribute.Folder;
         using var sandbox = new Sandbox();
         await using Emulator emulator = await Emulator.StartGramineAsync(Path.Combine(sandbox.Root, "attestation"), pcsPort: 0);
         var manifest = await RenderWithFreePortsAsync("PCCS_URL=" + emulator.PcsBaseAddress, "PCCS_CA_FILE=" + emulator.PcsCaPath);
@@ -110,22 +109,12 @@ public sealed partial class NativeRunTests
         CommandResult client;
         try
         {
-            client = await ExternalCommand.RunAsync(
-                "/usr/bin/python3",
-                [
-                    "-s", Path.Combine(compat, "run_client.py"), model, "--shape", "2,3", "--shape", "2,3", "--quiet-warnings",
-                    "--unattested-port", OptionValue(manifest, "--untrusted-port"),
-                    "--attested-port", OptionValue(manifest, "--attested-port"),
-                    "--management-port", OptionValue(manifest, "--management-port"),
-                ],
-                sandbox.Root,
-                TimeSpan.FromMinutes(2),
-                environment: new Dictionary<string, string?>
-                {
-                    ["PYTHONPATH"] = string.Join(':', Path.Combine(compat, "src", "client"), Path.Combine(compat, "stubs"), Path.Combine(compat, "site")),
-                    ["PYTHONHOME"] = null,
-                    ["PYTHONDONTWRITEBYTECODE"] = "1",
-                });
+            client = await OriginalPythonClient.RunSubtractAsync(
+                model,
+                int.Parse(OptionValue(manifest, "--untrusted-port"), System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(OptionValue(manifest, "--attested-port"), System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(OptionValue(manifest, "--management-port"), System.Globalization.CultureInfo.InvariantCulture),
+                sandbox.Root);
         }
         finally
         {
@@ -134,11 +123,7 @@ public sealed partial class NativeRunTests
         }
 
         Assert.True(client.ExitCode == 0, $"The original Python client failed against the production host: {client}");
-        using var outputs = System.Text.Json.JsonDocument.Parse(client.StandardOutput);
-        var data = outputs.RootElement.GetProperty("outputs")[0].GetProperty("data");
-
-        // run_client.py's inputs: arange(6) * 0.5 - 1.5 and, shifted by 1000, (arange(6) + 1000) * 0.5 - 1.5; A - B = -500.
-        Assert.Equal(Enumerable.Repeat(-500.0, 6), data.EnumerateArray().Select(value => value.GetDouble()));
+        Assert.Equal(Enumerable.Repeat(-500.0, 6), OriginalPythonClient.SubtractOutputs(client));
     }
 
     /// <summary>One Silero VAD window (64 samples of context, 512 new) of a 220 Hz tone at 16 kHz, with a zero state.</summary>

@@ -82,6 +82,43 @@ public sealed class CertificateRenewalTests
         RunningHost.AssertNoErrorLogged(host);
     }
 
+    [BlindAI.SampleHost.Tests.Packaging.OriginalPythonClientFact]
+    public async Task The_original_Python_client_connects_and_runs_before_and_after_a_renewal()
+    {
+        // The original 0.6 client reads GET / and pins that certificate for its session; a client that connects after
+        // a renewal must get the new certificate, and its TLS connections must present that same one. Real time, not a
+        // fake clock: the client's TLS stack checks the pinned certificate's validity against its own clock. A 40 s
+        // certificate renewed at half its validity.
+        var settings = new Dictionary<string, string?>
+        {
+            ["BlindAI:Enclave:Certificate:Validity"] = "00:00:40",
+            ["BlindAI:CertificateRenewalFraction"] = "0.5",
+        };
+        await using RunningHost host = await RunningHost.StartAsync(settings);
+        await WaitForEventAsync(host, ScheduledEvent, 1);
+        string model = Path.Combine(host.DataDirectory, "subtract.onnx");
+        await File.WriteAllBytesAsync(model, BlindAI.Inference.Tests.Support.TestModels.Subtract());
+        byte[] first = await CertificateDerAsync(host);
+
+        BlindAI.SampleHost.Tests.Packaging.CommandResult before = await RunOriginalClientAsync(host, model);
+        await WaitForEventAsync(host, RenewedEvent, 1);
+        Assert.NotEqual(first, await CertificateDerAsync(host));
+        BlindAI.SampleHost.Tests.Packaging.CommandResult after = await RunOriginalClientAsync(host, model);
+
+        Assert.True(before.ExitCode == 0, $"The original Python client failed before the renewal: {before}");
+        Assert.True(after.ExitCode == 0, $"The original Python client failed after the renewal: {after}");
+        Assert.Equal(Enumerable.Repeat(-500.0, 6), BlindAI.SampleHost.Tests.Packaging.OriginalPythonClient.SubtractOutputs(after));
+        RunningHost.AssertNoErrorLogged(host);
+    }
+
+    private static Task<BlindAI.SampleHost.Tests.Packaging.CommandResult> RunOriginalClientAsync(RunningHost host, string model) =>
+        BlindAI.SampleHost.Tests.Packaging.OriginalPythonClient.RunSubtractAsync(
+            model,
+            host.Listeners.GetEndPoint(ListenerRole.Untrusted).Port,
+            host.AttestedUri.Port,
+            host.ManagementUri.Port,
+            host.DataDirectory);
+
     [Fact]
     public async Task Renewal_fraction_comes_from_configuration()
     {
