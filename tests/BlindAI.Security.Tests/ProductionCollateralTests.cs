@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.Versioning;
 using BlindAI.Attestation;
@@ -10,6 +9,7 @@ using BlindAI.HardwareEmulator;
 using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
 using BlindAI.SampleHost.Hosting;
+using BlindAI.SampleHost.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -61,16 +61,16 @@ public sealed class ProductionCollateralTests
     [Fact]
     public async Task The_production_host_on_the_emulated_Gramine_boundary_serves_PCCS_collateral_that_our_default_client_verifies()
     {
-        using var folder = new TemporaryFolder();
+        using var folder = new EmulatorFolder("attestation");
         await using HardwareEmulator.HardwareEmulator emulator = await HardwareEmulator.HardwareEmulator.StartGramineAsync(folder.Mount, pcsPort: 0);
-        await using ProductionHost host = await ProductionHost.StartAsync(
+        await using EmulatedHost host = await EmulatedHost.StartAsync(
             folder.Data, "--attestation-root", emulator.ProviderRoot, "--pccs-url", emulator.PcsBaseAddress!.ToString(), "--pccs-ca-file", emulator.PcsCaPath!);
 
         using HttpResponseMessage collateral = await host.Untrusted.GetAsync("/collateral");
         Assert.Equal(HttpStatusCode.OK, collateral.StatusCode);
 
         // Default collateral resolution (the host's /collateral), the emulator's root named, its MRENCLAVE pinned.
-        await using BlindAIClient client = await host.ConnectAsync(emulator);
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", host.ClientOptions(AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(emulator.MrEnclave.Span)), emulator.SimulationRootPath));
         UploadedModel model = await client.UploadModelAsync(ModelSource.FromBytes(TestModels.Subtract()));
         Tensor[] inputs = [Tensor.Create<float>([5, 5, 5, 5, 5, 5], [2, 3], "A"), Tensor.Create<float>([1, 2, 3, 4, 5, 6], [2, 3], "B")];
         Assert.Equal(new[] { 4f, 3f, 2f, 1f, 0f, -1f }, (await client.RunModelAsync(model.Id, inputs))[0].ToArray<float>());
@@ -80,11 +80,11 @@ public sealed class ProductionCollateralTests
     [Fact]
     public async Task A_PCCS_whose_TLS_certificate_does_not_chain_to_the_pinned_CA_file_gives_no_collateral()
     {
-        using var folder = new TemporaryFolder();
+        using var folder = new EmulatorFolder("attestation");
         await using HardwareEmulator.HardwareEmulator emulator = await HardwareEmulator.HardwareEmulator.StartGramineAsync(folder.Mount, pcsPort: 0);
 
         // Another CA than the one that issued the PCCS's certificate (the simulation root is a real CA certificate).
-        await using ProductionHost host = await ProductionHost.StartAsync(
+        await using EmulatedHost host = await EmulatedHost.StartAsync(
             folder.Data, "--attestation-root", emulator.ProviderRoot, "--pccs-url", emulator.PcsBaseAddress!.ToString(), "--pccs-ca-file", emulator.SimulationRootPath);
 
         using HttpResponseMessage collateral = await host.Untrusted.GetAsync("/collateral");
@@ -95,14 +95,14 @@ public sealed class ProductionCollateralTests
     [Fact]
     public async Task The_PCCS_API_key_file_is_read_at_start_and_its_key_never_logged()
     {
-        using var folder = new TemporaryFolder();
+        using var folder = new EmulatorFolder("attestation");
         const string ApiKey = "pccs-api-key-never-logged-3c9e1f7a2b";
         string keyFile = Path.Combine(folder.Root, "pccs-api-key");
         await File.WriteAllTextAsync(keyFile, ApiKey + "\n");
         await using HardwareEmulator.HardwareEmulator emulator = await HardwareEmulator.HardwareEmulator.StartGramineAsync(folder.Mount, pcsPort: 0);
         string[] arguments = ["--attestation-root", emulator.ProviderRoot, "--pccs-url", emulator.PcsBaseAddress!.ToString(), "--pccs-ca-file", emulator.PcsCaPath!, "--pccs-api-key-file", keyFile];
 
-        await using (ProductionHost host = await ProductionHost.StartAsync(folder.Data, arguments))
+        await using (EmulatedHost host = await EmulatedHost.StartAsync(folder.Data, arguments))
         {
             using HttpResponseMessage collateral = await host.Untrusted.GetAsync("/collateral");
             Assert.Equal(HttpStatusCode.OK, collateral.StatusCode);
@@ -111,101 +111,11 @@ public sealed class ProductionCollateralTests
 
         // Read at start: an empty key file stops the host before any port opens, naming the file and not its content.
         await File.WriteAllTextAsync(keyFile, "\n" + ApiKey + "\n");
-        var refused = await Assert.ThrowsAsync<OptionsValidationException>(async () => { await using ProductionHost host = await ProductionHost.StartAsync(folder.Data, arguments); });
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(async () => { await using EmulatedHost host = await EmulatedHost.StartAsync(folder.Data, arguments); });
         Assert.Contains(refused.Failures, f => f.Contains(keyFile, StringComparison.Ordinal) && f.Contains("empty first line", StringComparison.Ordinal));
         Assert.DoesNotContain(refused.Failures, f => f.Contains(ApiKey, StringComparison.Ordinal));
     }
 
     private static WebApplication Build(string[] arguments) =>
         SampleHostApplication.Build(arguments, builder => builder.Logging.ClearProviders());
-
-    /// <summary>The emulator's mount point and the host's data folder, side by side in one temporary folder.</summary>
-    private sealed class TemporaryFolder : IDisposable
-    {
-        private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("blindai-production-");
-
-        public string Root => _root.FullName;
-
-        public string Mount => Path.Combine(Root, "attestation");
-
-        public string Data => Path.Combine(Root, "data");
-
-        // The emulator is disposed (unmounted) first: it is declared after this folder in every test.
-        public void Dispose() => _root.Delete(recursive: true);
-    }
-
-    /// <summary>The sample host in this process on its production path, with loopback ports the system picks and its log lines recorded.</summary>
-    private sealed class ProductionHost : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private readonly ListenerEndpoints _listeners;
-
-        private ProductionHost(WebApplication app, ListenerEndpoints listeners, ConcurrentQueue<string> logs)
-        {
-            _app = app;
-            _listeners = listeners;
-            Logs = logs;
-            Untrusted = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{listeners.GetEndPoint(ListenerRole.Untrusted).Port}") };
-        }
-
-        public ConcurrentQueue<string> Logs { get; }
-
-        public HttpClient Untrusted { get; }
-
-        public static async Task<ProductionHost> StartAsync(string dataDirectory, params string[] arguments)
-        {
-            var logs = new ConcurrentQueue<string>();
-            WebApplication app = SampleHostApplication.Build(
-                ["--data-dir", dataDirectory, "--untrusted-port", "0", "--attested-port", "0", "--management-port", "0", "--listen-address", "127.0.0.1", .. arguments],
-                builder =>
-                {
-                    builder.Logging.ClearProviders();
-                    builder.Logging.SetMinimumLevel(LogLevel.Trace);
-                    builder.Logging.AddProvider(new QueueLoggerProvider(logs));
-                });
-            try
-            {
-                return new ProductionHost(app, await SampleHostApplication.StartAsync(app, CancellationToken.None), logs);
-            }
-            catch
-            {
-                await app.DisposeAsync();
-                throw;
-            }
-        }
-
-        public Task<BlindAIClient> ConnectAsync(HardwareEmulator.HardwareEmulator emulator) => BlindAIClient.ConnectAsync("127.0.0.1", new BlindAIClientOptions
-        {
-            UntrustedPort = _listeners.GetEndPoint(ListenerRole.Untrusted).Port,
-            AttestedPort = _listeners.GetEndPoint(ListenerRole.Attested).Port,
-            ManagementPort = _listeners.GetEndPoint(ListenerRole.Management).Port,
-            Policy = AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(emulator.MrEnclave.Span)),
-            InsecureSimulationRoot = SimulationRoot.FromFile(emulator.SimulationRootPath),
-        });
-
-        public async ValueTask DisposeAsync()
-        {
-            Untrusted.Dispose();
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
-
-    /// <summary>Every log line, message and exception, as text.</summary>
-    private sealed class QueueLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider, ILogger
-    {
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue(formatter(state, exception) + (exception is null ? "" : "\n" + exception));
-
-        public void Dispose()
-        {
-        }
-    }
 }

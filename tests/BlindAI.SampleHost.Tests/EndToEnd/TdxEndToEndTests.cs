@@ -8,7 +8,7 @@ using BlindAI.Enclave.Simulation;
 using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
 using BlindAI.SampleHost.Hosting;
-using Microsoft.AspNetCore.Builder;
+using BlindAI.SampleHost.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Emulator = BlindAI.HardwareEmulator.HardwareEmulator;
 
@@ -26,8 +26,8 @@ public sealed class TdxEndToEndTests
     [Fact]
     public async Task Simulation_tdx_serves_TDX_quotes_and_collateral_to_a_client_pinning_MRTD_and_the_RTMRs()
     {
-        using var folder = new TemporaryFolder();
-        await using StartedHost host = await StartedHost.StartAsync(folder.Data, "--simulation", "tdx");
+        using var folder = new EmulatorFolder("tsm");
+        await using EmulatedHost host = await EmulatedHost.StartAsync(folder.Data, "--simulation", "tdx");
 
         await RoundTripAsync(host, new SimulatedTdIdentity(), Path.Combine(folder.Data, "simulation-root.pem"));
     }
@@ -35,9 +35,9 @@ public sealed class TdxEndToEndTests
     [Fact]
     public async Task The_production_path_on_the_emulated_configfs_tsm_attests_as_a_TDX_trust_domain()
     {
-        using var folder = new TemporaryFolder();
+        using var folder = new EmulatorFolder("tsm");
         await using Emulator emulator = await Emulator.StartTdxAsync(folder.Mount, pcsPort: 0);
-        await using StartedHost host = await StartedHost.StartAsync(
+        await using EmulatedHost host = await EmulatedHost.StartAsync(
             folder.Data,
             "--attestation-root", Path.Combine(folder.Root, "no-gramine-here"),
             "--tsm-root", emulator.ProviderRoot,
@@ -52,8 +52,8 @@ public sealed class TdxEndToEndTests
     public async Task A_client_pinning_another_RTMR_refuses_the_simulated_trust_domain()
     {
         // The control for the tests above: the RTMR pins are checked, not merely accepted.
-        using var folder = new TemporaryFolder();
-        await using StartedHost host = await StartedHost.StartAsync(folder.Data, "--simulation", "tdx");
+        using var folder = new EmulatorFolder("tsm");
+        await using EmulatedHost host = await EmulatedHost.StartAsync(folder.Data, "--simulation", "tdx");
         var identity = new SimulatedTdIdentity();
         BlindAIClientOptions options = host.ClientOptions(Pinning(identity).RequireRtmr(3, Measurement.FromBytes(new byte[48].Select((_, i) => (byte)i).ToArray())), Path.Combine(folder.Data, "simulation-root.pem"));
 
@@ -86,7 +86,7 @@ public sealed class TdxEndToEndTests
         return policy;
     }
 
-    private static async Task RoundTripAsync(StartedHost host, SimulatedTdIdentity identity, string simulationRoot)
+    private static async Task RoundTripAsync(EmulatedHost host, SimulatedTdIdentity identity, string simulationRoot)
     {
         await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", host.ClientOptions(Pinning(identity), simulationRoot));
         Assert.Equal(BlindAI.Attestation.Quotes.TeeType.Tdx, client.Attestation.Quote.TeeType);
@@ -94,64 +94,5 @@ public sealed class TdxEndToEndTests
         Tensor[] inputs = [Tensor.Create<float>([5, 5, 5, 5, 5, 5], [2, 3], "A"), Tensor.Create<float>([1, 2, 3, 4, 5, 6], [2, 3], "B")];
         Assert.Equal(new[] { 4f, 3f, 2f, 1f, 0f, -1f }, (await client.RunModelAsync(model.Id, inputs))[0].ToArray<float>());
         await client.DeleteModelAsync(model.Id);
-    }
-
-    /// <summary>A mount point for the emulator and the host's data folder in one temporary folder.</summary>
-    private sealed class TemporaryFolder : IDisposable
-    {
-        private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("blindai-tdx-");
-
-        public string Root => _root.FullName;
-
-        public string Mount => Path.Combine(Root, "tsm");
-
-        public string Data => Path.Combine(Root, "data");
-
-        // Declared before the emulator in every test, so disposed after it has unmounted.
-        public void Dispose() => _root.Delete(recursive: true);
-    }
-
-    /// <summary>The sample host in this process on loopback ports the system picks.</summary>
-    private sealed class StartedHost : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private readonly ListenerEndpoints _listeners;
-
-        private StartedHost(WebApplication app, ListenerEndpoints listeners)
-        {
-            _app = app;
-            _listeners = listeners;
-        }
-
-        public static async Task<StartedHost> StartAsync(string dataDirectory, params string[] arguments)
-        {
-            WebApplication app = SampleHostApplication.Build(
-                ["--data-dir", dataDirectory, "--untrusted-port", "0", "--attested-port", "0", "--management-port", "0", "--listen-address", "127.0.0.1", .. arguments],
-                builder => builder.Logging.ClearProviders());
-            try
-            {
-                return new StartedHost(app, await SampleHostApplication.StartAsync(app, CancellationToken.None));
-            }
-            catch
-            {
-                await app.DisposeAsync();
-                throw;
-            }
-        }
-
-        public BlindAIClientOptions ClientOptions(AttestationPolicy policy, string simulationRoot) => new()
-        {
-            UntrustedPort = _listeners.GetEndPoint(ListenerRole.Untrusted).Port,
-            AttestedPort = _listeners.GetEndPoint(ListenerRole.Attested).Port,
-            ManagementPort = _listeners.GetEndPoint(ListenerRole.Management).Port,
-            Policy = policy,
-            InsecureSimulationRoot = SimulationRoot.FromFile(simulationRoot),
-        };
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
     }
 }
