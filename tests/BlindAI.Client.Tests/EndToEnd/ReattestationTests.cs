@@ -43,7 +43,7 @@ public sealed class ReattestationTests
         clock.Advance(TimeSpan.FromDays(20) + TimeSpan.FromMinutes(1));
         await host.WaitForRenewalsScheduledAsync(2);
         Assert.NotEqual(firstDer, await CertificateDerAsync(host));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await host.WaitForConnectionsClosedAsync();
 
         await AssertSubtractsAsync(client, model);
 

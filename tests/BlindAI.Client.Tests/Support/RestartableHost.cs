@@ -20,9 +20,11 @@ namespace BlindAI.Client.Tests.Support;
 public sealed class RestartableHost : IAsyncDisposable
 {
     private const string RenewalCategory = "BlindAI.SampleHost.Hosting.CertificateRenewalService";
+    private const string ConnectionsCategory = "Microsoft.AspNetCore.Server.Kestrel.Connections";
     private readonly TimeProvider? _clock;
     private readonly IReadOnlyDictionary<string, string?>? _settings;
     private readonly ConcurrentQueue<int> _renewalEvents = new();
+    private readonly ConnectionCounter _connections = new();
     private WebApplication? _app;
 
     private RestartableHost(string dataDirectory, TimeProvider? clock, IReadOnlyDictionary<string, string?>? settings)
@@ -92,6 +94,26 @@ public sealed class RestartableHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the host has closed every connection it accepted (Kestrel logs each connection's start and stop),
+    /// for example once its keep-alive timeout dropped the idle ones: the next request then needs a new handshake. A
+    /// test that only slept past the timeout raced Kestrel's once-a-second heartbeat on a loaded machine, and the
+    /// client could write a request into a connection the host was closing at that moment.
+    /// </summary>
+    public async Task WaitForConnectionsClosedAsync()
+    {
+        // No connection seen means Kestrel's events no longer arrive as expected: waiting would prove nothing.
+        Assert.True(_connections.EverStarted > 0, "Kestrel logged no ConnectionStart event.");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (_connections.Open > 0)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+
+        // The stop is logged as the connection ends; give the client's socket the moment it needs to see the close.
+        await Task.Delay(200, timeout.Token);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAppAsync();
@@ -121,7 +143,8 @@ public sealed class RestartableHost : IAsyncDisposable
                 builder.Configuration.AddInMemoryCollection(_settings);
             }
 
-            builder.Logging.AddProvider(new EventRecorder(_renewalEvents));
+            builder.Logging.AddProvider(new EventRecorder(_renewalEvents, _connections));
+            builder.Logging.AddFilter(ConnectionsCategory, LogLevel.Debug);
             if (_clock is not null)
             {
                 builder.Services.AddSingleton(_clock);
@@ -146,9 +169,32 @@ public sealed class RestartableHost : IAsyncDisposable
         }
     }
 
-    private sealed class EventRecorder(ConcurrentQueue<int> events) : ILoggerProvider
+    private sealed class ConnectionCounter
     {
-        public ILogger CreateLogger(string categoryName) => categoryName == RenewalCategory ? new Recorder(events) : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        private int _open;
+        private int _started;
+
+        public int Open => Volatile.Read(ref _open);
+
+        public int EverStarted => Volatile.Read(ref _started);
+
+        public void Started()
+        {
+            Interlocked.Increment(ref _started);
+            Interlocked.Increment(ref _open);
+        }
+
+        public void Stopped() => Interlocked.Decrement(ref _open);
+    }
+
+    private sealed class EventRecorder(ConcurrentQueue<int> events, ConnectionCounter connections) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => categoryName switch
+        {
+            RenewalCategory => new Recorder(events),
+            ConnectionsCategory => new ConnectionRecorder(connections),
+            _ => Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+        };
 
         public void Dispose()
         {
@@ -163,6 +209,28 @@ public sealed class RestartableHost : IAsyncDisposable
 
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
                 events.Enqueue(eventId.Id);
+        }
+
+        /// <summary>Kestrel's ConnectionStart (1) and ConnectionStop (2) events.</summary>
+        private sealed class ConnectionRecorder(ConnectionCounter connections) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                switch (eventId.Name)
+                {
+                    case "ConnectionStart":
+                        connections.Started();
+                        break;
+                    case "ConnectionStop":
+                        connections.Stopped();
+                        break;
+                }
+            }
         }
     }
 
