@@ -100,10 +100,7 @@ internal static class HarnessCommand
         return failures == 0 ? 0 : 1;
     }
 
-    private static string TestDataDirectory()
-    {
-        string shared = typeof(HarnessCommand).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .First(a => a.Key == "BlindAI.SharedDirectory").Value!;
-        return Path.Combine(shared, "testdata");
-    }
+    private static string TestDataDirectory() =>
+        typeof(HarnessCommand).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .First(a => a.Key == "BlindAI.TestDataDirectory").Value!;
 }

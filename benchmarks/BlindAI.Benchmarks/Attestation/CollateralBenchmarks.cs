@@ -21,7 +21,7 @@ public class CollateralBenchmarks
     private CollateralVerifier verifier = null!;
     private VerifiedCollateral warm = null!;
 
-    /// <summary>Loads the vectors from ../shared/testdata next to the checkout.</summary>
+    /// <summary>Loads the vectors from tests/TestData.</summary>
     [GlobalSetup]
     public void Setup()
     {

@@ -14,7 +14,7 @@ public class QuoteParsingBenchmarks
     private byte[] _sgxQuote = [];
     private byte[] _tdxQuote = [];
 
-    /// <summary>Loads the quotes from ../shared/testdata next to the repository.</summary>
+    /// <summary>Loads the quotes from tests/TestData.</summary>
     [GlobalSetup]
     public void Setup()
     {
