@@ -6,12 +6,11 @@ using BlindAI.Attestation.Policy;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Verification;
 using BlindAI.Client;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Messages;
 using BlindAI.Security.Tests.Support;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Security.Tests;
 

@@ -1,7 +1,7 @@
 using System.Text;
 
 using BlindAI.Attestation.Collateral;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Attestation.Tests.Collateral;
 

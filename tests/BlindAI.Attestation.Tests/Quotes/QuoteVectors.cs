@@ -1,6 +1,6 @@
 using System.Text;
+using BlindAI.Testing;
 
-using BlindAI.Tests;
 
 namespace BlindAI.Attestation.Tests.Quotes;
 

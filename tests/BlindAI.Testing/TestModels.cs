@@ -1,10 +1,10 @@
 using Google.Protobuf;
 using Onnx;
 
-namespace BlindAI.Inference.Tests.Support;
+namespace BlindAI.Testing;
 
 /// <summary>Small ONNX models built in code with OnnxSharp's generated protobuf classes, for engine behaviour tests.</summary>
-internal static class TestModels
+public static class TestModels
 {
     // onnx.TensorProto.DataType numbers.
     public const int Float = 1, UInt8 = 2, Int8 = 3, UInt16 = 4, Int16 = 5, Int32 = 6, Int64 = 7, String = 8, Bool = 9,

@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace BlindAI.SampleHost.Tests.Support;
+namespace BlindAI.Testing;
 
 /// <summary>Distinct copies of one ONNX model (also linked into the load tool).</summary>
-internal static class ModelCopies
+public static class ModelCopies
 {
     /// <summary>
     /// <paramref name="model"/> with one more <c>ModelProto.doc_string</c> (field 6) appended: protobuf keeps the last

@@ -1,10 +1,11 @@
+using BlindAI.Inference;
 using BlindAI.Inference.Persistence;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace BlindAI.Inference.Tests.Support;
+namespace BlindAI.Testing;
 
-internal static class Engines
+public static class Engines
 {
     public static OnnxInferenceEngine Create(
         Action<InferenceEngineOptions>? configure = null,

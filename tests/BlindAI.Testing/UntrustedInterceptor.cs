@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace BlindAI.Client.Tests.Support;
+namespace BlindAI.Testing;
 
 /// <summary>
 /// A man in the middle on the untrusted (plain HTTP) port: forwards to the real host and lets the test rewrite any

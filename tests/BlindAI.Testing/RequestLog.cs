@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace BlindAI.Client.Tests.Support;
+namespace BlindAI.Testing;
 
 /// <summary>Every request a host received (method, path, local port), recorded before routing.</summary>
 public sealed class RequestLog

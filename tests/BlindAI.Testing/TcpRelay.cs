@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace BlindAI.Client.Tests.Support;
+namespace BlindAI.Testing;
 
 /// <summary>
 /// A man in the middle at the TCP level: relays bytes (TLS included, untouched) to a target port that the test can

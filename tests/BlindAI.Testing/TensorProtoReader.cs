@@ -2,10 +2,10 @@ using System.Runtime.InteropServices;
 using BlindAI.Protocol.Tensors;
 using Onnx;
 
-namespace BlindAI.Inference.Tests.Conformance;
+namespace BlindAI.Testing;
 
 /// <summary>Turns the reference tensors of the ONNX backend test data (serialised <c>TensorProto</c>s) into BlindAI tensors.</summary>
-internal static class TensorProtoReader
+public static class TensorProtoReader
 {
     /// <param name="path">The .pb file.</param>
     /// <param name="name">The model input or output it belongs to.</param>

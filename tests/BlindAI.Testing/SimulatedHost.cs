@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Policy;
+using BlindAI.Client;
 using BlindAI.Client.Attestation;
 using BlindAI.Enclave.Simulation;
 using BlindAI.SampleHost.Hosting;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace BlindAI.Client.Tests.Support;
+namespace BlindAI.Testing;
 
 /// <summary>
 /// The real sample host in simulation mode, in this process, on loopback with ephemeral ports and real TLS. Its data

@@ -1,9 +1,9 @@
 using System.Reflection;
 
-namespace BlindAI.Tests;
+namespace BlindAI.Testing;
 
 /// <summary>Where the test inputs live. Missing inputs fail the test loudly; they are never skipped.</summary>
-internal static class TestPaths
+public static class TestPaths
 {
     /// <summary>The repository root.</summary>
     public static string RepoRoot => Existing(Metadata("BlindAI.RepoRoot"));

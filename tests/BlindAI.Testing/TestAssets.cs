@@ -1,13 +1,13 @@
 using System.Reflection;
 using System.Security.Cryptography;
 
-namespace BlindAI.Inference.Tests.Support;
+namespace BlindAI.Testing;
 
 /// <summary>
 /// The real models and data fetched by the build (eng/assets/TestAssets.targets), each checked against its pinned SHA-256.
 /// A missing or altered asset fails the test loudly; nothing is skipped.
 /// </summary>
-internal static class TestAssets
+public static class TestAssets
 {
     public const string MiniLmModelSha256 = "4a64cee3d4134bbdc86eed96e1a660efec58975417204ecfcf134140edb6e0e2";
     public const string MiniLmVocabSha256 = "b49e80874c5efbc7f4cde245a812673b05ef1360ced56b8bc8c750eaeef3fe0f";

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using BlindAI.Protocol.Tensors;
 
-namespace BlindAI.Inference.Tests.Conformance;
+namespace BlindAI.Testing;
 
 /// <summary>Compares an output with its reference as the ONNX backend tests do: floats within rtol/atol (NaN equals NaN), the rest exactly.</summary>
-internal static class TensorComparer
+public static class TensorComparer
 {
     public const double RelativeTolerance = 1e-3, AbsoluteTolerance = 1e-5;
 

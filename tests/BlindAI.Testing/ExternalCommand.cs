@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace BlindAI.SampleHost.Tests.Packaging;
+namespace BlindAI.Testing;
 
 /// <summary>The outcome of a finished external command.</summary>
-internal sealed record CommandResult(int ExitCode, string StandardOutput, string StandardError)
+public sealed record CommandResult(int ExitCode, string StandardOutput, string StandardError)
 {
     public override string ToString() => $"exit {ExitCode}\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}";
 }
@@ -12,7 +12,7 @@ internal sealed record CommandResult(int ExitCode, string StandardOutput, string
 /// Runs the deployer-side tools the packaging ships (make, python3, dotnet publish) as a deployer
 /// would, with a deadline so that a hung tool fails the test instead of the CI run.
 /// </summary>
-internal static class ExternalCommand
+public static class ExternalCommand
 {
     public static async Task<CommandResult> RunAsync(
         string fileName,

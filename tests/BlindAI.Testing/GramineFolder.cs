@@ -1,16 +1,15 @@
 using System.Reflection;
 using System.Text.Json;
-using BlindAI.Tests;
 
-namespace BlindAI.SampleHost.Tests.Packaging;
+namespace BlindAI.Testing;
 
 /// <summary>
 /// The packaging files next to the sample host, and the manifest template rendered as <c>make</c> does it: the
 /// Makefile's own <c>-D</c> variables, rendered by real Jinja2 with gramine-manifest's settings and parsed by Python's
 /// tomllib (<c>render_manifest.py</c>, run by Debian's <c>/usr/bin/python3</c>). No TOML library is needed here, so the
-/// security tests compile this file too.
+/// security tests use it as well as the packaging tests.
 /// </summary>
-internal static class GramineFolder
+public static class GramineFolder
 {
     /// <summary>Gramine's package library folder on a Debian/Ubuntu host with Gramine's packages.</summary>
     public const string PackageLibDir = "/usr/lib/x86_64-linux-gnu/gramine";
@@ -120,5 +119,5 @@ internal static class GramineFolder
 /// <param name="Argv"><c>loader.argv</c>: the enclave's measured command line, argv[0] first.</param>
 /// <param name="Environment"><c>loader.env</c>.</param>
 /// <param name="Defines">The -D variables it was rendered with.</param>
-internal sealed record RenderedTemplate(
+public sealed record RenderedTemplate(
     string Text, IReadOnlyList<string> Argv, IReadOnlyDictionary<string, string> Environment, IReadOnlyDictionary<string, string> Defines);

@@ -1,4 +1,4 @@
-namespace BlindAI.Client.Tests.Support;
+namespace BlindAI.Testing;
 
 /// <summary>Two genuine simulated hosts (each with its own platform and key) shared by the tests of a collection.</summary>
 public sealed class HostFixture : IAsyncLifetime
@@ -18,10 +18,4 @@ public sealed class HostFixture : IAsyncLifetime
         await Host.DisposeAsync();
         await Other.DisposeAsync();
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class HostCollection : ICollectionFixture<HostFixture>
-{
-    public const string Name = "simulated hosts";
 }

@@ -6,14 +6,14 @@ using BlindAI.SampleHost.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 
-namespace BlindAI.SampleHost.Tests.Support;
+namespace BlindAI.Testing;
 
 /// <summary>
 /// The sample host in this process, started with exactly the switches a test gives (the production switches, or
 /// <c>--simulation</c>), on loopback ports the system picks, with its log lines recorded. Shared by the TDX end-to-end
 /// tests and the security suite's production-collateral tests.
 /// </summary>
-internal sealed class EmulatedHost : IAsyncDisposable
+public sealed class EmulatedHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ListenerEndpoints _listeners;
@@ -91,7 +91,7 @@ internal sealed class EmulatedHost : IAsyncDisposable
 
 /// <summary>An emulator's mount point (<see cref="Mount"/>) and the host's data folder, side by side in one temporary folder.</summary>
 /// <param name="mountName">The mount point's name (<c>attestation</c> for Gramine, <c>tsm</c> for configfs-tsm).</param>
-internal sealed class EmulatorFolder(string mountName) : IDisposable
+public sealed class EmulatorFolder(string mountName) : IDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("blindai-emulated-");
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using BlindAI.Attestation.Policy;
+using BlindAI.Client;
 using BlindAI.Client.Attestation;
 using BlindAI.Enclave.Simulation;
 using BlindAI.SampleHost.Hosting;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace BlindAI.Client.Tests.Support;
+namespace BlindAI.Testing;
 
 /// <summary>
 /// The real sample host in simulation, which a test can restart on the same data folder (same simulated platform and
