@@ -4,6 +4,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 
 using BlindAI.Attestation.Collateral;
+using BlindAI.Testing;
 
 namespace BlindAI.Benchmarks.Attestation;
 
@@ -25,8 +26,8 @@ public class CollateralBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        bundle = File.ReadAllBytes(BenchmarkData.TestData("dcap", "phala-dcap-qvl", "sgx_quote_collateral.json"));
-        var quote = Encoding.Latin1.GetString(File.ReadAllBytes(BenchmarkData.TestData("dcap", "phala-dcap-qvl", "sgx_quote")));
+        bundle = File.ReadAllBytes(TestPaths.TestData("dcap", "phala-dcap-qvl", "sgx_quote_collateral.json"));
+        var quote = Encoding.Latin1.GetString(File.ReadAllBytes(TestPaths.TestData("dcap", "phala-dcap-qvl", "sgx_quote")));
         var start = quote.IndexOf("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal);
         var end = quote.LastIndexOf("-----END CERTIFICATE-----", StringComparison.Ordinal) + 25;
         pckChain = [.. CertificateChain.Parse(quote[start..end]).Certificates];
