@@ -154,7 +154,7 @@ public sealed class EmulatorProgramTests : IDisposable
         (int exitCode, _, string stderr) = await EmulatorProgram.RunToEndAsync("probe", "gramine", "--root", _folder.Mount, "--report-data", Convert.ToHexString(new byte[64]));
 
         Assert.Equal(1, exitCode);
-        Assert.Contains($"error {EvidenceErrorReason.PlatformUnavailable}", stderr, StringComparison.Ordinal);
+        Assert.Contains($"error {EnclaveErrorReason.PlatformUnavailable}", stderr, StringComparison.Ordinal);
     }
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> Shell(string command)

@@ -151,7 +151,7 @@ public sealed class GramineEmulationTests : IDisposable
 
         var e = await Assert.ThrowsAsync<EvidenceException>(() => provider.GetQuoteAsync(new byte[length], CancellationToken.None));
 
-        Assert.Equal(EvidenceErrorReason.InvalidReportData, e.Reason);
+        Assert.Equal(EnclaveErrorReason.InvalidReportData, e.Reason);
 
         // The refused call wrote nothing: this process's report data is still the last good one.
         byte[] quote = await File.ReadAllBytesAsync(Path.Combine(emulator.ProviderRoot, "quote"));

@@ -355,7 +355,7 @@ public sealed class CliPinningAttackTests : IAsyncLifetime
         string quote = Path.Combine(_work, name + ".quote");
         string collateral = Path.Combine(_work, name + "-collateral.json");
         string root = Path.Combine(_work, name + "-root.pem");
-        await File.WriteAllBytesAsync(quote, platform.CreateQuote(new byte[QuoteConstants.ReportDataLength]));
+        await File.WriteAllBytesAsync(quote, platform.CreateQuote(new byte[IQuoteProvider.ReportDataLength]));
         await File.WriteAllTextAsync(collateral, platform.CreateCollateral(options).ToDcapQvlJson());
         await File.WriteAllTextAsync(root, platform.RootCertificate.ExportCertificatePem());
         return (quote, collateral, root);

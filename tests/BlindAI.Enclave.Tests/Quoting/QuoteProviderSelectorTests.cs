@@ -38,7 +38,7 @@ public sealed class QuoteProviderSelectorTests : IDisposable
     public void Gives_a_clear_error_without_any_tee_and_never_falls_back_to_simulation()
     {
         var e = Assert.Throws<EvidenceException>(() => QuoteProviderSelector.Create(Options()));
-        Assert.Equal(EvidenceErrorReason.PlatformUnavailable, e.Reason);
+        Assert.Equal(EnclaveErrorReason.PlatformUnavailable, e.Reason);
         Assert.Contains("simulated platform by name", e.Message, StringComparison.Ordinal);
     }
 
@@ -53,6 +53,6 @@ public sealed class QuoteProviderSelectorTests : IDisposable
     public void Simulation_without_a_folder_is_refused()
     {
         var e = Assert.Throws<EvidenceException>(() => QuoteProviderSelector.Create(Options(QuoteProviderKind.Simulation)));
-        Assert.Equal(EvidenceErrorReason.SimulationNotConfigured, e.Reason);
+        Assert.Equal(EnclaveErrorReason.SimulationNotConfigured, e.Reason);
     }
 }

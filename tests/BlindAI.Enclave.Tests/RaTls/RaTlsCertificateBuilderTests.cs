@@ -142,7 +142,7 @@ public sealed class RaTlsCertificateBuilderTests
     public async Task Refuses_evidence_larger_than_gramine_accepts()
     {
         var e = await Assert.ThrowsAsync<EvidenceException>(() => BuildAsync(quoteLength: 8200));
-        Assert.Equal(EvidenceErrorReason.EvidenceTooLarge, e.Reason);
+        Assert.Equal(EnclaveErrorReason.EvidenceTooLarge, e.Reason);
     }
 
     [Fact]

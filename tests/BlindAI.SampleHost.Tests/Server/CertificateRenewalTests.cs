@@ -317,7 +317,7 @@ public sealed class CertificateRenewalTests
             if (left > 0)
             {
                 Interlocked.Decrement(ref _failuresLeft);
-                throw new EvidenceException(EvidenceErrorReason.InvalidQuote, "The quoting enclave did not answer (test).");
+                throw new EvidenceException(EnclaveErrorReason.InvalidQuote, "The quoting enclave did not answer (test).");
             }
 
             return inner.GetQuoteAsync(reportData, cancellationToken);

@@ -26,7 +26,7 @@ public sealed class StartupTests
             },
             simulation: false));
 
-        Assert.Equal(EvidenceErrorReason.PlatformUnavailable, exception.Reason);
+        Assert.Equal(EnclaveErrorReason.PlatformUnavailable, exception.Reason);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 namespace BlindAI.Enclave.Simulation;
 
 /// <summary>One platform TCB level of a simulated TCB Info.</summary>
-public sealed record SimulatedTcbLevel
+internal sealed record SimulatedTcbLevel
 {
     /// <summary>The 16 minimum SGX TCB component SVNs.</summary>
     public required ReadOnlyMemory<byte> SgxTcbComponents { get; init; }
