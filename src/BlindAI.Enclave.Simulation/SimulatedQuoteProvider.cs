@@ -28,13 +28,12 @@ public sealed class SimulatedQuoteProvider : IQuoteProvider, IDisposable
     {
     }
 
-    /// <summary>Creates a provider with per-quote overrides (identities, PCK chain); disposes <paramref name="platform"/> with itself when it owns it.</summary>
-    internal SimulatedQuoteProvider(SimulatedTeePlatform platform, SimulatedQuoteOptions options, bool ownsPlatform = false)
+    /// <summary>Creates a provider with per-quote overrides (identities, PCK chain; the platform's when <see langword="null"/>); disposes <paramref name="platform"/> with itself when it owns it.</summary>
+    internal SimulatedQuoteProvider(SimulatedTeePlatform platform, SimulatedQuoteOptions? options, bool ownsPlatform = false)
     {
         ArgumentNullException.ThrowIfNull(platform);
-        ArgumentNullException.ThrowIfNull(options);
         _platform = platform;
-        _options = options;
+        _options = options ?? new SimulatedQuoteOptions();
         _ownsPlatform = ownsPlatform;
     }
 

@@ -27,14 +27,14 @@ public sealed partial class SimulatedTeePlatform
         CreateQuote(reportData, new SimulatedQuoteOptions { Format = format });
 
     /// <summary>Produces a quote with format, identity and chain overrides (for tests that need a particular or a broken quote).</summary>
-    internal byte[] CreateQuote(ReadOnlySpan<byte> reportData, SimulatedQuoteOptions options)
+    internal byte[] CreateQuote(ReadOnlySpan<byte> reportData, SimulatedQuoteOptions? options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         if (reportData.Length != IQuoteProvider.ReportDataLength)
         {
             throw new EvidenceException(EnclaveErrorReason.InvalidReportData, $"Report data must be exactly {IQuoteProvider.ReportDataLength} bytes; got {reportData.Length}.");
         }
 
+        options ??= new SimulatedQuoteOptions();
         SimulatedQuoteFormat format = options.Format ?? Options.QuoteFormat;
         bool tdx = format != SimulatedQuoteFormat.SgxV3;
         SimulatedQuotingEnclave qe = Options.QuotingEnclave;

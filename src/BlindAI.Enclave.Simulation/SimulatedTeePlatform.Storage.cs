@@ -99,7 +99,7 @@ public sealed partial class SimulatedTeePlatform
         LoadOrCreate(directory, new SimulatedPlatformOptions(), timeProvider);
 
     /// <summary>Loads the platform in <paramref name="directory"/>, or creates one from <paramref name="options"/> and saves it there.</summary>
-    internal static SimulatedTeePlatform LoadOrCreate(string directory, SimulatedPlatformOptions options, TimeProvider? timeProvider = null)
+    internal static SimulatedTeePlatform LoadOrCreate(string directory, SimulatedPlatformOptions? options, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         if (File.Exists(Path.Combine(directory, OptionsFileName)))

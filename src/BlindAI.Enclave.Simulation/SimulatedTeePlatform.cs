@@ -89,10 +89,10 @@ public sealed partial class SimulatedTeePlatform : IDisposable
     /// <returns>The platform.</returns>
     public static SimulatedTeePlatform Create(TimeProvider? timeProvider = null) => Create(new SimulatedPlatformOptions(), timeProvider);
 
-    /// <summary>Creates a platform with fresh keys and the given definition.</summary>
-    internal static SimulatedTeePlatform Create(SimulatedPlatformOptions options, TimeProvider? timeProvider = null)
+    /// <summary>Creates a platform with fresh keys and the given definition (the default one when <see langword="null"/>).</summary>
+    internal static SimulatedTeePlatform Create(SimulatedPlatformOptions? options, TimeProvider? timeProvider = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        options ??= new SimulatedPlatformOptions();
         ValidateOptions(options);
         timeProvider ??= TimeProvider.System;
         var keys = (

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Quotes;
+using BlindAI.Enclave;
 using BlindAI.Enclave.Quoting;
 using BlindAI.HardwareEmulator.Tests.Support;
 

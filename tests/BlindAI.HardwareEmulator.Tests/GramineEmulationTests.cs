@@ -1,6 +1,7 @@
 using BlindAI.Attestation;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Verification;
+using BlindAI.Enclave;
 using BlindAI.Enclave.Quoting;
 using BlindAI.Enclave.Sealing;
 using BlindAI.HardwareEmulator.Tests.Support;

@@ -50,9 +50,12 @@ public sealed class QuoteProviderSelectorTests : IDisposable
     }
 
     [Fact]
-    public void Simulation_without_a_folder_is_refused()
+    public void Simulation_is_never_created_by_the_selector_even_with_a_folder()
     {
-        var e = Assert.Throws<EvidenceException>(() => QuoteProviderSelector.Create(Options(QuoteProviderKind.Simulation)));
+        // The simulated platform is in the separate, insecure package: the production selector cannot make one.
+        BlindAIEnclaveOptions options = Options(QuoteProviderKind.Simulation);
+        options.SimulationDirectory = _dir.Path;
+        var e = Assert.Throws<EvidenceException>(() => QuoteProviderSelector.Create(options));
         Assert.Equal(EnclaveErrorReason.SimulationNotConfigured, e.Reason);
     }
 }

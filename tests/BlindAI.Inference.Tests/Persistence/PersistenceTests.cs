@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using BlindAI.Enclave;
 using BlindAI.Enclave.Sealing;
 using BlindAI.Inference.Persistence;
 using BlindAI.Inference.Tests.Support;

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BlindAI.Attestation.Quotes;
+using BlindAI.Enclave;
 using BlindAI.Enclave.Quoting;
 using BlindAI.Enclave.RaTls;
 using BlindAI.Enclave.Simulation;

@@ -1,4 +1,5 @@
 using System.Net;
+using BlindAI.Enclave;
 using BlindAI.Enclave.Quoting;
 using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol;
