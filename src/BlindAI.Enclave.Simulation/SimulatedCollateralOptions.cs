@@ -1,3 +1,5 @@
+using BlindAI.Attestation;
+
 namespace BlindAI.Enclave.Simulation;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace BlindAI.Enclave.Simulation;
 /// <example>
 /// Collateral under which a policy that refuses out-of-date platforms must fail:
 /// <code>
-/// SimulatedCollateral collateral = platform.CreateCollateral(new SimulatedCollateralOptions { PlatformTcbStatus = SimulatedTcbStatus.OutOfDate });
+/// SimulatedCollateral collateral = platform.CreateCollateral(new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.OutOfDate });
 /// </code>
 /// </example>
 public sealed record SimulatedCollateralOptions
@@ -32,7 +34,7 @@ public sealed record SimulatedCollateralOptions
     internal SimulatedValidity? PckCrlValidity { get; init; }
 
     /// <summary>The status of the single default TCB level, which matches the platform exactly. Ignored when <see cref="TcbLevels"/> is set.</summary>
-    public SimulatedTcbStatus PlatformTcbStatus { get; init; } = SimulatedTcbStatus.UpToDate;
+    public TcbStatus PlatformTcbStatus { get; init; } = TcbStatus.UpToDate;
 
     /// <summary>Advisory ids of the default TCB level.</summary>
     public IReadOnlyList<string> PlatformAdvisoryIds { get; init; } = [];
@@ -41,13 +43,13 @@ public sealed record SimulatedCollateralOptions
     internal IReadOnlyList<SimulatedTcbLevel>? TcbLevels { get; init; }
 
     /// <summary>The status of the default QE TCB level (matches the QE's ISVSVN). Ignored when <see cref="QeTcbLevels"/> is set.</summary>
-    public SimulatedTcbStatus QeTcbStatus { get; init; } = SimulatedTcbStatus.UpToDate;
+    public TcbStatus QeTcbStatus { get; init; } = TcbStatus.UpToDate;
 
     /// <summary>Explicit QE Identity TCB levels, replacing the default single level.</summary>
     internal IReadOnlyList<SimulatedQeTcbLevel>? QeTcbLevels { get; init; }
 
     /// <summary>The status of the TDX module identity's TCB level (TDX only).</summary>
-    public SimulatedTcbStatus TdxModuleTcbStatus { get; init; } = SimulatedTcbStatus.UpToDate;
+    public TcbStatus TdxModuleTcbStatus { get; init; } = TcbStatus.UpToDate;
 
     /// <summary>The FMSPC written into the TCB Info; the platform's when <see langword="null"/> (set it to test a mismatch).</summary>
     public ReadOnlyMemory<byte>? TcbInfoFmspc { get; init; }

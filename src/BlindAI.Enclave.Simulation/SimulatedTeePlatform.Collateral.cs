@@ -5,6 +5,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using BlindAI.Attestation;
+using BlindAI.Attestation.Collateral;
 
 namespace BlindAI.Enclave.Simulation;
 
@@ -208,10 +210,10 @@ public sealed partial class SimulatedTeePlatform
         writer.WriteEndArray();
     }
 
-    private static void WriteLevelTail(Utf8JsonWriter writer, DateTimeOffset tcbDate, SimulatedTcbStatus status, IReadOnlyList<string> advisoryIds)
+    private static void WriteLevelTail(Utf8JsonWriter writer, DateTimeOffset tcbDate, TcbStatus status, IReadOnlyList<string> advisoryIds)
     {
         writer.WriteString("tcbDate", IntelDate(tcbDate));
-        writer.WriteString("tcbStatus", status.ToString());
+        writer.WriteString("tcbStatus", status.ToIntelName());
         if (advisoryIds.Count > 0)
         {
             writer.WriteStartArray("advisoryIDs");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using BlindAI.Attestation;
 using BlindAI.Cli;
 using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Quoting;
@@ -235,7 +236,7 @@ public sealed class CliPinningAttackTests : IAsyncLifetime
         using SimulatedTeePlatform platform = SimulatedTeePlatform.Create();
         (string quote, string collateral, string root) = await WriteSimulatedEvidenceAsync(platform, new SimulatedCollateralOptions
         {
-            PlatformTcbStatus = SimulatedTcbStatus.SWHardeningNeeded,
+            PlatformTcbStatus = TcbStatus.SWHardeningNeeded,
             PlatformAdvisoryIds = ["INTEL-SA-00615", "INTEL-SA-00657"],
         });
         string[] verify = ["quote", "verify", quote, "--collateral", collateral, "--simulation-root", root, "--accept-status", "SWHardeningNeeded", "--json"];
