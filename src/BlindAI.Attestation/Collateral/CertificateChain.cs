@@ -11,7 +11,7 @@ namespace BlindAI.Attestation.Collateral;
 /// ending with a root. A root that arrives in a chain is never trusted by itself: verification compares it with the
 /// <see cref="TrustAnchor"/>.
 /// </summary>
-public sealed class CertificateChain
+internal sealed class CertificateChain
 {
     private const int MaxCertificates = 8;
 

@@ -11,7 +11,7 @@ namespace BlindAI.Attestation.Collateral;
 /// <c>tcb_info_issuer_chain</c>, <c>tcb_info</c> (the exact signed JSON text), <c>tcb_info_signature</c> (hex r||s),
 /// <c>qe_identity_issuer_chain</c>, <c>qe_identity</c> and <c>qe_identity_signature</c>. Other members are ignored.
 /// </summary>
-public static class DcapQvlCollateralJson
+internal static class DcapQvlCollateralJson
 {
     private const int MaxSize = 8 * 1024 * 1024;
 

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace BlindAI.Attestation.Collateral;
 
 /// <summary>Tells which Intel PCK CA issued a PCK certificate, to request the matching PCK CRL.</summary>
-public static class PckCertificateAuthority
+internal static class PckCertificateAuthority
 {
     /// <summary>The common name of the Intel SGX PCK Platform CA.</summary>
     public const string PlatformCaCommonName = "Intel SGX PCK Platform CA";

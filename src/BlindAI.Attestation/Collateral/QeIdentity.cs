@@ -10,7 +10,7 @@ namespace BlindAI.Attestation.Collateral;
 /// masked MISCSELECT and attributes, and the TCB levels by ISVSVN. Keeps the exact bytes of the signed
 /// <c>enclaveIdentity</c> object in <see cref="RawJson"/> for signature verification.
 /// </summary>
-public sealed class QeIdentity
+internal sealed class QeIdentity
 {
     private QeIdentity()
     {

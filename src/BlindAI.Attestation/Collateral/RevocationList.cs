@@ -10,7 +10,7 @@ namespace BlindAI.Attestation.Collateral;
 /// A certificate revocation list (the Intel SGX Root CA CRL or a PCK CA CRL), decoded from DER, PEM or hex text with
 /// <see cref="AsnReader"/> (BouncyCastle's CRL parser cost several ECDSA verifications per CRL here). Parsing does not verify it: <see cref="CollateralVerifier"/> checks issuer, signature and validity window.
 /// </summary>
-public sealed class RevocationList
+internal sealed class RevocationList
 {
     private const int MaxSize = 4 * 1024 * 1024;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace BlindAI.Attestation.Collateral;
 
-public sealed partial class TcbInfo
+internal sealed partial class TcbInfo
 {
     private const int MaxTcbLevels = 1024;
 

@@ -15,7 +15,7 @@ namespace BlindAI.Attestation.Pck;
 /// certificate that cannot be decoded then raises <see cref="AttestationFormatException"/>. Nothing here is
 /// trusted: the verifier builds and checks the chain against its pinned root.
 /// </summary>
-public sealed class PckCertificateChain
+internal sealed class PckCertificateChain
 {
     private const int ChainLength = 3;
     private const string CommonNameOid = "2.5.4.3";

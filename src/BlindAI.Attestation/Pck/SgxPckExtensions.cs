@@ -9,7 +9,7 @@ namespace BlindAI.Attestation.Pck;
 /// The Intel SGX extension of a PCK certificate (OID 1.2.840.113741.1.13.1): a SEQUENCE of (OID, value)
 /// pairs read by OID, never by position, since the order and the optional members vary between CA types.
 /// </summary>
-public sealed class SgxPckExtensions
+internal sealed class SgxPckExtensions
 {
     /// <summary>The OID of the SGX extension.</summary>
     public const string ExtensionOid = "1.2.840.113741.1.13.1";

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace BlindAI.Attestation.Quotes;
 
 /// <summary>The quote's attestation public key: an uncompressed P-256 point stored as 64 bytes, x then y, big-endian.</summary>
-public sealed class AttestationPublicKey
+internal sealed class AttestationPublicKey
 {
     internal AttestationPublicKey(ReadOnlyMemory<byte> raw) => Raw = raw;
 

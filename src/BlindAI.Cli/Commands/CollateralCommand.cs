@@ -42,7 +42,7 @@ internal static class CollateralCommand
             }
 
             Quote quote = await QuoteCommand.ReadQuoteAsync(parse.GetRequiredValue(quoteFile), cancellationToken).ConfigureAwait(false);
-            CollateralRequest request = CollateralResolvers.RequestFor(quote);
+            CollateralRequest request = CollateralRequest.For(quote);
             using var http = new HttpClient();
             ICollateralProvider provider = pccsAddress is null
                 ? new IntelPcsCollateralProvider(http, Options.Create(new IntelPcsOptions { ApiKey = parse.GetValue(apiKey) }))

@@ -19,35 +19,19 @@ internal sealed class EvidenceVerifier
 {
     private const int HashLength = 32;
 
-    private readonly DcapQuoteVerifier _verifier;
-    private readonly AttestationPolicy _policy;
+    private readonly AttestationVerifier _verifier;
     private readonly TimeProvider _timeProvider;
 
     public EvidenceVerifier(AttestationPolicy policy, SimulationRoot? simulationRoot, TimeProvider timeProvider)
     {
-        _policy = policy;
         _timeProvider = timeProvider;
-        TrustAnchor = simulationRoot?.ToTrustAnchor() ?? TrustAnchor.IntelSgxRootCa;
-        _verifier = new DcapQuoteVerifier(
-            new DcapQuoteVerifierOptions
-            {
-                TrustAnchor = TrustAnchor,
-
-                // The policy's explicit collateral grace period is the only relaxation the verifier itself applies.
-                Collateral = new CollateralVerificationOptions { AcceptExpiredCollateralFor = policy.CollateralGracePeriod },
-            },
-            timeProvider);
+        _verifier = new AttestationVerifier(policy, simulationRoot?.ToTrustAnchor(), timeProvider);
     }
 
-    public TrustAnchor TrustAnchor { get; }
+    public TrustAnchor TrustAnchor => _verifier.TrustAnchor;
 
     /// <summary>DCAP verification, then the policy; every violation is reported at once.</summary>
-    public QuoteVerificationResult Verify(Quote quote, QuoteCollateral collateral)
-    {
-        QuoteVerificationResult result = _verifier.Verify(quote, collateral);
-        _policy.EnsureSatisfied(result);
-        return result;
-    }
+    public QuoteVerificationResult Verify(Quote quote, QuoteCollateral collateral) => _verifier.Verify(quote, collateral);
 
     /// <summary>
     /// Refuses a certificate outside its notBefore..notAfter window at the clock that also judges the collateral. The

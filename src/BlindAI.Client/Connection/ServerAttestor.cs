@@ -138,23 +138,14 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
 
     private async Task<QuoteCollateral> GetCollateralAsync(Quote quote, CancellationToken cancellationToken)
     {
-        if (options.CollateralResolver is { } resolver)
+        if (options.CollateralProvider is { } provider)
         {
-            return await resolver(quote, cancellationToken).ConfigureAwait(false);
+            return await provider.GetCollateralAsync(CollateralRequest.For(quote), cancellationToken).ConfigureAwait(false);
         }
 
         using HttpResponseMessage response = await GetAsync(ProtocolRoutes.Collateral, optional: false, cancellationToken).ConfigureAwait(false);
         SgxCollateral wire = Decode(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), static (c, b) => c.DecodeCollateral(b), "collateral");
-        return QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
-        {
-            TcbInfoBody = System.Text.Encoding.UTF8.GetBytes(wire.TcbInfo),
-            TcbInfoIssuerChain = wire.TcbInfoIssuerChain,
-            QeIdentityBody = System.Text.Encoding.UTF8.GetBytes(wire.QeIdentity),
-            QeIdentityIssuerChain = wire.QeIdentityIssuerChain,
-            PckCrl = System.Text.Encoding.ASCII.GetBytes(wire.PckCrl),
-            PckCrlIssuerChain = wire.PckCrlIssuerChain,
-            RootCaCrl = System.Text.Encoding.ASCII.GetBytes(wire.RootCaCrl),
-        });
+        return QuoteCollateral.FromSgxCollateral(wire);
     }
 
     private async Task<ServerCapabilities?> GetCapabilitiesAsync(CancellationToken cancellationToken)

@@ -23,7 +23,7 @@ internal sealed class PcsCollateralClient(HttpClient http, Uri baseAddress, Uri 
     {
         ArgumentNullException.ThrowIfNull(request);
         CollateralLog.Fetching(logger, request, source);
-        var tee = request.TeeType == TcbInfoId.Tdx ? "tdx" : "sgx";
+        var tee = request.TcbInfoId == TcbInfoId.Tdx ? "tdx" : "sgx";
         var ca = request.CaType == PckCaType.Platform ? "platform" : "processor";
         var tcbInfo = FetchAsync(new Uri(baseAddress, $"{tee}/certification/v4/tcb?fmspc={request.FmspcHex}"), [TcbInfoIssuerChainHeader, LegacyTcbInfoIssuerChainHeader], cancellationToken);
         var qeIdentity = FetchAsync(new Uri(baseAddress, $"{tee}/certification/v4/qe/identity"), [EnclaveIdentityIssuerChainHeader], cancellationToken);
