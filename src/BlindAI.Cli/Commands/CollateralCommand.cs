@@ -61,7 +61,7 @@ internal static class CollateralCommand
                 throw new CliInputException($"no collateral for {request}: {ex.Message}");
             }
 
-            byte[] bundle = DcapQvlCollateralJson.Serialize(collateral);
+            byte[] bundle = collateral.ToDcapQvlJson();
             if (parse.GetValue(output) is { } file)
             {
                 await File.WriteAllBytesAsync(file.FullName, bundle, cancellationToken).ConfigureAwait(false);
