@@ -18,7 +18,7 @@ public sealed class AttestationExceptionTests
     [Fact]
     public void Attestation_exception_carries_step_values_and_violations()
     {
-        PolicyViolation[] violations = [new("mrEnclave", "aa", "bb"), new("debug", "false", "true")];
+        PolicyViolation[] violations = [new(PolicyViolationKind.MrEnclave, "aa", "bb"), new(PolicyViolationKind.Debug, "false", "true")];
         var error = new AttestationException(AttestationFailureReason.PolicyViolation, VerificationStep.Policy, "Policy not satisfied.", violations: violations);
 
         Assert.Equal(VerificationStep.Policy, error.Step);

@@ -1,3 +1,4 @@
+using BlindAI.Attestation.Pck;
 using System.Security.Cryptography;
 
 namespace BlindAI.Attestation.Collateral;

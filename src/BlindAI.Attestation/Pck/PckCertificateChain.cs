@@ -18,7 +18,6 @@ namespace BlindAI.Attestation.Pck;
 internal sealed class PckCertificateChain
 {
     private const int ChainLength = 3;
-    private const string CommonNameOid = "2.5.4.3";
     private const int PemLineLength = 64;
 
     private static ReadOnlySpan<byte> BeginMarker => "-----BEGIN CERTIFICATE-----"u8;
@@ -82,7 +81,7 @@ internal sealed class PckCertificateChain
             int value = Volatile.Read(ref _caType);
             if (value == 0)
             {
-                value = (int)CaTypeOf(new X500DistinguishedName(DerCertificateReader.ReadIssuerName(LeafDer, "PCK leaf certificate").Span));
+                value = (int)PckCertificateAuthority.GetIssuerCaType(DerCertificateReader.ReadIssuerName(LeafDer, "PCK leaf certificate").Span);
                 Volatile.Write(ref _caType, value);
             }
 
@@ -94,37 +93,6 @@ internal sealed class PckCertificateChain
         DerCertificateReader.FindExtensionValue(LeafDer, SgxPckExtensions.ExtensionOid, "PCK leaf certificate") is { } value
             ? SgxPckExtensions.Parse(value.Span)
             : throw new AttestationFormatException(AttestationFormatError.MissingField, $"The PCK leaf certificate has no SGX extension ({SgxPckExtensions.ExtensionOid}).");
-
-    /// <summary>Reads which PCK CA issued a PCK certificate, from the common name of its issuer.</summary>
-    /// <param name="pckCertificate">A PCK leaf certificate.</param>
-    /// <returns><see cref="PckCaType.Platform"/> for "Intel SGX PCK Platform CA", <see cref="PckCaType.Processor"/> for "Intel SGX PCK Processor CA".</returns>
-    /// <exception cref="AttestationFormatException">The issuer is neither (reason <see cref="AttestationFormatError.InvalidCertificate"/>).</exception>
-    public static PckCaType CaTypeOf(X509Certificate2 pckCertificate)
-    {
-        ArgumentNullException.ThrowIfNull(pckCertificate);
-        return CaTypeOf(pckCertificate.IssuerName);
-    }
-
-    private static PckCaType CaTypeOf(X500DistinguishedName issuer)
-    {
-        string? commonName = null;
-        foreach (X500RelativeDistinguishedName rdn in issuer.EnumerateRelativeDistinguishedNames())
-        {
-            if (!rdn.HasMultipleElements && rdn.GetSingleElementType().Value == CommonNameOid)
-            {
-                commonName = commonName is null
-                    ? rdn.GetSingleElementValue()
-                    : throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, "The PCK certificate's issuer has more than one common name.");
-            }
-        }
-
-        return commonName switch
-        {
-            "Intel SGX PCK Platform CA" => PckCaType.Platform,
-            "Intel SGX PCK Processor CA" => PckCaType.Processor,
-            _ => throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, $"The PCK certificate's issuer '{commonName}' is neither the Intel SGX PCK Platform CA nor the Processor CA."),
-        };
-    }
 
     /// <summary>Parses a PCK certificate chain from PEM text: exactly three certificates, leaf first, separated only by whitespace.</summary>
     /// <param name="pem">The PEM text; trailing NUL characters are ignored.</param>

@@ -33,7 +33,7 @@ public sealed class PckChainValidationTests
         var pck = verified.ValidatePckChain(chain, now);
 
         Assert.Equal(caType, pck.CaType);
-        Assert.Equal(caType, PckCertificateAuthority.GetCaType(chain[0]));
+        Assert.Equal(caType, PckCertificateAuthority.GetIssuerCaType(chain[0].IssuerName.RawData));
         Assert.Equal(chain[0].RawData, pck.Leaf.RawData);
         Assert.Same(pck, verified.ValidatePckChain(chain, now));
     }

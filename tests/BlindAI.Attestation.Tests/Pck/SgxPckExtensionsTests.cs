@@ -129,7 +129,7 @@ public sealed class SgxPckExtensionsTests
         using X509Certificate2 root = X509CertificateLoader.LoadCertificate(TestPaths.ReadTestData("dcap", "phala-dcap-qvl", "TrustedRootCA.der"));
 
         Assert.Equal(AttestationFormatError.MissingField, Assert.Throws<AttestationFormatException>(() => SgxPckExtensions.FromCertificate(root)).Reason);
-        Assert.Equal(AttestationFormatError.InvalidCertificate, Assert.Throws<AttestationFormatException>(() => PckCertificateChain.CaTypeOf(root)).Reason);
+        Assert.Equal(AttestationFormatError.InvalidCertificate, Assert.Throws<AttestationFormatException>(() => PckCertificateAuthority.GetIssuerCaType(root.IssuerName.RawData)).Reason);
     }
 
     private static byte[] RealExtensionValue()

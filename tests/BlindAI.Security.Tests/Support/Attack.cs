@@ -36,6 +36,12 @@ internal static class Attack
         return error;
     }
 
+    /// <summary>
+    /// A client-side collateral provider that answers every request with what <paramref name="collateral"/> returns,
+    /// whatever the quote: an attacker's source does not check that its collateral fits, the verifier must.
+    /// </summary>
+    public static ICollateralProvider Provider(Func<QuoteCollateral> collateral) => new DelegatingCollateralProvider(collateral);
+
     /// <summary>Collateral signed by the host's own simulated "Intel" with the given changes, as a client-side source returns it.</summary>
     public static QuoteCollateral Resolved(SimulatedHost host, SimulatedCollateralOptions options) => Resolved(Forge(host, options));
 
@@ -85,4 +91,11 @@ internal static class Attack
     public static byte[] OtherFmspc() => [0x00, 0x90, 0x6E, 0xD5, 0x00, 0x00];
 
     private static string PemCrl(ReadOnlySpan<byte> der) => new(PemEncoding.Write("X509 CRL", der));
+}
+
+/// <summary>See <see cref="Attack.Provider"/>.</summary>
+internal sealed class DelegatingCollateralProvider(Func<QuoteCollateral> collateral) : ICollateralProvider
+{
+    public Task<QuoteCollateral> GetCollateralAsync(CollateralRequest request, CancellationToken cancellationToken = default) =>
+        Task.FromResult(collateral());
 }
