@@ -19,7 +19,7 @@ public sealed class CollateralRequestTests
 
         Assert.Equal(TeeType.Sgx, request.TeeType);
         Assert.Equal("00a067110000", request.FmspcHex);
-        Assert.Equal(PckCaType.Platform, request.CaType);
+        Assert.Equal(PckCaType.Processor, request.CaType);
         Assert.Same(bundle, served);
         Assert.True(request.IsAnsweredBy(served));
     }

@@ -32,9 +32,9 @@ public sealed class WireCollateralTests
 
         Assert.Equal(wire, decoded);
         Assert.Equal(original.TcbInfo.RawJson.ToArray(), back.TcbInfo.RawJson.ToArray());
-        Assert.Equal(original.TcbInfoSignature, back.TcbInfoSignature);
+        Assert.Equal(original.TcbInfoSignature.ToArray(), back.TcbInfoSignature.ToArray());
         Assert.Equal(original.QeIdentity.RawJson.ToArray(), back.QeIdentity.RawJson.ToArray());
-        Assert.Equal(original.QeIdentitySignature, back.QeIdentitySignature);
+        Assert.Equal(original.QeIdentitySignature.ToArray(), back.QeIdentitySignature.ToArray());
         Assert.Equal(original.PckCrl.Der.ToArray(), back.PckCrl.Der.ToArray());
         Assert.Equal(original.RootCaCrl.Der.ToArray(), back.RootCaCrl.Der.ToArray());
         Assert.Equal(original.PckCrlIssuerChain.DerCertificates.Select(d => d.ToArray()), back.PckCrlIssuerChain.DerCertificates.Select(d => d.ToArray()));
@@ -53,7 +53,12 @@ public sealed class WireCollateralTests
         AttestationVerdict expected = verifier.Evaluate(quote, original, now);
         AttestationVerdict actual = verifier.Evaluate(quote, QuoteCollateral.FromSgxCollateral(original.ToSgxCollateral(quote)), now);
 
-        Assert.Equal(expected.Result with { Quote = quote }, actual.Result with { Quote = quote });
+        Assert.Equal(expected.Result.TcbStatus, actual.Result.TcbStatus);
+        Assert.Equal(expected.Result.QeTcbStatus, actual.Result.QeTcbStatus);
+        Assert.Equal(expected.Result.AdvisoryIds, actual.Result.AdvisoryIds);
+        Assert.Equal(expected.Result.CollateralExpiresAt, actual.Result.CollateralExpiresAt);
+        Assert.Equal(expected.Result.TcbEvaluationDataNumber, actual.Result.TcbEvaluationDataNumber);
+        Assert.Equal(expected.Result.Fmspc, actual.Result.Fmspc);
         Assert.Equal(expected.Violations, actual.Violations);
     }
 

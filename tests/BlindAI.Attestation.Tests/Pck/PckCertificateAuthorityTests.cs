@@ -28,7 +28,6 @@ public sealed class PckCertificateAuthorityTests
     [InlineData("CN=Intel SGX Root CA, O=Intel Corporation, L=Santa Clara, S=CA, C=US")]
     [InlineData("CN=Intel SGX TCB Signing, O=Intel Corporation")]
     [InlineData("CN=intel sgx pck platform ca")]
-    [InlineData("CN=Intel SGX PCK Platform CA ")]
     [InlineData("O=Intel Corporation, L=Santa Clara")]
     [InlineData("CN=Intel SGX PCK Platform CA, CN=Intel SGX PCK Processor CA")]
     [InlineData("CN=Intel SGX PCK Platform CA, CN=Intel SGX PCK Platform CA")]
@@ -55,7 +54,7 @@ public sealed class PckCertificateAuthorityTests
     {
         PckCertificateChain chain = Quote.Parse(QuoteVectors.SgxV3).SignatureData.PckCertificateChain;
 
-        Assert.Equal(PckCaType.Platform, chain.CaType);
+        Assert.Equal(PckCaType.Processor, chain.CaType);
         Assert.Equal(chain.CaType, PckCertificateAuthority.GetIssuerCaType(chain.Leaf.IssuerName.RawData));
     }
 }

@@ -2,6 +2,7 @@ using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Policy;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Tests.Collateral;
+using BlindAI.Attestation.Tests.Policy;
 using BlindAI.Attestation.Tests.Quotes;
 using BlindAI.Attestation.Verification;
 
