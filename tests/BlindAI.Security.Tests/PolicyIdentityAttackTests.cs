@@ -146,7 +146,7 @@ public sealed class PolicyIdentityAttackTests(HostFixture fixture)
         // No API, JSON file or combination of acceptances lets a client trust a revoked TCB.
         Assert.Throws<ArgumentException>(() => AttestationPolicy.Strict.AcceptTcbStatuses(TcbStatus.Revoked));
         var json = Assert.Throws<AttestationFormatException>(() => AttestationPolicy.FromJson("""{ "acceptedTcbStatuses": ["SWHardeningNeeded", "Revoked"] }"""));
-        Assert.Equal(AttestationFormatError.InvalidField, json.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidField, json.Reason);
 
         SimulatedHost host = fixture.Host;
         host.Requests.Clear();

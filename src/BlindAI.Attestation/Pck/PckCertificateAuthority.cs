@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using BlindAI.Attestation.Collateral;
 
 namespace BlindAI.Attestation.Pck;
 
@@ -31,7 +32,7 @@ internal static class PckCertificateAuthority
     }
 
     /// <summary>The CA type of the CA that issued a PCK certificate, from the certificate's issuer name (DER).</summary>
-    /// <exception cref="AttestationFormatException">The issuer is not an Intel PCK Platform or Processor CA (<see cref="AttestationFormatError.InvalidCertificate"/>).</exception>
+    /// <exception cref="AttestationFormatException">The issuer is not an Intel PCK Platform or Processor CA (<see cref="AttestationFormatErrorReason.InvalidCertificate"/>).</exception>
     public static PckCaType GetIssuerCaType(ReadOnlySpan<byte> issuerName)
     {
         X500DistinguishedName name;
@@ -41,14 +42,14 @@ internal static class PckCertificateAuthority
         }
         catch (CryptographicException ex)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, "The PCK certificate's issuer name cannot be decoded.", innerException: ex);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidCertificate, "The PCK certificate's issuer name cannot be decoded.", innerException: ex);
         }
 
         return TryGetCaType(name, out PckCaType caType)
             ? caType
             : throw new AttestationFormatException(
-                AttestationFormatError.InvalidCertificate,
-                $"The PCK certificate's issuer '{Describe(issuerName)}' is neither the Intel SGX PCK Platform CA nor the Processor CA (exactly one common name).");
+                AttestationFormatErrorReason.InvalidCertificate,
+                $"The PCK certificate's issuer '{ParsedCertificate.NameText(issuerName)}' is neither the Intel SGX PCK Platform CA nor the Processor CA (exactly one common name).");
     }
 
     private static string? CommonName(X500DistinguishedName name)
@@ -76,18 +77,6 @@ internal static class PckCertificateAuthority
         {
             // A malformed name (for example from an unverified CRL) designates no Intel CA.
             return null;
-        }
-    }
-
-    private static string Describe(ReadOnlySpan<byte> name)
-    {
-        try
-        {
-            return new X500DistinguishedName(name).Name;
-        }
-        catch (CryptographicException)
-        {
-            return "0x" + Convert.ToHexStringLower(name);
         }
     }
 }

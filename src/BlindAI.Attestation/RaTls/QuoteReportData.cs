@@ -90,7 +90,7 @@ public static class QuoteReportData
     {
         if (quote.Length < QuoteLayout.HeaderSize)
         {
-            throw new AttestationFormatException(AttestationFormatError.Truncated, $"The evidence quote is {quote.Length} bytes, shorter than a quote header.", quote.Length);
+            throw new AttestationFormatException(AttestationFormatErrorReason.Truncated, $"The evidence quote is {quote.Length} bytes, shorter than a quote header.", quote.Length);
         }
 
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(quote);
@@ -104,14 +104,14 @@ public static class QuoteReportData
             {
                 1 => QuoteLayout.HeaderSize + QuoteLayout.BodyDescriptorSize + SgxReportDataOffset,
                 2 or 3 => QuoteLayout.HeaderSize + QuoteLayout.BodyDescriptorSize + TdReportDataOffset,
-                _ => throw new AttestationFormatException(AttestationFormatError.UnsupportedTeeType, "The evidence quote's v5 body type is not 1, 2 or 3.", QuoteLayout.HeaderSize),
+                _ => throw new AttestationFormatException(AttestationFormatErrorReason.UnsupportedTeeType, "The evidence quote's v5 body type is not 1, 2 or 3.", QuoteLayout.HeaderSize),
             },
-            3 or 4 or 5 => throw new AttestationFormatException(AttestationFormatError.UnsupportedTeeType, $"The evidence quote's TEE type 0x{teeType:x8} is not SGX or TDX.", QuoteLayout.TeeTypeOffset),
-            _ => throw new AttestationFormatException(AttestationFormatError.UnsupportedVersion, $"The evidence quote's version {version} is not 3, 4 or 5.", 0),
+            3 or 4 or 5 => throw new AttestationFormatException(AttestationFormatErrorReason.UnsupportedTeeType, $"The evidence quote's TEE type 0x{teeType:x8} is not SGX or TDX.", QuoteLayout.TeeTypeOffset),
+            _ => throw new AttestationFormatException(AttestationFormatErrorReason.UnsupportedVersion, $"The evidence quote's version {version} is not 3, 4 or 5.", 0),
         };
         if (quote.Length < offset + ReportDataSize)
         {
-            throw new AttestationFormatException(AttestationFormatError.Truncated, "The evidence quote ends before its report data.", quote.Length);
+            throw new AttestationFormatException(AttestationFormatErrorReason.Truncated, "The evidence quote ends before its report data.", quote.Length);
         }
 
         return quote.Slice(offset, ReportDataSize);

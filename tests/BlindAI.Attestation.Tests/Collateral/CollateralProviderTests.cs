@@ -78,7 +78,7 @@ public sealed class CollateralProviderTests
         await using var server = await PcsTestServer.StartAsync();
         using var http = new HttpClient();
         var error = await Assert.ThrowsAsync<AttestationFormatException>(() => Pcs(server, http).GetCollateralAsync(Request(TeeType.Sgx, PcsTestServer.FmspcWithoutHeaders)));
-        Assert.Equal(AttestationFormatError.MissingField, error.Reason);
+        Assert.Equal(AttestationFormatErrorReason.MissingField, error.Reason);
         Assert.Contains("TCB-Info-Issuer-Chain", error.Message, StringComparison.Ordinal);
     }
 

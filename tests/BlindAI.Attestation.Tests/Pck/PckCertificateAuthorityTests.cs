@@ -38,7 +38,7 @@ public sealed class PckCertificateAuthorityTests
 
         Assert.False(PckCertificateAuthority.TryGetCaType(dn, out _));
         var error = Assert.Throws<AttestationFormatException>(() => PckCertificateAuthority.GetIssuerCaType(dn.RawData));
-        Assert.Equal(AttestationFormatError.InvalidCertificate, error.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidCertificate, error.Reason);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class PckCertificateAuthorityTests
     {
         var error = Assert.Throws<AttestationFormatException>(() => PckCertificateAuthority.GetIssuerCaType([0x30, 0x03, 0x31, 0x01]));
 
-        Assert.Equal(AttestationFormatError.InvalidCertificate, error.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidCertificate, error.Reason);
     }
 
     [Fact]
