@@ -45,7 +45,7 @@ public sealed partial class BlindAIClient
     /// this client is already in memory (models are read before upload, run inputs are the caller's arrays), so a
     /// second attempt sends exactly the same bytes and no caller stream is ever read twice.
     /// </summary>
-    private async Task<byte[]> SendAsync(HttpClient http, string route, Func<HttpContent> createContent, string operation, CancellationToken cancellationToken)
+    private async Task<byte[]> SendAsync(HttpClient http, string route, Func<HttpContent> createContent, string operation, Activity? activity, CancellationToken cancellationToken)
     {
         long started = Stopwatch.GetTimestamp();
         bool success = false;
@@ -71,6 +71,11 @@ public sealed partial class BlindAIClient
                 }
             }
         }
+        catch (Exception ex)
+        {
+            ClientActivities.Fail(activity, ex);
+            throw;
+        }
         finally
         {
             _metrics.Request(operation, Stopwatch.GetElapsedTime(started).TotalSeconds, success);
@@ -94,7 +99,7 @@ public sealed partial class BlindAIClient
     }
 
     /// <summary>
-    /// After a handshake refused the pinned key: attests the server again exactly as <see cref="BlindAIConnector"/> did
+    /// After a handshake refused the pinned key: attests the server again exactly as <see cref="ConnectAsync"/> did
     /// (certificate, evidence, collateral, DCAP, policy, fresh nonce), then moves the pin only if the evidence names a
     /// new key of the same enclave (<see cref="Reattestation.Check"/>). One re-attestation at a time; a request that
     /// failed on a pin another request already replaced just retries.
@@ -183,8 +188,18 @@ public sealed partial class BlindAIClient
         }
 
         ClientLog.RequestFailed(_logger, route, (int)response.StatusCode, problem?.Type);
-        return new BlindAIRequestException(response.StatusCode, problem, $"POST {route} failed with HTTP {(int)response.StatusCode}: {detail}");
+        TimeSpan? retryAfter = RetryAfter(response.Headers.RetryAfter);
+        string retry = retryAfter is { } wait ? $" Retry after {wait.TotalSeconds:0} s." : string.Empty;
+        return new BlindAIRequestException(response.StatusCode, problem, $"POST {route} failed with HTTP {(int)response.StatusCode}: {detail}{retry}", retryAfter);
     }
+
+    /// <summary>How long the server asks the client to wait (RFC 9110 <c>Retry-After</c>: seconds, or a date read against the client's clock).</summary>
+    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - _timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
 
     private static bool IsTlsFailure(HttpRequestException exception)
     {
