@@ -87,9 +87,11 @@ public sealed class BlindAIClientOptions
         {
             errors.Add($"{nameof(Server)} is required, for example http://enclave.example:{ProtocolRoutes.DefaultUntrustedPort}.");
         }
-        else if (!Server.IsAbsoluteUri || string.IsNullOrEmpty(Server.Host) || Server.Scheme != Uri.UriSchemeHttp)
+        else if (!Server.IsAbsoluteUri || string.IsNullOrEmpty(Server.Host) || Server.Scheme != Uri.UriSchemeHttp
+            || Server.AbsolutePath != "/" || Server.Query.Length > 0 || Server.Fragment.Length > 0 || Server.UserInfo.Length > 0)
         {
-            errors.Add($"{nameof(Server)} must be an absolute http URI with a host (the untrusted port is plain HTTP), such as http://localhost:{ProtocolRoutes.DefaultUntrustedPort}; got {Server}.");
+            // Only a host and a port: the routes and the TLS of the attested ports are the client's, not the caller's to name.
+            errors.Add($"{nameof(Server)} must be http://host or http://host:port (the untrusted port is plain HTTP; no path, query or credentials), such as http://localhost:{ProtocolRoutes.DefaultUntrustedPort}; got {Server}.");
         }
         else if (!Server.IsDefaultPort && UntrustedPort != ProtocolRoutes.DefaultUntrustedPort && UntrustedPort != Server.Port)
         {
