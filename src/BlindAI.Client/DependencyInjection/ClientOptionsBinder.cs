@@ -59,7 +59,13 @@ internal static class ClientOptionsBinder
     /// <summary>A path to a policy file, or the members of <c>policy.json</c> written as configuration keys.</summary>
     private static AttestationPolicy ReadPolicy(IConfigurationSection section)
     {
-        if (!section.GetChildren().Any())
+        bool inline = section.GetChildren().Any();
+        if (inline && section.Value is not null)
+        {
+            throw new FormatException("it is both a file path and inline members; use one.");
+        }
+
+        if (!inline)
         {
             string path = Scalar(section);
             string text = File.ReadAllText(path);
