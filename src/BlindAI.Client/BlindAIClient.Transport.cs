@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Authentication;
 using BlindAI.Attestation;
 using BlindAI.Client.Attestation;
 using BlindAI.Client.Connection;
@@ -31,7 +30,7 @@ public sealed partial class BlindAIClient
         {
             using HttpResponseMessage response = await SendWithTimeoutAsync(_attested, request, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex) when (IsTlsFailure(ex))
+        catch (HttpRequestException ex) when (CertificatePins.IsTlsFailure(ex))
         {
             throw PinMismatch(ex);
         }
@@ -60,7 +59,7 @@ public sealed partial class BlindAIClient
                     success = true;
                     return reply;
                 }
-                catch (HttpRequestException ex) when (IsTlsFailure(ex))
+                catch (HttpRequestException ex) when (CertificatePins.IsTlsFailure(ex))
                 {
                     if (attempt > 0)
                     {
@@ -200,19 +199,6 @@ public sealed partial class BlindAIClient
         { Date: { } date } => date - _timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
         _ => null,
     };
-
-    private static bool IsTlsFailure(HttpRequestException exception)
-    {
-        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is AuthenticationException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static AttestationException PinMismatch(HttpRequestException exception) => new(
         AttestationFailureReason.CertificateBindingMismatch,

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
@@ -91,7 +90,7 @@ public sealed class RaTlsHttpMessageHandler : DelegatingHandler
         {
             return await attested.Invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex) when (IsTlsFailure(ex))
+        catch (HttpRequestException ex) when (CertificatePins.IsTlsFailure(ex))
         {
             // TLS completes before any byte of the request is written: nothing was sent, and the body was not read.
             await ReattestAsync(uri, attested, pinned, ex, cancellationToken).ConfigureAwait(false);
@@ -109,7 +108,7 @@ public sealed class RaTlsHttpMessageHandler : DelegatingHandler
         {
             return await attested.Invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex) when (IsTlsFailure(ex))
+        catch (HttpRequestException ex) when (CertificatePins.IsTlsFailure(ex))
         {
             throw new AttestationException(
                 AttestationFailureReason.CertificateBindingMismatch,
@@ -169,19 +168,6 @@ public sealed class RaTlsHttpMessageHandler : DelegatingHandler
         }
 
         base.Dispose(disposing);
-    }
-
-    private static bool IsTlsFailure(HttpRequestException exception)
-    {
-        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is AuthenticationException)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private async Task<AttestedOrigin> EnsureAttestedAsync(Uri uri, CancellationToken cancellationToken)
