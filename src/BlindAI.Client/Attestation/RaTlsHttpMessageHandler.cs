@@ -120,6 +120,15 @@ public sealed class RaTlsHttpMessageHandler : DelegatingHandler
     }
 
     /// <summary>
+    /// Refuses the synchronous path: <see cref="DelegatingHandler"/>'s own <c>Send</c> hands the request straight to the
+    /// inner handler, which in an <see cref="IHttpClientFactory"/> pipeline is an ordinary, unpinned socket handler: an
+    /// unattested request. Attestation is asynchronous, so this handler serves <c>SendAsync</c> only.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Always; nothing is sent.</exception>
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{nameof(RaTlsHttpMessageHandler)} attests asynchronously: use SendAsync (HttpClient's async methods). Nothing was sent.");
+
+    /// <summary>
     /// Refuses a pipeline in which a delegating handler follows this one: the request would leave through this handler's
     /// pinned connections without passing it (a retry, authentication or resilience handler the caller expects to run).
     /// The factory's own logging handler (Microsoft.Extensions.Http) is the exception: skipping it changes nothing.

@@ -17,7 +17,9 @@ public sealed class HttpClientFactoryTests(HostFixture fixture)
         SimulatedHost host = fixture.Host;
         var services = new ServiceCollection();
         services.AddLogging();
+        // A primary handler that accepts any certificate (as RA-TLS adopters often configure one): never used.
         services.AddHttpClient("enclave")
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } })
             .AddHttpMessageHandler(() => new RaTlsHttpMessageHandler(RaTlsHandlerTests.Options(host, AttestationPolicy.Strict.RequireMrEnclave(SimulatedHost.SimulatedMrEnclave))));
         services.AddHttpClient("otherEnclave")
             .AddHttpMessageHandler(() => new RaTlsHttpMessageHandler(RaTlsHandlerTests.Options(host, AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(new byte[32])))));
@@ -31,6 +33,11 @@ public sealed class HttpClientFactoryTests(HostFixture fixture)
         host.Requests.Clear();
         var refused = await Assert.ThrowsAsync<AttestationException>(() => factory.CreateClient("otherEnclave").PostAsync($"https://127.0.0.1:{host.AttestedPort}/run", new ByteArrayContent([1, 2, 3])));
         Assert.Equal(AttestationFailureReason.PolicyViolation, refused.Reason);
+        Assert.Equal(0, host.Requests.RequestsOnPorts(host.AttestedPort));
+
+        // The synchronous path would reach that permissive primary handler: refused, nothing sent.
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://127.0.0.1:{host.AttestedPort}/run") { Content = new ByteArrayContent([1, 2, 3]) };
+        Assert.Throws<NotSupportedException>(() => factory.CreateClient("enclave").Send(request));
         Assert.Equal(0, host.Requests.RequestsOnPorts(host.AttestedPort));
     }
 
