@@ -24,7 +24,7 @@ public static class BlindAIClientServiceCollectionExtensions
     public static IServiceCollection AddBlindAIClient(this IServiceCollection services, string name, Action<BlindAIClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(configure);
         AddFactory(services, name);
         services.AddOptions<BlindAIClientOptions>(name).Configure(configure).ValidateOnStart();
