@@ -32,7 +32,7 @@ public sealed partial class BlindAIClient
 
         string name = options.Name ?? model.DefaultName ?? "model";
         ModelHash expected = ModelHash.Compute(bytes);
-        byte[] body = MessageCodec.Default.EncodeUploadModel(UploadModel.Create(bytes, name, ClientInfo.Anonymous));
+        byte[] body = MessageCodec.Default.EncodeUploadModel(UploadModel.Create(bytes, name));
         IProgress<UploadProgress>? progress = options.Progress;
         byte[] reply = await SendAsync(_management, ProtocolRoutes.Upload, () => progress is not null ? new ProgressContent(body, progress) : new ByteArrayContent(body), "upload", cancellationToken).ConfigureAwait(false);
         SendModelReply sent = MessageCodec.Default.DecodeSendModelReply(reply);
@@ -77,7 +77,7 @@ public sealed partial class BlindAIClient
     public async Task DeleteModelAsync(ModelId model, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        byte[] body = MessageCodec.Default.EncodeDeleteModel(DeleteModel.For(model));
+        byte[] body = MessageCodec.Default.EncodeDeleteModel(model);
         byte[] reply = await SendAsync(_management, ProtocolRoutes.Delete, () => new ByteArrayContent(body), "delete", cancellationToken).ConfigureAwait(false);
         MessageCodec.Default.DecodeDeleteModelReply(reply);
         ClientLog.ModelDeleted(_logger, model.ToString());
@@ -88,14 +88,14 @@ public sealed partial class BlindAIClient
         ArgumentNullException.ThrowIfNull(inputs);
         ThrowIfDisposed();
         long started = Stopwatch.GetTimestamp();
-        RunModel request = RunModel.Create(model, inputs, ClientInfo.Anonymous);
+        RunModel request = RunModel.Create(model, inputs);
 
         // Large inputs (an image) go to the connection from the caller's own arrays: no encoded copy, no fresh large
         // array (which costs more than the copy). The caller's arrays are not touched until this call returns.
         var encoded = MessageCodec.Default.EncodeRunModelReferencing(request);
         byte[] reply = await SendAsync(_attested, ProtocolRoutes.Run, () => new SequenceContent(encoded), "run", cancellationToken).ConfigureAwait(false);
 
-        var outputs = MessageCodec.Default.DecodeRunModelReply(reply).GetOutputTensors();
+        var outputs = MessageCodec.Default.DecodeRunModelReply(reply).Outputs;
         ClientLog.ModelRan(_logger, model.ToString(), request.Inputs.Length, outputs.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return outputs;
     }
