@@ -1,7 +1,4 @@
-using System.Reflection;
-using BlindAI.Client.Tests.Support;
-using BlindAI.Inference.Tests.Support;
-using BlindAI.SampleHost.Tests.Packaging;
+using BlindAI.Testing;
 
 namespace BlindAI.Client.Tests.Aot;
 
@@ -91,7 +88,7 @@ public sealed class NativeAotClientFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await File.WriteAllBytesAsync(ModelPath, TestModels.Subtract());
-        string project = Path.Combine(RepositoryRoot(), "samples", "BlindAI.AotClient", "BlindAI.AotClient.csproj");
+        string project = Path.Combine(TestPaths.RepoRoot, "samples", "BlindAI.AotClient", "BlindAI.AotClient.csproj");
         CommandResult publish = await ExternalCommand.RunAsync(
             Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet",
             [
@@ -118,9 +115,4 @@ public sealed class NativeAotClientFixture : IAsyncLifetime
         _root.Delete(recursive: true);
         return Task.CompletedTask;
     }
-
-    /// <summary>The repository root the test project was built from (tests/Directory.Build.props records it).</summary>
-    private static string RepositoryRoot() =>
-        typeof(NativeAotClientFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == "BlindAI.RepoRoot")?.Value
-        ?? throw new InvalidOperationException("The test assembly has no BlindAI.RepoRoot metadata.");
 }

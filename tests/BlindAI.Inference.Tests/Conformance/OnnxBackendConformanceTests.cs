@@ -1,8 +1,7 @@
 using BlindAI.Protocol.Messages;
 using System.Diagnostics;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
-using BlindAI.Tests;
+using BlindAI.Testing;
 using Onnx;
 using Xunit.Abstractions;
 

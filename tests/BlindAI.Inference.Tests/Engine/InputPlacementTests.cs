@@ -1,7 +1,7 @@
 using BlindAI.Protocol.Messages;
 using System.Runtime.InteropServices;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 
 namespace BlindAI.Inference.Tests.Engine;
 

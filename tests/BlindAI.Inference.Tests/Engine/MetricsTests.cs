@@ -1,9 +1,9 @@
 using BlindAI.Protocol.Messages;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Inference.Persistence;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 
 namespace BlindAI.Inference.Tests.Engine;
 

@@ -2,6 +2,7 @@ using BlindAI.Protocol.Messages;
 using System.Security.Cryptography;
 using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 
 namespace BlindAI.Inference.Tests.Engine;
 

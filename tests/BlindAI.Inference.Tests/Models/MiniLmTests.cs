@@ -1,6 +1,6 @@
 using BlindAI.Protocol.Messages;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 using Microsoft.ML.Tokenizers;
 
 namespace BlindAI.Inference.Tests.Models;
