@@ -114,7 +114,7 @@ internal sealed class LoadClient(int index, BlindAIClient client, Workload workl
     public static string Classify(Exception exception) => exception switch
     {
         BlindAIRequestException { StatusCode: HttpStatusCode.ServiceUnavailable, ProblemCode: ProblemCode.Busy } => OperationLog.Busy,
-        BlindAIRequestException request => $"http-{(int)request.StatusCode}-{(request.ProblemCode is { } code ? ProblemTypes.GetName(code) : "no-problem")}",
+        BlindAIRequestException request => $"http-{(int)request.StatusCode}-{(request.ProblemCode is { } code ? ProblemDetails.GetCodeName(code) : "no-problem")}",
         CorruptOutputException => "corrupt-output",
         AttestationException => "attestation",
         TimeoutException => "timeout",

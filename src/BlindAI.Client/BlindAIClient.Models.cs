@@ -32,7 +32,7 @@ public sealed partial class BlindAIClient
 
         string name = options.Name ?? model.DefaultName ?? "model";
         ModelHash expected = ModelHash.Compute(bytes);
-        byte[] body = MessageCodec.Default.EncodeUploadModel(UploadModel.Create(bytes, name, ClientInfo.Anonymous));
+        byte[] body = MessageCodec.Default.EncodeUploadModel(UploadModel.Create(bytes, name));
         IProgress<UploadProgress>? progress = options.Progress;
         using Activity? activity = ClientActivities.Start("upload", _management.BaseAddress!);
         activity?.SetTag("blindai.model.size", bytes.Length);
@@ -84,7 +84,7 @@ public sealed partial class BlindAIClient
     public async Task DeleteModelAsync(ModelId model, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        byte[] body = MessageCodec.Default.EncodeDeleteModel(DeleteModel.For(model));
+        byte[] body = MessageCodec.Default.EncodeDeleteModel(model);
         using Activity? activity = ClientActivities.Start("delete", _management.BaseAddress!);
         activity?.SetTag("blindai.model.id", model.ToString());
         byte[] reply = await SendAsync(_management, ProtocolRoutes.Delete, () => new ByteArrayContent(body), "delete", activity, cancellationToken).ConfigureAwait(false);
@@ -97,7 +97,7 @@ public sealed partial class BlindAIClient
         ArgumentNullException.ThrowIfNull(inputs);
         ThrowIfDisposed();
         long started = Stopwatch.GetTimestamp();
-        RunModel request = RunModel.Create(model, inputs, ClientInfo.Anonymous);
+        RunModel request = RunModel.Create(model, inputs);
 
         // Large inputs (an image) go to the connection from the caller's own arrays: no encoded copy, no fresh large
         // array (which costs more than the copy). The caller's arrays are not touched until this call returns.
@@ -107,7 +107,7 @@ public sealed partial class BlindAIClient
         activity?.SetTag("blindai.run.inputs", request.Inputs.Length);
         byte[] reply = await SendAsync(_attested, ProtocolRoutes.Run, () => new SequenceContent(encoded), "run", activity, cancellationToken).ConfigureAwait(false);
 
-        var outputs = MessageCodec.Default.DecodeRunModelReply(reply).GetOutputTensors();
+        var outputs = MessageCodec.Default.DecodeRunModelReply(reply).Outputs;
         ClientLog.ModelRan(_logger, model.ToString(), request.Inputs.Length, outputs.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return outputs;
     }

@@ -169,7 +169,7 @@ public sealed partial class BlindAIClient
         {
             if (mediaType is ProtocolMediaTypes.ProblemCbor or ProtocolMediaTypes.ProblemJson)
             {
-                problem = ProblemDetailsSerializer.Default.Parse(body, mediaType);
+                problem = ProblemDetails.Parse(body, mediaType);
                 detail = problem.Detail ?? problem.Title ?? problem.Type;
             }
             else if (mediaType == ProtocolMediaTypes.Cbor)

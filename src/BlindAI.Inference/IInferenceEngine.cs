@@ -1,11 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
+using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Tensors;
 
 namespace BlindAI.Inference;
 
 /// <summary>
 /// Loads ONNX models and runs them. Every refusal or failure is an <see cref="InferenceException"/> whose
-/// <see cref="InferenceException.Reason"/> tells the host how to answer (for example <see cref="InferenceError.Busy"/> → 503).
+/// <see cref="InferenceException.Reason"/> tells the host how to answer (for example <see cref="InferenceErrorReason.Busy"/> → 503).
 /// </summary>
 public interface IInferenceEngine
 {
@@ -29,23 +30,16 @@ public interface IInferenceEngine
     Task<ModelInfo> UploadFromStreamAsync(Stream model, ModelUploadOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Runs a model by id. Named inputs are matched by name; unnamed ones fill the remaining inputs in model order.
-    /// Inputs are checked against the model before ONNX Runtime sees them.
+    /// Runs a model, named by the id an upload returned or by the SHA-256 of its bytes (BlindAI <c>model_hash</c>: some
+    /// loaded model with those bytes). Named inputs are matched by name; unnamed ones fill the remaining inputs in
+    /// model order. Inputs are checked against the model before ONNX Runtime sees them.
     /// </summary>
-    /// <param name="modelId">The id returned by an upload.</param>
+    /// <param name="model">The model: <see cref="ModelReference.ById"/> or <see cref="ModelReference.ByHash"/>.</param>
     /// <param name="inputs">One tensor per model input.</param>
     /// <param name="cancellationToken">Cancels the wait for a run slot and aborts a run in progress.</param>
     /// <returns>Every model output in model order, named, with its element type and actual shape.</returns>
     /// <exception cref="InferenceException">Unknown model, invalid input, request too large, busy, or the run failed.</exception>
-    Task<IReadOnlyList<Tensor>> RunAsync(Guid modelId, IReadOnlyList<Tensor> inputs, CancellationToken cancellationToken = default);
-
-    /// <summary>Runs some loaded model whose bytes have the given SHA-256 (BlindAI <c>model_hash</c>).</summary>
-    /// <param name="sha256">64 hexadecimal digits, either case.</param>
-    /// <param name="inputs">One tensor per model input.</param>
-    /// <param name="cancellationToken">Cancels the wait for a run slot and aborts a run in progress.</param>
-    /// <returns>Every model output in model order.</returns>
-    /// <exception cref="InferenceException">Malformed hash, unknown model, invalid input, request too large, busy, or the run failed.</exception>
-    Task<IReadOnlyList<Tensor>> RunByHashAsync(string sha256, IReadOnlyList<Tensor> inputs, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<Tensor>> RunAsync(ModelReference model, IReadOnlyList<Tensor> inputs, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Removes a model id, from memory and from the repository. Runs already started finish; the session is released
@@ -55,7 +49,7 @@ public interface IInferenceEngine
     /// <param name="cancellationToken">Cancels the repository deletion.</param>
     /// <returns>A task that completes when the id is gone.</returns>
     /// <exception cref="InferenceException">Unknown model, or the repository failed.</exception>
-    Task DeleteAsync(Guid modelId, CancellationToken cancellationToken = default);
+    Task DeleteAsync(ModelId modelId, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the loaded models.</summary>
     /// <returns>A snapshot, in no particular order.</returns>
@@ -65,7 +59,7 @@ public interface IInferenceEngine
     /// <param name="modelId">The model id.</param>
     /// <param name="model">The model when found.</param>
     /// <returns><see langword="true"/> when the id is loaded.</returns>
-    bool TryGetModel(Guid modelId, [NotNullWhen(true)] out ModelInfo? model);
+    bool TryGetModel(ModelId modelId, [NotNullWhen(true)] out ModelInfo? model);
 
     /// <summary>
     /// Loads every model the repository holds that is not loaded yet (after a restart). A stored model whose bytes

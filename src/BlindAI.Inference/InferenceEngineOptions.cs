@@ -30,10 +30,10 @@ public sealed class InferenceEngineOptions
 
     /// <summary>
     /// How many runs may wait for a slot (globally, and per model) before further runs are refused with
-    /// <see cref="InferenceError.Busy"/>. Default 64; 0 refuses every run that cannot start at once.
+    /// <see cref="InferenceErrorReason.Busy"/>. Default 64; 0 refuses every run that cannot start at once.
     /// </summary>
     public int MaxQueuedRuns { get; set; } = 64;
 
-    /// <summary>The retry delay suggested with <see cref="InferenceError.Busy"/> (the host's Retry-After). Default 1 second.</summary>
+    /// <summary>The retry delay suggested with <see cref="InferenceErrorReason.Busy"/> (the host's Retry-After). Default 1 second.</summary>
     public TimeSpan BusyRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 }

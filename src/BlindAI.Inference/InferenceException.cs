@@ -2,14 +2,14 @@ namespace BlindAI.Inference;
 
 /// <summary>
 /// The one exception the inference engine raises for refused or failed requests. <see cref="Reason"/> says what went wrong;
-/// for <see cref="InferenceError.InvalidInput"/> the input, expected and actual values say where.
+/// for <see cref="InferenceErrorReason.InvalidInput"/> the input, expected and actual values say where.
 /// </summary>
 public sealed class InferenceException : Exception
 {
     /// <summary>Creates an exception with a reason and a message.</summary>
     /// <param name="reason">Why the request was refused or failed.</param>
     /// <param name="message">A message safe to show to the caller: it never contains tensor data or model bytes.</param>
-    public InferenceException(InferenceError reason, string message)
+    public InferenceException(InferenceErrorReason reason, string message)
         : base(message)
     {
         Reason = reason;
@@ -19,24 +19,24 @@ public sealed class InferenceException : Exception
     /// <param name="reason">Why the request was refused or failed.</param>
     /// <param name="message">A message safe to show to the caller.</param>
     /// <param name="innerException">The underlying error.</param>
-    public InferenceException(InferenceError reason, string message, Exception? innerException)
+    public InferenceException(InferenceErrorReason reason, string message, Exception? innerException)
         : base(message, innerException)
     {
         Reason = reason;
     }
 
     /// <summary>Why the request was refused or failed.</summary>
-    public InferenceError Reason { get; }
+    public InferenceErrorReason Reason { get; }
 
-    /// <summary>For <see cref="InferenceError.InvalidInput"/>: the model input concerned (its name, or <c>#index</c> for a positional tensor).</summary>
+    /// <summary>For <see cref="InferenceErrorReason.InvalidInput"/>: the model input concerned (its name, or <c>#index</c> for a positional tensor).</summary>
     public string? InputName { get; init; }
 
-    /// <summary>For <see cref="InferenceError.InvalidInput"/> and the size limits: what the model or the limit expects.</summary>
+    /// <summary>For <see cref="InferenceErrorReason.InvalidInput"/> and the size limits: what the model or the limit expects.</summary>
     public string? Expected { get; init; }
 
-    /// <summary>For <see cref="InferenceError.InvalidInput"/> and the size limits: what the request had.</summary>
+    /// <summary>For <see cref="InferenceErrorReason.InvalidInput"/> and the size limits: what the request had.</summary>
     public string? Actual { get; init; }
 
-    /// <summary>For <see cref="InferenceError.Busy"/>: how long the caller should wait before retrying.</summary>
+    /// <summary>For <see cref="InferenceErrorReason.Busy"/>: how long the caller should wait before retrying.</summary>
     public TimeSpan? RetryAfter { get; init; }
 }

@@ -9,9 +9,9 @@ namespace BlindAI.Inference;
 public static class InferenceServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="OnnxInferenceEngine"/> as the singleton <see cref="IInferenceEngine"/>, its options (validated at
-    /// start-up), and <see cref="InMemoryModelRepository"/> as <see cref="IModelRepository"/> unless one is registered already
-    /// (register a <see cref="DirectoryModelRepository"/> to keep models across restarts).
+    /// Registers the ONNX Runtime engine as the singleton <see cref="IInferenceEngine"/>, its options (validated at
+    /// start-up), and <see cref="IModelRepository.CreateInMemory"/> as <see cref="IModelRepository"/> unless one is
+    /// registered already (register <see cref="IModelRepository.CreateDirectory"/> to keep models across restarts).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Adjusts the options, or <see langword="null"/>.</param>

@@ -1,13 +1,15 @@
+using BlindAI.Protocol.Messages;
+
 namespace BlindAI.Inference;
 
 /// <summary>A loaded model as the engine lists it.</summary>
 public sealed record ModelInfo
 {
     /// <summary>The model id: a random UUID drawn at upload.</summary>
-    public required Guid Id { get; init; }
+    public required ModelId Id { get; init; }
 
-    /// <summary>The SHA-256 of the model bytes, 64 lowercase hexadecimal digits.</summary>
-    public required string Sha256 { get; init; }
+    /// <summary>The SHA-256 of the model bytes.</summary>
+    public required ModelHash Hash { get; init; }
 
     /// <summary>The display name given at upload, or <see langword="null"/>.</summary>
     public string? Name { get; init; }

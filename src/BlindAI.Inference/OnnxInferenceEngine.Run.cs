@@ -1,31 +1,21 @@
 using System.Buffers;
 using System.Diagnostics;
 using BlindAI.Inference.Runtime;
+using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
 namespace BlindAI.Inference;
 
-public sealed partial class OnnxInferenceEngine
+internal sealed partial class OnnxInferenceEngine
 {
     /// <inheritdoc/>
-    public Task<IReadOnlyList<Tensor>> RunAsync(Guid modelId, IReadOnlyList<Tensor> inputs, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Tensor>> RunAsync(ModelReference model, IReadOnlyList<Tensor> inputs, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs);
-        return RunAcquiredAsync(AcquireById(modelId), inputs, cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<Tensor>> RunByHashAsync(string sha256, IReadOnlyList<Tensor> inputs, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(sha256);
-        ArgumentNullException.ThrowIfNull(inputs);
-        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigit))
-        {
-            throw new InferenceException(InferenceError.InvalidModelReference, "A model hash must be 64 hexadecimal digits.");
-        }
-
-        return RunAcquiredAsync(AcquireByHash(sha256.ToLowerInvariant()), inputs, cancellationToken);
+        LoadedModel loaded = model.Id is { } id ? AcquireById(id.Value) : AcquireByHash(model.Hash!.ToString());
+        return RunAcquiredAsync(loaded, inputs, cancellationToken);
     }
 
     private async Task<IReadOnlyList<Tensor>> RunAcquiredAsync(LoadedModel model, IReadOnlyList<Tensor> inputs, CancellationToken cancellationToken)
@@ -39,7 +29,7 @@ public sealed partial class OnnxInferenceEngine
             }
             catch (InferenceException e)
             {
-                _metrics.RecordOutcome(e.Reason == InferenceError.RequestTooLarge ? "too_large" : "invalid_input");
+                _metrics.RecordOutcome(e.Reason == InferenceErrorReason.RequestTooLarge ? "too_large" : "invalid_input");
                 LogRunRefused(e.Reason);
                 throw;
             }
@@ -102,8 +92,8 @@ public sealed partial class OnnxInferenceEngine
     private InferenceException Busy()
     {
         _metrics.RecordOutcome("busy");
-        LogRunRefused(InferenceError.Busy);
-        return new InferenceException(InferenceError.Busy, "The server is busy; retry later.") { RetryAfter = _options.BusyRetryAfter };
+        LogRunRefused(InferenceErrorReason.Busy);
+        return new InferenceException(InferenceErrorReason.Busy, "The server is busy; retry later.") { RetryAfter = _options.BusyRetryAfter };
     }
 
     /// <summary>Runs ONNX Runtime on the calling thread over the request memory (pinned, or copied once where unaligned), and copies each output once.</summary>
@@ -139,7 +129,7 @@ public sealed partial class OnnxInferenceEngine
             cancellationToken.ThrowIfCancellationRequested();
             _metrics.RecordOutcome("failed");
             LogRunFailed(e.Message);
-            throw new InferenceException(InferenceError.RunFailed, "ONNX Runtime failed to run the model: " + e.Message, e);
+            throw new InferenceException(InferenceErrorReason.RunFailed, "ONNX Runtime failed to run the model: " + e.Message, e);
         }
         finally
         {

@@ -2,11 +2,12 @@ using System.Buffers;
 using System.Security.Cryptography;
 using BlindAI.Inference.Persistence;
 using BlindAI.Inference.Runtime;
+using BlindAI.Protocol.Messages;
 using Microsoft.ML.OnnxRuntime;
 
 namespace BlindAI.Inference;
 
-public sealed partial class OnnxInferenceEngine
+internal sealed partial class OnnxInferenceEngine
 {
     private static readonly ModelUploadOptions DefaultUploadOptions = new();
 
@@ -40,13 +41,13 @@ public sealed partial class OnnxInferenceEngine
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new InferenceException(InferenceError.StorageFailed, "The model repository could not be listed.", e);
+            throw new InferenceException(InferenceErrorReason.StorageFailed, "The model repository could not be listed.", e);
         }
 
         var restored = new List<ModelInfo>();
         foreach (Guid id in stored)
         {
-            if (TryGetModel(id, out _))
+            if (TryGetModel(new ModelId(id), out _))
             {
                 continue;
             }
@@ -84,7 +85,7 @@ public sealed partial class OnnxInferenceEngine
     {
         if (length > _options.MaxModelBytes)
         {
-            throw Refused(new InferenceException(InferenceError.ModelTooLarge, $"The model exceeds the {_options.MaxModelBytes}-byte limit.")
+            throw Refused(new InferenceException(InferenceErrorReason.ModelTooLarge, $"The model exceeds the {_options.MaxModelBytes}-byte limit.")
             {
                 Expected = $"at most {_options.MaxModelBytes} bytes",
                 Actual = $"{length} bytes",
@@ -104,12 +105,12 @@ public sealed partial class OnnxInferenceEngine
         }
         catch (EndOfStreamException e)
         {
-            throw Refused(new InferenceException(InferenceError.InvalidModel, "The stream ended before its announced length.", e));
+            throw Refused(new InferenceException(InferenceErrorReason.InvalidModel, "The stream ended before its announced length.", e));
         }
 
         if (await stream.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) != 0)
         {
-            throw Refused(new InferenceException(InferenceError.InvalidModel, "The stream grew while the model was read."));
+            throw Refused(new InferenceException(InferenceErrorReason.InvalidModel, "The stream grew while the model was read."));
         }
 
         return bytes;
@@ -129,7 +130,7 @@ public sealed partial class OnnxInferenceEngine
             {
                 if (buffer.Length + read > limit)
                 {
-                    throw Refused(new InferenceException(InferenceError.ModelTooLarge, $"The model exceeds the {limit}-byte limit.")
+                    throw Refused(new InferenceException(InferenceErrorReason.ModelTooLarge, $"The model exceeds the {limit}-byte limit.")
                     {
                         Expected = $"at most {limit} bytes",
                         Actual = $"more than {limit} bytes",
@@ -152,15 +153,16 @@ public sealed partial class OnnxInferenceEngine
     {
         if (bytes.Length == 0)
         {
-            throw Refused(new InferenceException(InferenceError.InvalidModel, "Received no data."));
+            throw Refused(new InferenceException(InferenceErrorReason.InvalidModel, "Received no data."));
         }
 
-        string sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var hash = ModelHash.Compute(bytes);
+        string sha256 = hash.ToString();
         (LoadedModel model, bool shared) = AddIdReference(sha256) is { } existing ? (existing, true) : (LoadSession(bytes, sha256, options.Optimize), false);
         var info = new ModelInfo
         {
-            Id = restored?.Id ?? Guid.NewGuid(),
-            Sha256 = sha256,
+            Id = new ModelId(restored?.Id ?? Guid.NewGuid()),
+            Hash = hash,
             Name = string.IsNullOrEmpty(options.Name) ? null : options.Name,
             SizeBytes = bytes.LongLength,
             Optimize = options.Optimize,
@@ -173,14 +175,14 @@ public sealed partial class OnnxInferenceEngine
         {
             if (restored is null)
             {
-                var record = new StoredModel { Id = info.Id, Sha256 = sha256, Name = info.Name, Optimize = info.Optimize, UploadedAt = info.UploadedAt };
+                var record = new StoredModel { Id = info.Id.Value, Sha256 = sha256, Name = info.Name, Optimize = info.Optimize, UploadedAt = info.UploadedAt };
                 await _repository.SaveAsync(record, bytes, cancellationToken).ConfigureAwait(false);
             }
 
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                _models.Add(info.Id, (info, model));
+                _models.Add(info.Id.Value, (info, model));
             }
         }
         catch (Exception e)
@@ -191,10 +193,10 @@ public sealed partial class OnnxInferenceEngine
                 throw;
             }
 
-            throw Refused(new InferenceException(InferenceError.StorageFailed, "The model could not be stored.", e));
+            throw Refused(new InferenceException(InferenceErrorReason.StorageFailed, "The model could not be stored.", e));
         }
 
-        LogModelLoaded(info.Id, sha256[..12], info.SizeBytes, shared);
+        LogModelLoaded(info.Id.Value, sha256[..12], info.SizeBytes, shared);
         return info;
     }
 
@@ -231,7 +233,7 @@ public sealed partial class OnnxInferenceEngine
         }
         catch (OnnxRuntimeException e)
         {
-            throw Refused(new InferenceException(InferenceError.InvalidModel, "ONNX Runtime cannot load the model: " + e.Message, e));
+            throw Refused(new InferenceException(InferenceErrorReason.InvalidModel, "ONNX Runtime cannot load the model: " + e.Message, e));
         }
 
         LoadedModel loaded;

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using BlindAI.Inference.Persistence;
 using BlindAI.Inference.Runtime;
+using BlindAI.Protocol.Messages;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
@@ -18,7 +19,7 @@ namespace BlindAI.Inference;
 /// Split by topic: this file holds state and lifetime; <c>.Upload</c>, <c>.Run</c> and <c>.Log</c> the rest.
 /// The lock guards only the maps and reference counts, never a model load or a run.
 /// </remarks>
-public sealed partial class OnnxInferenceEngine : IInferenceEngine, IDisposable
+internal sealed partial class OnnxInferenceEngine : IInferenceEngine, IDisposable
 {
     private readonly InferenceEngineOptions _options;
     private readonly IModelRepository _repository;
@@ -84,23 +85,23 @@ public sealed partial class OnnxInferenceEngine : IInferenceEngine, IDisposable
     }
 
     /// <inheritdoc/>
-    public bool TryGetModel(Guid modelId, [NotNullWhen(true)] out ModelInfo? model)
+    public bool TryGetModel(ModelId modelId, [NotNullWhen(true)] out ModelInfo? model)
     {
         lock (_gate)
         {
-            model = _models.TryGetValue(modelId, out var entry) ? entry.Info : null;
+            model = _models.TryGetValue(modelId.Value, out var entry) ? entry.Info : null;
             return model is not null;
         }
     }
 
     /// <inheritdoc/>
-    public async Task DeleteAsync(Guid modelId, CancellationToken cancellationToken = default)
+    public async Task DeleteAsync(ModelId modelId, CancellationToken cancellationToken = default)
     {
         LoadedModel model;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_models.Remove(modelId, out var entry))
+            if (!_models.Remove(modelId.Value, out var entry))
             {
                 throw UnknownModel();
             }
@@ -109,14 +110,14 @@ public sealed partial class OnnxInferenceEngine : IInferenceEngine, IDisposable
         }
 
         Release(model, idReference: true);
-        LogModelDeleted(modelId);
+        LogModelDeleted(modelId.Value);
         try
         {
-            await _repository.DeleteAsync(modelId, cancellationToken).ConfigureAwait(false);
+            await _repository.DeleteAsync(modelId.Value, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new InferenceException(InferenceError.StorageFailed, "The model was unloaded but could not be removed from the repository.", e);
+            throw new InferenceException(InferenceErrorReason.StorageFailed, "The model was unloaded but could not be removed from the repository.", e);
         }
     }
 
@@ -210,5 +211,5 @@ public sealed partial class OnnxInferenceEngine : IInferenceEngine, IDisposable
         }
     }
 
-    private static InferenceException UnknownModel() => new(InferenceError.UnknownModel, "Model doesn't exist.");
+    private static InferenceException UnknownModel() => new(InferenceErrorReason.UnknownModel, "Model doesn't exist.");
 }

@@ -12,7 +12,7 @@ public enum ProtocolErrorReason
     /// <summary>Bytes follow the top-level item.</summary>
     TrailingBytes,
 
-    /// <summary>Containers and tags nest deeper than <see cref="ProtocolLimits.MaxNestingDepth"/>.</summary>
+    /// <summary>Containers and tags nest deeper than the limit (64).</summary>
     NestingTooDeep,
 
     /// <summary>An item has the wrong CBOR type for its field (for example a text string where an unsigned integer is required).</summary>
@@ -42,19 +42,19 @@ public enum ProtocolErrorReason
     /// <summary>The encoded message is longer than the limit for its kind.</summary>
     MessageTooLarge,
 
-    /// <summary>More tensors than <see cref="ProtocolLimits.MaxTensors"/>.</summary>
+    /// <summary>More tensors than the limit (1,024).</summary>
     TooManyTensors,
 
-    /// <summary>A shape has more dimensions than <see cref="ProtocolLimits.MaxRank"/>.</summary>
+    /// <summary>A shape has more dimensions than the limit (32).</summary>
     RankTooLarge,
 
-    /// <summary>The tensors of one message hold more than <see cref="ProtocolLimits.MaxTotalTensorBytes"/>.</summary>
+    /// <summary>The tensors of one message hold more than the limit (64 MiB; a string element counts as its UTF-8 length plus 8 bytes).</summary>
     TensorTooLarge,
 
-    /// <summary>A text string is longer than <see cref="ProtocolLimits.MaxTextBytes"/>.</summary>
+    /// <summary>A text string is longer than the limit (1 MiB of UTF-8).</summary>
     TextTooLong,
 
-    /// <summary>A model (declared <c>length</c> or actual bytes) is larger than <see cref="ProtocolLimits.MaxModelBytes"/>.</summary>
+    /// <summary>A model (declared <c>length</c> or actual bytes) is larger than the limit (1 GiB).</summary>
     ModelTooLarge,
 
     /// <summary>An upload carries no model bytes (the original server's "Received no data").</summary>

@@ -2,7 +2,7 @@ namespace BlindAI.Protocol;
 
 /// <summary>
 /// A protocol message could not be decoded or violates a limit. This is the only exception the decoders of
-/// <see cref="Cbor.MessageCodec"/> and <see cref="Problems.ProblemDetailsSerializer"/> raise for bad input.
+/// <see cref="Cbor.MessageCodec"/> and <see cref="Problems.ProblemDetails.Parse"/> raise for bad input.
 /// </summary>
 public sealed class ProtocolException : Exception
 {

@@ -4,7 +4,7 @@ namespace BlindAI.Protocol;
 /// Limits applied while decoding protocol messages. Declared lengths are compared with these limits before anything
 /// is allocated. Defaults are strict and match the inference engine's defaults (64 MiB per request, 1 GiB per model).
 /// </summary>
-public sealed record ProtocolLimits
+internal sealed record ProtocolLimits
 {
     /// <summary>
     /// The deepest nesting this library can read: System.Formats.Cbor's fixed reader limit. The original server's

@@ -30,7 +30,7 @@ public static class ProtocolRoutes
     /// <summary><c>POST</c> on the management port: <see cref="Messages.DeleteModel"/>.</summary>
     public const string Delete = "/delete";
 
-    /// <summary>Extension, <c>POST</c> on the untrusted port: <see cref="Messages.FreshEvidenceRequest"/>.</summary>
+    /// <summary>Extension, <c>POST</c> on the untrusted port: <c>{nonce}</c> (see <see cref="Cbor.MessageCodec.EncodeFreshEvidenceRequest"/>), answered by <see cref="Messages.FreshEvidenceReply"/>.</summary>
     public const string Evidence = "/evidence";
 
     /// <summary>Extension, <c>GET</c> on the untrusted port: <see cref="Messages.ServerCapabilities"/>.</summary>

@@ -213,7 +213,7 @@ public sealed class AttestationAttackTests(HostFixture fixture)
             }
 
             FreshEvidenceReply old = MessageCodec.Default.DecodeFreshEvidenceReply(recorded!);
-            ReadOnlyMemory<byte> nonce = MessageCodec.Default.DecodeFreshEvidenceRequest(request).Nonce;
+            ReadOnlyMemory<byte> nonce = MessageCodec.Default.DecodeFreshEvidenceRequest(request);
             return MessageCodec.Default.EncodeFreshEvidenceReply(old with { Nonce = nonce });
         };
         var relabelled = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(options));

@@ -102,7 +102,7 @@ public sealed partial class SealedStoreTraversalTests : IAsyncLifetime
         {
             using HttpResponseMessage delete = await PostAsync(http, _host.ManagementPort, ProtocolRoutes.Delete, MessageCodec.Default.EncodeDeleteModel(new DeleteModel(id)));
             using HttpResponseMessage run = await PostAsync(http, _host.AttestedPort, ProtocolRoutes.Run, MessageCodec.Default.EncodeRunModel(
-                new RunModel(id, string.Empty, [SerializedTensor.FromTensor(Tensor.Create<float>([1f], [1], "A"))], ClientInfo.Anonymous)));
+                new RunModel(id, string.Empty, [Tensor.Create<float>([1f], [1], "A")])));
 
             Assert.Equal(HttpStatusCode.BadRequest, delete.StatusCode);
             Assert.Equal(HttpStatusCode.BadRequest, run.StatusCode);

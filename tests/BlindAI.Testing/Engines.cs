@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace BlindAI.Testing;
 
-public static class Engines
+/// <summary>The ONNX Runtime engine as the tests build it (internal to BlindAI.Inference: visible here and to the test projects).</summary>
+internal static class Engines
 {
     public static OnnxInferenceEngine Create(
         Action<InferenceEngineOptions>? configure = null,

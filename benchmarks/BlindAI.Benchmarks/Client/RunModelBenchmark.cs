@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using BlindAI.Client;
 using BlindAI.Client.Models;
 using BlindAI.Inference;
+using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Tensors;
 
 namespace BlindAI.Benchmarks.Client;
@@ -42,7 +43,7 @@ public abstract class RunModelBenchmark
     }
 
     [Benchmark(Baseline = true, Description = "IInferenceEngine.RunAsync, in-process")]
-    public async Task<Tensor> Engine() => (await _host.Engine.RunAsync(_model.Id.Value, _inputs).ConfigureAwait(false))[0];
+    public async Task<Tensor> Engine() => (await _host.Engine.RunAsync(ModelReference.ById(_model.Id), _inputs).ConfigureAwait(false))[0];
 
     [Benchmark(Description = "BlindAIClient.RunModelAsync, loopback")]
     public Task<Tensor> Client() => RunAsync(_client);

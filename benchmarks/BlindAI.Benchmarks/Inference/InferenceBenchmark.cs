@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BlindAI.Inference;
 using BlindAI.Inference.Persistence;
+using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Tensors;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ namespace BlindAI.Benchmarks.Inference;
 public abstract class InferenceBenchmark
 {
     private OnnxInferenceEngine _engine = null!;
-    private Guid _modelId;
+    private ModelReference _model = null!;
     private Tensor[] _tensors = null!;
     private InferenceSession _session = null!;
     private RunOptions _runOptions = null!;
@@ -36,7 +37,7 @@ public abstract class InferenceBenchmark
         var options = new InferenceEngineOptions { IntraOpThreads = 1, MaxConcurrentRuns = 2, MaxConcurrentRunsPerModel = 2 };
         _engine = new OnnxInferenceEngine(Options.Create(options), new InMemoryModelRepository(), NullLogger<OnnxInferenceEngine>.Instance, TimeProvider.System);
         ModelInfo info = _engine.UploadAsync(model).GetAwaiter().GetResult();
-        _modelId = info.Id;
+        _model = ModelReference.ById(info.Id);
         _tensors = CreateInputs();
 
         using var sessionOptions = new SessionOptions { IntraOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
@@ -68,7 +69,7 @@ public abstract class InferenceBenchmark
     }
 
     [Benchmark(Description = "OnnxInferenceEngine.RunAsync")]
-    public async Task<Tensor> Engine() => (await _engine.RunAsync(_modelId, _tensors).ConfigureAwait(false))[0];
+    public async Task<Tensor> Engine() => (await _engine.RunAsync(_model, _tensors).ConfigureAwait(false))[0];
 
     [Benchmark(Description = "InferenceSession.Run, 2 callers", OperationsPerInvoke = 2)]
     public Task OnnxRuntimeTwoCallers() => Task.WhenAll(Task.Run(OnnxRuntime), Task.Run(OnnxRuntime));

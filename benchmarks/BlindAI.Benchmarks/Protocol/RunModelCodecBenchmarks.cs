@@ -29,7 +29,7 @@ public class RunModelCodecBenchmarks
             pixels[i] = (float)random.NextDouble();
         }
 
-        _request = RunModel.Create(ModelReference.ById(ModelId.NewId()), [Tensor.Create<float>(pixels, [1, 3, 224, 224], "input")], null);
+        _request = RunModel.Create(ModelReference.ById(ModelId.NewId()), [Tensor.Create<float>(pixels, [1, 3, 224, 224], "input")]);
         _requestBody = _codec.EncodeRunModel(_request);
         _reply = RunModelReply.FromTensors([Tensor.Create<float>(new float[1000], [1, 1000], "output")]);
         _replyBody = _codec.EncodeRunModelReply(_reply);
@@ -43,7 +43,7 @@ public class RunModelCodecBenchmarks
     /// <summary>Server side: bytes to validated tensors (no copy of the pixels).</summary>
     /// <returns>The input tensor.</returns>
     [Benchmark]
-    public Tensor DecodeRunModel() => _codec.DecodeRunModel(_requestBody).GetInputTensors()[0];
+    public Tensor DecodeRunModel() => _codec.DecodeRunModel(_requestBody).Inputs[0];
 
     /// <summary>Server side: a 1x1000 reply to bytes.</summary>
     /// <returns>The body.</returns>
@@ -53,5 +53,5 @@ public class RunModelCodecBenchmarks
     /// <summary>Client side: reply bytes to tensors.</summary>
     /// <returns>The output tensor.</returns>
     [Benchmark]
-    public Tensor DecodeRunModelReply() => _codec.DecodeRunModelReply(_replyBody).GetOutputTensors()[0];
+    public Tensor DecodeRunModelReply() => _codec.DecodeRunModelReply(_replyBody).Outputs[0];
 }

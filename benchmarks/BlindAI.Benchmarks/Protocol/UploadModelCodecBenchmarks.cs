@@ -21,7 +21,7 @@ public class UploadModelCodecBenchmarks
     {
         var model = new byte[4 * 1024 * 1024];
         new Random(42).NextBytes(model);
-        UploadModel upload = UploadModel.Create(model, "model.onnx", null);
+        UploadModel upload = UploadModel.Create(model, "model.onnx");
         _byteStringBody = _codec.EncodeUploadModel(upload, ModelBytesEncoding.ByteString);
         _integerArrayBody = _codec.EncodeUploadModel(upload, ModelBytesEncoding.IntegerArray);
     }

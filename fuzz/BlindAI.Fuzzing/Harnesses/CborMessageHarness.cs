@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
@@ -16,9 +17,9 @@ internal sealed class CborMessageHarness : IHarness
 
     private static readonly Action<ReadOnlyMemory<byte>>[] Decoders =
     [
-        data => Materialize(Codec.DecodeRunModel(data).GetInputTensors()),
+        data => Materialize(Codec.DecodeRunModel(data).Inputs),
         data => _ = Codec.DecodeUploadModel(data).Model.Length,
-        data => Materialize(Codec.DecodeRunModelReply(data).GetOutputTensors()),
+        data => Materialize(Codec.DecodeRunModelReply(data).Outputs),
         data => _ = Codec.DecodeSendModelReply(data),
         data => _ = Codec.DecodeDeleteModel(data),
         data => Codec.DecodeDeleteModelReply(data),
@@ -64,18 +65,18 @@ internal sealed class CborMessageHarness : IHarness
             Tensor.Create<bool>([true, false], [2]),
         ];
         ModelHash hash = ModelHash.Compute("model"u8);
-        yield return ("run_by_id", Tagged(0, Codec.EncodeRunModel(RunModel.Create(ModelReference.ById(ModelId.Parse("3f2504e0-4f89-11d3-9a0c-0305e82c3301")), tensors, null))));
-        yield return ("run_by_hash", Tagged(0, Codec.EncodeRunModel(RunModel.Create(ModelReference.ByHash(hash), tensors[..2], ClientInfo.Anonymous))));
-        yield return ("upload", Tagged(1, Codec.EncodeUploadModel(UploadModel.Create(new byte[] { 8, 1, 18, 0 }, "model", null))));
-        yield return ("upload_array", Tagged(1, Codec.EncodeUploadModel(UploadModel.Create(new byte[] { 8, 1 }, null, null), ModelBytesEncoding.IntegerArray)));
+        yield return ("run_by_id", Tagged(0, Codec.EncodeRunModel(RunModel.Create(ModelReference.ById(ModelId.Parse("3f2504e0-4f89-11d3-9a0c-0305e82c3301")), tensors))));
+        yield return ("run_by_hash", Tagged(0, Codec.EncodeRunModel(RunModel.Create(ModelReference.ByHash(hash), tensors[..2]))));
+        yield return ("upload", Tagged(1, Codec.EncodeUploadModel(UploadModel.Create(new byte[] { 8, 1, 18, 0 }, "model"))));
+        yield return ("upload_array", Tagged(1, Codec.EncodeUploadModel(UploadModel.Create(new byte[] { 8, 1 }, null), ModelBytesEncoding.IntegerArray)));
         yield return ("run_reply", Tagged(2, Codec.EncodeRunModelReply(RunModelReply.FromTensors(tensors))));
-        yield return ("delete", Tagged(4, Codec.EncodeDeleteModel(DeleteModel.For(ModelId.Parse("3f2504e0-4f89-11d3-9a0c-0305e82c3301")))));
+        yield return ("delete", Tagged(4, Codec.EncodeDeleteModel(ModelId.Parse("3f2504e0-4f89-11d3-9a0c-0305e82c3301"))));
         yield return ("delete_reply", Tagged(5, Codec.EncodeDeleteModelReply()));
-        yield return ("evidence_request", Tagged(7, Codec.EncodeFreshEvidenceRequest(FreshEvidenceRequest.CreateRandom())));
+        yield return ("evidence_request", Tagged(7, Codec.EncodeFreshEvidenceRequest(RandomNumberGenerator.GetBytes(FreshEvidenceReply.NonceLength))));
         yield return ("quote", Tagged(10, Codec.EncodeQuote(SeedFiles.Read(testData, "dcap", "phala-dcap-qvl", "sgx_quote"))));
         yield return ("certificate", Tagged(11, Codec.EncodeCertificate(SeedFiles.Read(testData, "ratls", "intel-sgx-ra-tls", "ecdsa-ratls.der"))));
         yield return ("error", Tagged(12, Codec.EncodeErrorText("model not found")));
-        yield return ("problem", Tagged(13, ProblemDetailsSerializer.Default.ToCbor(ProblemDetails.Create(ProblemCode.NotFound, "no such model"))));
+        yield return ("problem", Tagged(13, ProblemDetails.Create(ProblemCode.NotFound, "no such model").ToCbor()));
     }
 
     private static byte[] Tagged(byte target, byte[] body) => [target, .. body];

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Globalization;
 using System.Net;
 using BlindAI.Protocol;
@@ -84,7 +85,7 @@ internal sealed class HostPipelineHarness : IHarness
         SampleHostApplication.StartAsync(_app, CancellationToken.None).GetAwaiter().GetResult();
         _server = (TestServer)_app.Services.GetRequiredService<IServer>();
 
-        HttpContext uploaded = Send(ProtocolRoutes.Upload, ManagementPort, MessageCodec.Default.EncodeUploadModel(UploadModel.Create(Model, "identity", null)));
+        HttpContext uploaded = Send(ProtocolRoutes.Upload, ManagementPort, MessageCodec.Default.EncodeUploadModel(UploadModel.Create(Model, "identity")));
         if (uploaded.Response.StatusCode != StatusCodes.Status200OK)
         {
             throw new InvalidOperationException($"The seed model upload answered {uploaded.Response.StatusCode}.");
@@ -112,13 +113,13 @@ internal sealed class HostPipelineHarness : IHarness
         MessageCodec codec = MessageCodec.Default;
         ModelReference model = ModelReference.ByHash(ModelHash.Compute(Model));
         Tensor input = Tensor.Create<float>([1f, 2f, 3f], [3], "X");
-        yield return ("run", [0, .. codec.EncodeRunModel(RunModel.Create(model, [input], null))]);
-        yield return ("run_wrong_type", [0, .. codec.EncodeRunModel(RunModel.Create(model, [Tensor.Create<long>([1L], [1], "X")], null))]);
-        yield return ("run_unknown_model", [0, .. codec.EncodeRunModel(RunModel.Create(ModelReference.ById(ModelId.NewId()), [input], null))]);
-        yield return ("upload", [1, .. codec.EncodeUploadModel(UploadModel.Create(Model, "identity", null))]);
-        yield return ("upload_garbage", [1, .. codec.EncodeUploadModel(UploadModel.Create(new byte[] { 8, 1, 18, 0 }, "junk", null))]);
-        yield return ("delete", [2, .. codec.EncodeDeleteModel(DeleteModel.For(ModelId.NewId()))]);
-        yield return ("evidence", [3, .. codec.EncodeFreshEvidenceRequest(FreshEvidenceRequest.CreateRandom())]);
+        yield return ("run", [0, .. codec.EncodeRunModel(RunModel.Create(model, [input]))]);
+        yield return ("run_wrong_type", [0, .. codec.EncodeRunModel(RunModel.Create(model, [Tensor.Create<long>([1L], [1], "X")]))]);
+        yield return ("run_unknown_model", [0, .. codec.EncodeRunModel(RunModel.Create(ModelReference.ById(ModelId.NewId()), [input]))]);
+        yield return ("upload", [1, .. codec.EncodeUploadModel(UploadModel.Create(Model, "identity"))]);
+        yield return ("upload_garbage", [1, .. codec.EncodeUploadModel(UploadModel.Create(new byte[] { 8, 1, 18, 0 }, "junk"))]);
+        yield return ("delete", [2, .. codec.EncodeDeleteModel(ModelId.NewId())]);
+        yield return ("evidence", [3, .. codec.EncodeFreshEvidenceRequest(RandomNumberGenerator.GetBytes(FreshEvidenceReply.NonceLength))]);
     }
 
     private HttpContext Send(string path, int port, byte[] body) =>

@@ -10,9 +10,9 @@ namespace BlindAI.SampleHost.Attestation;
 public sealed record EvidencePlatform(IQuoteProvider QuoteProvider, ICollateralSource? Collateral, bool IsSimulation) : IDisposable
 {
     /// <summary>The <c>format</c> of fresh evidence replies.</summary>
-    public string EvidenceFormat => IsSimulation ? EvidenceFormats.SimulatedDcapQuote
-        : QuoteProvider.Kind == QuoteProviderKind.ConfigFsTsm ? EvidenceFormats.TdxDcapQuote
-        : EvidenceFormats.SgxDcapQuote;
+    public string EvidenceFormat => IsSimulation ? FreshEvidenceReply.SimulatedDcapQuoteFormat
+        : QuoteProvider.Kind == QuoteProviderKind.ConfigFsTsm ? FreshEvidenceReply.TdxDcapQuoteFormat
+        : FreshEvidenceReply.SgxDcapQuoteFormat;
 
     /// <inheritdoc />
     public void Dispose()

@@ -36,10 +36,7 @@ internal static class AttestedEndpoints
             using RentedBody body = await RequestBody.ReadRentedAsync(context, options.Value.Limits.MaxRunBodyBytes, cancellationToken).ConfigureAwait(false);
             RunModel request = MessageCodec.Default.DecodeRunModel(body.Memory);
             ModelReference model = request.GetModelReference();
-            IReadOnlyList<Tensor> inputs = request.GetInputTensors();
-            IReadOnlyList<Tensor> outputs = model.Id is { } id
-                ? await engine.RunAsync(id.Value, inputs, cancellationToken).ConfigureAwait(false)
-                : await engine.RunByHashAsync(model.Hash!.ToString(), inputs, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<Tensor> outputs = await engine.RunAsync(model, request.Inputs, cancellationToken).ConfigureAwait(false);
             byte[] reply = MessageCodec.Default.EncodeRunModelReply(RunModelReply.FromTensors(outputs));
             outcome = "ok";
             return new CborResult(reply);

@@ -35,8 +35,8 @@ internal static class ManagementEndpoints
             request.Model,
             new ModelUploadOptions { Name = string.IsNullOrEmpty(request.ModelName) ? null : request.ModelName, Optimize = request.Optimize },
             cancellationToken).ConfigureAwait(false);
-        HostLog.ModelUploaded(logger, model.Id, model.SizeBytes);
-        byte[] reply = MessageCodec.Default.EncodeSendModelReply(new SendModelReply(ModelHash.Parse(model.Sha256), new ModelId(model.Id)));
+        HostLog.ModelUploaded(logger, model.Id.Value, model.SizeBytes);
+        byte[] reply = MessageCodec.Default.EncodeSendModelReply(new SendModelReply(model.Hash, model.Id));
         return new CborResult(reply);
     }
 
@@ -44,8 +44,8 @@ internal static class ManagementEndpoints
     {
         CancellationToken cancellationToken = context.RequestAborted;
         ReadOnlyMemory<byte> body = await RequestBody.ReadAsync(context, options.Value.Limits.MaxSmallBodyBytes, cancellationToken).ConfigureAwait(false);
-        ModelId id = MessageCodec.Default.DecodeDeleteModel(body).GetModelId();
-        await engine.DeleteAsync(id.Value, cancellationToken).ConfigureAwait(false);
+        ModelId id = MessageCodec.Default.DecodeDeleteModel(body);
+        await engine.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
         HostLog.ModelDeleted(logger, id.Value);
         return new CborResult(MessageCodec.Default.EncodeDeleteModelReply());
     }

@@ -75,9 +75,9 @@ internal static class UntrustedEndpoints
     {
         metrics.RecordAttestation("evidence");
         ReadOnlyMemory<byte> body = await RequestBody.ReadAsync(context, options.Value.Limits.MaxSmallBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        FreshEvidenceRequest request = MessageCodec.Default.DecodeFreshEvidenceRequest(body);
-        byte[] quote = await freshQuotes.GetFreshQuoteAsync(identity.Current.Certificate, request.Nonce, context.RequestAborted).ConfigureAwait(false);
-        return new CborResult(MessageCodec.Default.EncodeFreshEvidenceReply(new FreshEvidenceReply(platform.EvidenceFormat, quote, request.Nonce)));
+        ReadOnlyMemory<byte> nonce = MessageCodec.Default.DecodeFreshEvidenceRequest(body);
+        byte[] quote = await freshQuotes.GetFreshQuoteAsync(identity.Current.Certificate, nonce, context.RequestAborted).ConfigureAwait(false);
+        return new CborResult(MessageCodec.Default.EncodeFreshEvidenceReply(new FreshEvidenceReply(platform.EvidenceFormat, quote, nonce)));
     }
 
     private static CborResult GetCapabilities(IOptions<SampleHostOptions> options, IOptions<InferenceEngineOptions> engineOptions)
@@ -85,13 +85,13 @@ internal static class UntrustedEndpoints
         SampleHostOptions host = options.Value;
         ImmutableArray<string> extensions =
         [
-            ProtocolExtensions.FreshEvidence,
-            ProtocolExtensions.ProblemDetails,
-            ProtocolExtensions.HalfPrecisionTensors,
-            ProtocolExtensions.StringTensors,
-            .. host.ManagementTokenSha256 is null ? Array.Empty<string>() : [ProtocolExtensions.ManagementAuthorization],
+            ServerCapabilities.FreshEvidenceExtension,
+            ServerCapabilities.ProblemDetailsExtension,
+            ServerCapabilities.HalfPrecisionTensorsExtension,
+            ServerCapabilities.StringTensorsExtension,
+            .. host.ManagementTokenSha256 is null ? Array.Empty<string>() : [ServerCapabilities.ManagementAuthorizationExtension],
         ];
-        ImmutableArray<string> datumTypes = [.. Enum.GetValues<TensorElementType>().Where(TensorElementTypeInfo.IsDefined).Select(TensorElementTypeInfo.GetWireName)];
+        ImmutableArray<string> datumTypes = ServerCapabilities.SupportedDatumTypes;
         var capabilities = new ServerCapabilities(
             "BlindAI.SampleHost",
             typeof(UntrustedEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0",

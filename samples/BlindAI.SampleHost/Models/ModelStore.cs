@@ -58,7 +58,7 @@ internal sealed class ModelStore
             return;
         }
 
-        _repository.Select(new DirectoryModelRepository(Directory, new SealedModelBlobProtector(sealing)));
+        _repository.Select(IModelRepository.CreateDirectory(Directory, new SealedModelBlobProtector(sealing)));
         IReadOnlyList<ModelInfo> restored = await _engine.RestoreAsync(cancellationToken).ConfigureAwait(false);
         HostLog.ModelsRestored(_logger, Directory, restored.Count);
     }

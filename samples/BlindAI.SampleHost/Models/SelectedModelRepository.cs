@@ -8,7 +8,7 @@ namespace BlindAI.SampleHost.Models;
 /// </summary>
 internal sealed class SelectedModelRepository : IModelRepository
 {
-    private IModelRepository _inner = new InMemoryModelRepository();
+    private IModelRepository _inner = IModelRepository.CreateInMemory();
 
     public void Select(IModelRepository repository) => _inner = repository;
 

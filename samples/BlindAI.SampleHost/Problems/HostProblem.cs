@@ -41,12 +41,11 @@ internal sealed record HostProblem(ProblemDetails Details, TimeSpan? RetryAfter 
     {
         ProblemCode code = exception.Reason switch
         {
-            InferenceError.UnknownModel => ProblemCode.UnknownModel,
-            InferenceError.InvalidModel or InferenceError.UnsupportedModel => ProblemCode.InvalidModel,
-            InferenceError.ModelTooLarge or InferenceError.RequestTooLarge => ProblemCode.PayloadTooLarge,
-            InferenceError.InvalidInput => IsShapeProblem(exception) ? ProblemCode.TensorShapeMismatch : ProblemCode.InvalidInput,
-            InferenceError.Busy => ProblemCode.Busy,
-            InferenceError.InvalidModelReference => ProblemCode.BadRequest,
+            InferenceErrorReason.UnknownModel => ProblemCode.UnknownModel,
+            InferenceErrorReason.InvalidModel or InferenceErrorReason.UnsupportedModel => ProblemCode.InvalidModel,
+            InferenceErrorReason.ModelTooLarge or InferenceErrorReason.RequestTooLarge => ProblemCode.PayloadTooLarge,
+            InferenceErrorReason.InvalidInput => IsShapeProblem(exception) ? ProblemCode.TensorShapeMismatch : ProblemCode.InvalidInput,
+            InferenceErrorReason.Busy => ProblemCode.Busy,
             _ => ProblemCode.Internal,
         };
 
@@ -73,7 +72,7 @@ internal sealed record HostProblem(ProblemDetails Details, TimeSpan? RetryAfter 
             Extensions = extensions,
             Violations = exception.InputName is null ? [] : [new ProblemViolation(exception.InputName, exception.Message)],
         };
-        return new HostProblem(details, exception.Reason == InferenceError.Busy ? exception.RetryAfter ?? TimeSpan.FromSeconds(1) : null);
+        return new HostProblem(details, exception.Reason == InferenceErrorReason.Busy ? exception.RetryAfter ?? TimeSpan.FromSeconds(1) : null);
     }
 
     // The engine reports shape and byte-count mismatches as InvalidInput; its Expected value is then a shape such as

@@ -58,9 +58,9 @@ internal sealed class ProblemMiddleware
 
         if (problem is not null)
         {
-            HostLog.ProblemReturned(_logger, context.Request.Method, route, ProblemTypes.GetName(problem.Code), problem.Details.Status ?? 500);
+            HostLog.ProblemReturned(_logger, context.Request.Method, route, ProblemDetails.GetCodeName(problem.Code), problem.Details.Status ?? 500);
             await ProblemResponder.WriteAsync(context, problem).ConfigureAwait(false);
-            _metrics.RecordRequest(route, ProblemTypes.GetName(problem.Code));
+            _metrics.RecordRequest(route, ProblemDetails.GetCodeName(problem.Code));
             return;
         }
 

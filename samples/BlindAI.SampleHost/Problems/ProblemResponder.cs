@@ -49,12 +49,12 @@ internal static class ProblemResponder
             case ProblemFormat.Json:
                 response.StatusCode = status;
                 response.ContentType = ProtocolMediaTypes.ProblemJson;
-                body = ProblemDetailsSerializer.Default.ToJson(details);
+                body = details.ToJson();
                 break;
             case ProblemFormat.Cbor:
                 response.StatusCode = status;
                 response.ContentType = ProtocolMediaTypes.ProblemCbor;
-                body = ProblemDetailsSerializer.Default.ToCbor(details);
+                body = details.ToCbor();
                 break;
             default:
                 response.Headers[ProblemTypeHeader] = details.Type;

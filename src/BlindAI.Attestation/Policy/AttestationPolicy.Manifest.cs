@@ -39,7 +39,7 @@ public sealed partial record AttestationPolicy
         TomlTable table;
         try
         {
-            table = TomlSerializer.Deserialize<TomlTable>(toml) ?? throw new TomlException("The document is empty.");
+            table = TomlSerializer.Deserialize(toml, ManifestTomlContext.Default.TomlTable) ?? throw new TomlException("The document is empty.");
         }
         catch (TomlException ex)
         {
@@ -121,3 +121,7 @@ public sealed partial record AttestationPolicy
         return CreateMasked(valueBits, maskBits, valueKey);
     }
 }
+
+/// <summary>Source-generated TOML metadata for the untyped manifest table, so trimmed and Native AOT clients can read manifests.</summary>
+[Tomlyn.Serialization.TomlSerializable(typeof(TomlTable))]
+internal sealed partial class ManifestTomlContext : Tomlyn.Serialization.TomlSerializerContext;

@@ -320,19 +320,19 @@ internal static partial class ModelCommand
             {
                 string? name = item.TryGetProperty("name", out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
                 string typeName = item.TryGetProperty("datumType", out JsonElement t) ? t.GetString() ?? "" : "";
-                if (!TensorElementTypeInfo.TryParseWireName(typeName, out TensorElementType? type) || type is TensorElementType.String or TensorElementType.Float16 or TensorElementType.BFloat16)
+                if (!Tensor.TryParseWireName(typeName, out TensorElementType type) || type is TensorElementType.String or TensorElementType.Float16 or TensorElementType.BFloat16)
                 {
                     throw new CliInputException($"--inputs-json: datumType '{typeName}' is not a numeric or bool wire name (F32, I64, Bool, ...).");
                 }
 
                 long[] shape = item.TryGetProperty("shape", out JsonElement s) && s.ValueKind == JsonValueKind.Array ? [.. s.EnumerateArray().Select(e => e.GetInt64())] : throw new CliInputException("--inputs-json: each tensor needs a shape array.");
                 JsonElement[] data = item.TryGetProperty("data", out JsonElement d) && d.ValueKind == JsonValueKind.Array ? [.. d.EnumerateArray()] : throw new CliInputException("--inputs-json: each tensor needs a data array.");
-                int size = TensorElementTypeInfo.SizeOf(type.Value);
+                int size = Tensor.GetElementSize(type);
                 var bytes = new byte[data.Length * size];
                 for (int i = 0; i < data.Length; i++)
                 {
                     Span<byte> at = bytes.AsSpan(i * size, size);
-                    switch (type.Value)
+                    switch (type)
                     {
                         case TensorElementType.Float32: BinaryPrimitives.WriteSingleLittleEndian(at, data[i].GetSingle()); break;
                         case TensorElementType.Float64: BinaryPrimitives.WriteDoubleLittleEndian(at, data[i].GetDouble()); break;
@@ -350,7 +350,7 @@ internal static partial class ModelCommand
 
                 try
                 {
-                    tensors.Add(Tensor.FromBytes(type.Value, bytes, shape, name));
+                    tensors.Add(Tensor.FromBytes(type, bytes, shape, name));
                 }
                 catch (Exception ex) when (ex is Protocol.ProtocolException or ArgumentException)
                 {
@@ -369,7 +369,7 @@ internal static partial class ModelCommand
             {
                 json.WriteStartObject();
                 json.WriteString("name", tensor.Name);
-                json.WriteString("datumType", TensorElementTypeInfo.GetWireName(tensor.ElementType));
+                json.WriteString("datumType", Tensor.GetWireName(tensor.ElementType));
                 json.WriteStartArray("shape");
                 foreach (long dim in tensor.Shape)
                 {

@@ -124,8 +124,8 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
 
     private async Task<QuoteVerificationResult> VerifyFreshEvidenceAsync(Quote attested, QuoteCollateral collateral, X509Certificate2 certificate, CancellationToken cancellationToken)
     {
-        byte[] nonce = RandomNumberGenerator.GetBytes(FreshEvidenceRequest.NonceLength);
-        using var content = new ByteArrayContent(MessageCodec.Default.EncodeFreshEvidenceRequest(new FreshEvidenceRequest(nonce)));
+        byte[] nonce = RandomNumberGenerator.GetBytes(FreshEvidenceReply.NonceLength);
+        using var content = new ByteArrayContent(MessageCodec.Default.EncodeFreshEvidenceRequest(nonce));
         content.Headers.ContentType = new(ProtocolMediaTypes.Cbor);
         using HttpResponseMessage response = await untrusted.PostAsync(ProtocolRoutes.Evidence, content, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)

@@ -12,7 +12,7 @@ namespace BlindAI.Inference.Persistence;
 /// hexadecimal digits, the part <c>.meta</c> or <c>.model</c>), so a blob renamed to another id or part is refused.
 /// File names never come from caller text, so no path can leave the directory; other files, and links, are ignored.
 /// </summary>
-public sealed class DirectoryModelRepository : IModelRepository
+internal sealed class DirectoryModelRepository : IModelRepository
 {
     private const string MetaExtension = ".meta", ModelExtension = ".model";
     private readonly string _directory;
@@ -20,7 +20,7 @@ public sealed class DirectoryModelRepository : IModelRepository
 
     /// <summary>Creates a repository, creating the directory when it does not exist.</summary>
     /// <param name="directory">The directory that holds the models.</param>
-    /// <param name="protector">Protects every file written (use <see cref="InsecurePlaintextBlobProtector"/> only where the disk is trusted).</param>
+    /// <param name="protector">Protects every file written.</param>
     public DirectoryModelRepository(string directory, IBlobProtector protector)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);

@@ -1,7 +1,7 @@
 namespace BlindAI.Inference.Persistence;
 
 /// <summary>
-/// Protects the blobs <see cref="DirectoryModelRepository"/> writes to disk: confidentiality and integrity, bound to
+/// Protects the blobs <see cref="IModelRepository.CreateDirectory"/> writes to disk: confidentiality and integrity, bound to
 /// associated data that names the blob. A host in an enclave implements it over its sealing (the sample host forwards
 /// to <c>BlindAI.Enclave.Sealing.SealedBlobProtector</c>, AES-256-GCM under an HKDF-SHA256 key derived from the
 /// enclave's sealing key); this package holds no sealing of its own.

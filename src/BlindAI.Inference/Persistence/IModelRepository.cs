@@ -3,6 +3,23 @@ namespace BlindAI.Inference.Persistence;
 /// <summary>Keeps uploaded models so that <see cref="IInferenceEngine.RestoreAsync"/> can load them again after a restart.</summary>
 public interface IModelRepository
 {
+    /// <summary>
+    /// Creates the repository the engine uses by default: models kept in memory only, as in the original server (they
+    /// are gone after a restart).
+    /// </summary>
+    /// <returns>A new, empty repository.</returns>
+    static IModelRepository CreateInMemory() => new InMemoryModelRepository();
+
+    /// <summary>
+    /// Creates a repository that keeps each model as two protected files in <paramref name="directory"/>, the record and
+    /// the bytes, named by the model id only and each bound to its id and part by the protector's associated data, so
+    /// <see cref="IInferenceEngine.RestoreAsync"/> loads them again after a restart. Links and other files are ignored.
+    /// </summary>
+    /// <param name="directory">The folder; created when missing.</param>
+    /// <param name="protector">Protects every file (in an enclave: the enclave's sealing).</param>
+    /// <returns>The repository.</returns>
+    static IModelRepository CreateDirectory(string directory, IBlobProtector protector) => new DirectoryModelRepository(directory, protector);
+
     /// <summary>Stores a model. The engine never changes <paramref name="modelBytes"/> afterwards, so a repository may keep it without copying.</summary>
     /// <param name="model">The model's record.</param>
     /// <param name="modelBytes">The model bytes.</param>

@@ -6,7 +6,7 @@ namespace BlindAI.Inference.Persistence;
 /// Keeps models in process memory only: nothing survives a restart. The default, for hosts without durable storage
 /// and for tests. It holds one reference to each model's bytes, so a model costs its size once more than its session.
 /// </summary>
-public sealed class InMemoryModelRepository : IModelRepository
+internal sealed class InMemoryModelRepository : IModelRepository
 {
     private readonly ConcurrentDictionary<Guid, (StoredModel Model, ReadOnlyMemory<byte> Bytes)> _models = new();
 

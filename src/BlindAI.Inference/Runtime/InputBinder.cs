@@ -15,7 +15,7 @@ internal static class InputBinder
     /// Orders <paramref name="inputs"/> as the model's inputs: named tensors go to the input of that name, unnamed ones fill
     /// the remaining inputs in order (as BlindAI did). Every check happens here, before ONNX Runtime sees anything.
     /// </summary>
-    /// <exception cref="InferenceException"><see cref="InferenceError.InvalidInput"/> or <see cref="InferenceError.RequestTooLarge"/>.</exception>
+    /// <exception cref="InferenceException"><see cref="InferenceErrorReason.InvalidInput"/> or <see cref="InferenceErrorReason.RequestTooLarge"/>.</exception>
     public static Tensor[] Match(LoadedModel model, IReadOnlyList<Tensor> inputs, long maxRequestBytes)
     {
         TensorSpec[] specs = model.Inputs;
@@ -76,7 +76,7 @@ internal static class InputBinder
             total += Check(spec, tensor);
             if (total > maxRequestBytes)
             {
-                throw new InferenceException(InferenceError.RequestTooLarge, $"The inputs exceed the {maxRequestBytes}-byte request limit.")
+                throw new InferenceException(InferenceErrorReason.RequestTooLarge, $"The inputs exceed the {maxRequestBytes}-byte request limit.")
                 {
                     Expected = $"at most {maxRequestBytes} bytes",
                     Actual = $"more than {maxRequestBytes} bytes",
@@ -129,7 +129,7 @@ internal static class InputBinder
             return bytes;
         }
 
-        long expected = tensor.ElementCount * TensorElementTypeInfo.SizeOf(tensor.ElementType);
+        long expected = tensor.ElementCount * Tensor.GetElementSize(tensor.ElementType);
         if (tensor.Data.Length != expected)
         {
             throw Invalid(spec.Name, $"{expected} bytes", $"{tensor.Data.Length} bytes", $"Input '{spec.Name}' must hold {expected} bytes for its shape, not {tensor.Data.Length}.");
@@ -195,5 +195,5 @@ internal static class InputBinder
     }
 
     private static InferenceException Invalid(string? input, string expected, string actual, string message) =>
-        new(InferenceError.InvalidInput, message) { InputName = input, Expected = expected, Actual = actual };
+        new(InferenceErrorReason.InvalidInput, message) { InputName = input, Expected = expected, Actual = actual };
 }

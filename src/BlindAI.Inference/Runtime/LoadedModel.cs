@@ -57,7 +57,7 @@ internal sealed class LoadedModel
     public int References;
 
     /// <summary>Describes a freshly created session, or refuses a model whose inputs or outputs BlindAI cannot carry.</summary>
-    /// <exception cref="InferenceException"><see cref="InferenceError.UnsupportedModel"/>.</exception>
+    /// <exception cref="InferenceException"><see cref="InferenceErrorReason.UnsupportedModel"/>.</exception>
     public static LoadedModel Create(InferenceSession session, string sha256, HashSet<string> shapeless, int maxConcurrentRuns)
     {
         TensorSpec[] inputs = Describe(session.InputNames, session.InputMetadata, "input", shapeless);
@@ -74,12 +74,12 @@ internal sealed class LoadedModel
             NodeMetadata node = metadata[name];
             if (node.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR)
             {
-                throw new InferenceException(InferenceError.UnsupportedModel,
+                throw new InferenceException(InferenceErrorReason.UnsupportedModel,
                     $"The model's {role} '{name}' is a {Describe(node.OnnxValueType)}; BlindAI carries tensors only.");
             }
 
             TensorElementType elementType = ElementTypes.FromOrt(node.ElementDataType)
-                ?? throw new InferenceException(InferenceError.UnsupportedModel,
+                ?? throw new InferenceException(InferenceErrorReason.UnsupportedModel,
                     $"The model's {role} '{name}' has element type {node.ElementDataType}, which BlindAI cannot carry.");
             long?[]? shape = shapeless.Contains(name) ? null : [.. node.Dimensions.Select(d => d < 0 ? (long?)null : d)];
             specs[i] = new TensorSpec(name, elementType, shape);

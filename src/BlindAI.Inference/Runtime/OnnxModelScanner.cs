@@ -21,7 +21,7 @@ internal static class OnnxModelScanner
 
     /// <summary>Scans the model.</summary>
     /// <returns>The names of the main graph's inputs and outputs that are tensors without a declared shape.</returns>
-    /// <exception cref="InferenceException"><see cref="InferenceError.InvalidModel"/>: malformed, too deeply nested, or uses external data.</exception>
+    /// <exception cref="InferenceException"><see cref="InferenceErrorReason.InvalidModel"/>: malformed, too deeply nested, or uses external data.</exception>
     public static HashSet<string> Scan(ReadOnlySpan<byte> model)
     {
         var shapeless = new HashSet<string>(StringComparer.Ordinal);
@@ -210,5 +210,5 @@ internal static class OnnxModelScanner
 
     private delegate void FieldVisitor(int field, ReadOnlySpan<byte> value);
 
-    internal static InferenceException Invalid(string message) => new(InferenceError.InvalidModel, message);
+    internal static InferenceException Invalid(string message) => new(InferenceErrorReason.InvalidModel, message);
 }

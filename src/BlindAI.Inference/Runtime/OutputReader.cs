@@ -10,12 +10,12 @@ internal static class OutputReader
     {
         if (value.OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
         {
-            throw new InferenceException(InferenceError.RunFailed, $"Output '{name}' is a {value.OnnxType}, not a tensor.");
+            throw new InferenceException(InferenceErrorReason.RunFailed, $"Output '{name}' is a {value.OnnxType}, not a tensor.");
         }
 
         OrtTensorTypeAndShapeInfo info = value.GetTensorTypeAndShape();
         TensorElementType elementType = ElementTypes.FromOrt(info.ElementDataType)
-            ?? throw new InferenceException(InferenceError.RunFailed, $"Output '{name}' has element type {info.ElementDataType}, which BlindAI cannot carry.");
+            ?? throw new InferenceException(InferenceErrorReason.RunFailed, $"Output '{name}' has element type {info.ElementDataType}, which BlindAI cannot carry.");
         long[] shape = info.Shape;
         if (elementType == TensorElementType.String)
         {

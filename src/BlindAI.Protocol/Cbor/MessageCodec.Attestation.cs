@@ -94,27 +94,29 @@ public sealed partial class MessageCodec
         return new SgxCollateral(version, text[1], text[2], text[3], text[4], text[5], text[6], text[7], text[8], text[9]);
     });
 
-    /// <summary>Encodes a fresh-evidence request (extension): <c>{nonce}</c>.</summary>
-    /// <param name="message">The request.</param>
+    /// <summary>
+    /// Encodes the body of <c>POST /evidence</c> (extension), <c>{nonce}</c>. Like the certificate and quote bodies, this
+    /// one-field message is encoded from its field.
+    /// </summary>
+    /// <param name="nonce"><see cref="FreshEvidenceReply.NonceLength"/> random bytes chosen by the client.</param>
     /// <returns>The CBOR body.</returns>
     /// <exception cref="ArgumentException">The nonce is not 32 bytes.</exception>
-    public byte[] EncodeFreshEvidenceRequest(FreshEvidenceRequest message)
+    public byte[] EncodeFreshEvidenceRequest(ReadOnlySpan<byte> nonce)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        RequireNonce(message.Nonce);
-        return CborOutput.Encode(message, static (w, m) =>
+        RequireNonce(nonce.Length);
+        return CborOutput.Encode(nonce.ToArray(), static (w, n) =>
         {
             w.WriteMapHeader(1);
             w.WriteKey("nonce"u8);
-            w.WriteByteString(m.Nonce.Span);
+            w.WriteByteString(n);
         });
     }
 
-    /// <summary>Decodes a fresh-evidence request (server side).</summary>
+    /// <summary>Decodes the body of <c>POST /evidence</c> (server side) to its nonce.</summary>
     /// <param name="data">The CBOR body.</param>
-    /// <returns>The request; its nonce aliases <paramref name="data"/>.</returns>
+    /// <returns>The nonce; it aliases <paramref name="data"/>.</returns>
     /// <exception cref="ProtocolException">The body is malformed or the nonce is not 32 bytes.</exception>
-    public FreshEvidenceRequest DecodeFreshEvidenceRequest(ReadOnlyMemory<byte> data) => Decode(data, static r =>
+    public ReadOnlyMemory<byte> DecodeFreshEvidenceRequest(ReadOnlyMemory<byte> data) => Decode(data, static r =>
     {
         ReadOnlyMemory<byte> nonce = default;
         StructScope scope = r.BeginStruct(EvidenceRequestFields);
@@ -125,7 +127,7 @@ public sealed partial class MessageCodec
         }
 
         r.EndStruct(ref scope);
-        return new FreshEvidenceRequest(nonce);
+        return nonce;
     });
 
     /// <summary>Encodes a fresh-evidence reply (extension): <c>{format, evidence, nonce}</c>.</summary>
@@ -135,7 +137,7 @@ public sealed partial class MessageCodec
     public byte[] EncodeFreshEvidenceReply(FreshEvidenceReply message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        RequireNonce(message.Nonce);
+        RequireNonce(message.Nonce.Length);
         return CborOutput.Encode(message, static (w, m) =>
         {
             w.WriteMapHeader(3);
@@ -186,17 +188,17 @@ public sealed partial class MessageCodec
 
     private static ReadOnlyMemory<byte> ReadNonce(WireReader r)
     {
-        ReadOnlyMemory<byte> nonce = r.ReadByteString(FreshEvidenceRequest.NonceLength, ProtocolErrorReason.InvalidValue);
-        return nonce.Length == FreshEvidenceRequest.NonceLength
+        ReadOnlyMemory<byte> nonce = r.ReadByteString(FreshEvidenceReply.NonceLength, ProtocolErrorReason.InvalidValue);
+        return nonce.Length == FreshEvidenceReply.NonceLength
             ? nonce
-            : throw r.Fail(ProtocolErrorReason.InvalidValue, $"The nonce is {nonce.Length} bytes, not {FreshEvidenceRequest.NonceLength}.");
+            : throw r.Fail(ProtocolErrorReason.InvalidValue, $"The nonce is {nonce.Length} bytes, not {FreshEvidenceReply.NonceLength}.");
     }
 
-    private static void RequireNonce(ReadOnlyMemory<byte> nonce)
+    private static void RequireNonce(int length)
     {
-        if (nonce.Length != FreshEvidenceRequest.NonceLength)
+        if (length != FreshEvidenceReply.NonceLength)
         {
-            throw new ArgumentException($"The nonce must be {FreshEvidenceRequest.NonceLength} bytes, got {nonce.Length}.", nameof(nonce));
+            throw new ArgumentException($"The nonce must be {FreshEvidenceReply.NonceLength} bytes, got {length}.", "nonce");
         }
     }
 

@@ -14,20 +14,28 @@ public sealed partial class MessageCodec
     private static readonly byte[] NullBody = [0xf6];
 
     /// <summary>
-    /// Encodes an upload as the Python client does: <c>{model, length, model_name, optimize, client_info}</c>.
+    /// Encodes an upload as the Python client does, <c>{model, length, model_name, optimize, client_info}</c>, with the
+    /// model as one compact CBOR byte string (the Python client sends an array of integers; both servers accept both).
     /// </summary>
     /// <param name="message">The request.</param>
-    /// <param name="modelEncoding">
-    /// How to carry the model bytes: <see cref="ModelBytesEncoding.ByteString"/> (compact) or
-    /// <see cref="ModelBytesEncoding.IntegerArray"/> (the Python client's exact bytes). Both servers accept both.
-    /// </param>
     /// <returns>The CBOR body.</returns>
     /// <exception cref="ArgumentException">The encoded message would not fit a .NET array.</exception>
     /// <exception cref="ProtocolException">
     /// The model is empty (<see cref="ProtocolErrorReason.EmptyModel"/>) or <c>length</c> differs from its size
     /// (<see cref="ProtocolErrorReason.ModelLengthMismatch"/>): a message every server refuses is not encoded.
     /// </exception>
-    public byte[] EncodeUploadModel(UploadModel message, ModelBytesEncoding modelEncoding = ModelBytesEncoding.ByteString)
+    public byte[] EncodeUploadModel(UploadModel message) => EncodeUploadModel(message, ModelBytesEncoding.ByteString);
+
+    /// <summary>Encodes an upload with the model bytes carried as <paramref name="modelEncoding"/> says (tests and benchmarks send the Python client's exact bytes).</summary>
+    /// <param name="message">The request.</param>
+    /// <param name="modelEncoding">A CBOR byte string, or an array of integers as the Python client writes.</param>
+    /// <returns>The CBOR body.</returns>
+    /// <exception cref="ArgumentException">The encoded message would not fit a .NET array.</exception>
+    /// <exception cref="ProtocolException">
+    /// The model is empty (<see cref="ProtocolErrorReason.EmptyModel"/>) or <c>length</c> differs from its size
+    /// (<see cref="ProtocolErrorReason.ModelLengthMismatch"/>): a message every server refuses is not encoded.
+    /// </exception>
+    internal byte[] EncodeUploadModel(UploadModel message, ModelBytesEncoding modelEncoding)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(message.ClientInfo);
@@ -67,8 +75,7 @@ public sealed partial class MessageCodec
     }
 
     /// <summary>
-    /// Decodes an upload (server side), within <see cref="ProtocolLimits.MaxUploadMessageBytes"/> and
-    /// <see cref="ProtocolLimits.MaxModelBytes"/>. Unlike the original server, which trusted <c>length</c>, the declared
+    /// Decodes an upload (server side), with a model of at most 1 GiB. Unlike the original server, which trusted <c>length</c>, the declared
     /// length must equal the bytes received.
     /// </summary>
     /// <param name="data">The CBOR body; a byte-string model in the result aliases it.</param>
@@ -119,7 +126,7 @@ public sealed partial class MessageCodec
             throw new ProtocolException(ProtocolErrorReason.ModelLengthMismatch, $"The upload declares {length} model bytes but carries {model.Length}.", "length");
         }
 
-        return new UploadModel(model, length, modelName!, optimize, clientInfo!);
+        return new UploadModel(model, length, modelName!, optimize) { ClientInfo = clientInfo! };
     });
 
     /// <summary>Encodes an upload reply as the original server does: <c>{hash (byte string), model_id (text)}</c>.</summary>
@@ -170,10 +177,13 @@ public sealed partial class MessageCodec
         return new SendModelReply(hash!, id);
     });
 
-    /// <summary>Encodes a delete request: <c>{model_id}</c>.</summary>
-    /// <param name="message">The request.</param>
+    /// <summary>Encodes the body of <c>POST /delete</c>, <c>{model_id}</c>, from the id it carries.</summary>
+    /// <param name="modelId">The model to delete.</param>
     /// <returns>The CBOR body.</returns>
-    public byte[] EncodeDeleteModel(DeleteModel message)
+    public byte[] EncodeDeleteModel(ModelId modelId) => EncodeDeleteModel(new DeleteModel(modelId.ToString()));
+
+    /// <summary>Encodes a delete request with the id text as given (tests send ids that are not UUIDs).</summary>
+    internal byte[] EncodeDeleteModel(DeleteModel message)
     {
         ArgumentNullException.ThrowIfNull(message);
         return CborOutput.Encode(message, static (w, m) =>
@@ -184,11 +194,16 @@ public sealed partial class MessageCodec
         });
     }
 
-    /// <summary>Decodes a delete request (server side). The id is returned as sent; see <see cref="DeleteModel.GetModelId"/>.</summary>
+    /// <summary>Decodes the body of <c>POST /delete</c> (server side) to the id it carries.</summary>
     /// <param name="data">The CBOR body.</param>
-    /// <returns>The request.</returns>
-    /// <exception cref="ProtocolException">The body is malformed.</exception>
-    public DeleteModel DecodeDeleteModel(ReadOnlyMemory<byte> data) => Decode(data, static r =>
+    /// <returns>The model id.</returns>
+    /// <exception cref="ProtocolException">
+    /// The body is malformed, or the id is empty or not a UUID (<see cref="ProtocolErrorReason.InvalidModelReference"/>).
+    /// </exception>
+    public ModelId DecodeDeleteModel(ReadOnlyMemory<byte> data) => DecodeDeleteModelMessage(data).GetModelId();
+
+    /// <summary>Decodes a delete request with the id as sent.</summary>
+    internal DeleteModel DecodeDeleteModelMessage(ReadOnlyMemory<byte> data) => Decode(data, static r =>
     {
         string? id = null;
         StructScope scope = r.BeginStruct(DeleteModelFields);

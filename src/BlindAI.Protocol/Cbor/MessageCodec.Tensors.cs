@@ -24,8 +24,7 @@ public sealed partial class MessageCodec
     public byte[] EncodeRunModel(RunModel message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ValidateTensors(message.Inputs, "inputs");
-        return CborOutput.Encode(message, WriteRunModel);
+        return CborOutput.Encode(ToWire(message), WriteRunModel);
     }
 
     /// <summary>
@@ -40,8 +39,7 @@ public sealed partial class MessageCodec
     public ReadOnlySequence<byte> EncodeRunModelReferencing(RunModel message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ValidateTensors(message.Inputs, "inputs");
-        return CborOutput.EncodeReferencing(message, WriteRunModel);
+        return CborOutput.EncodeReferencing(ToWire(message), WriteRunModel);
     }
 
     /// <summary>Decodes a run request (server side).</summary>
@@ -68,7 +66,7 @@ public sealed partial class MessageCodec
         }
 
         r.EndStruct(ref scope);
-        return new RunModel(modelId!, modelHash!, inputs, clientInfo!);
+        return new RunModel(modelId!, modelHash!, ToTensors(inputs)) { ClientInfo = clientInfo! };
     });
 
     /// <summary>Encodes a run reply as the original server does: <c>{outputs}</c>, datum types as variant names.</summary>
@@ -78,12 +76,12 @@ public sealed partial class MessageCodec
     public byte[] EncodeRunModelReply(RunModelReply message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ValidateTensors(message.Outputs, "outputs");
-        return CborOutput.Encode(message, static (w, m) =>
+        ImmutableArray<SerializedTensor> outputs = ToWire(message.Outputs, "outputs");
+        return CborOutput.Encode(outputs, static (w, o) =>
         {
             w.WriteMapHeader(1);
             w.WriteKey("outputs"u8);
-            WriteTensors(w, m.Outputs, datumAsName: true);
+            WriteTensors(w, o, datumAsName: true);
         });
     }
 
@@ -102,10 +100,26 @@ public sealed partial class MessageCodec
         }
 
         r.EndStruct(ref scope);
-        return new RunModelReply(outputs);
+        return RunModelReply.FromWire(ToTensors(outputs));
     });
 
-    private static void WriteRunModel(CborOutput w, RunModel m)
+    /// <summary>The wire fields of a run request: the tensors described for the wire without copying their elements.</summary>
+    private static WireRunModel ToWire(RunModel message) =>
+        new(message.ModelId, message.ModelHash, ToWire(message.Inputs, "inputs"), message.ClientInfo);
+
+    private static ImmutableArray<SerializedTensor> ToWire(ImmutableArray<Tensor> tensors, string field)
+    {
+        ImmutableArray<SerializedTensor> wire = tensors.IsDefault
+            ? throw new ArgumentException($"The {field} array is not initialised.")
+            : [.. tensors.Select(t => SerializedTensor.FromTensor(t ?? throw new ArgumentException($"The {field} array holds a null tensor.")))];
+        ValidateTensors(wire, field);
+        return wire;
+    }
+
+    /// <summary>Builds the tensors of decoded (and already checked) wire tensors, sharing their bytes.</summary>
+    private static ImmutableArray<Tensor> ToTensors(ImmutableArray<SerializedTensor> tensors) => [.. tensors.Select(t => t.ToTensor())];
+
+    private static void WriteRunModel(CborOutput w, WireRunModel m)
     {
         w.WriteMapHeader(4);
         w.WriteKey("model_id"u8);
@@ -151,7 +165,7 @@ public sealed partial class MessageCodec
             w.WriteKey("datum_type"u8);
             if (datumAsName)
             {
-                w.WriteText(TensorElementTypeInfo.GetWireName(tensor.Info.DatumType));
+                w.WriteText(Tensor.GetWireName(tensor.Info.DatumType));
             }
             else
             {
@@ -304,11 +318,14 @@ public sealed partial class MessageCodec
                 return (TensorElementType)index;
             case 3:
                 string name = r.ReadText(64);
-                return TensorElementTypeInfo.TryParseWireName(name, out TensorElementType? type)
-                    ? type.Value
+                return Tensor.TryParseWireName(name, out TensorElementType type)
+                    ? type
                     : throw r.Fail(ProtocolErrorReason.UnknownDatumType, $"Datum type '{name}' is not a known variant name.");
             default:
                 throw r.UnexpectedType("a datum type (variant index or name)");
         }
     }
+
+    /// <summary>A run request as it travels: <c>model_id</c> and <c>model_hash</c> as text, the inputs as wire tensors.</summary>
+    private sealed record WireRunModel(string ModelId, string ModelHash, ImmutableArray<SerializedTensor> Inputs, ClientInfo ClientInfo);
 }

@@ -10,8 +10,8 @@ namespace BlindAI.Protocol.Cbor;
 /// its text or byte-string name or by its declaration index, a struct sent as an array of its fields, semantic tags
 /// (ignored), indefinite-length items, datum types as variant index or name, <c>serde_bytes</c> fields as a byte
 /// string or an array of 0..255. It rejects what it rejected: missing required fields, a known field twice, trailing
-/// bytes, invalid UTF-8, nesting deeper than <see cref="ProtocolLimits.MaxNestingDepth"/>. On top of that it enforces
-/// <see cref="ProtocolLimits"/> before allocating and checks every tensor's shape against its data.
+/// bytes, invalid UTF-8, nesting deeper than 64. On top of that it enforces
+/// the limits of <see cref="Default"/> before allocating and checks every tensor's shape against its data.
 /// Every failure is a <see cref="ProtocolException"/>.
 /// </para>
 /// <para>
@@ -25,21 +25,24 @@ namespace BlindAI.Protocol.Cbor;
 /// </remarks>
 public sealed partial class MessageCodec
 {
-    /// <summary>Creates a codec with <paramref name="limits"/>, or <see cref="ProtocolLimits.Default"/>.</summary>
+    /// <summary>Creates a codec with <paramref name="limits"/>, or <see cref="ProtocolLimits.Default"/> (tests tighten them).</summary>
     /// <param name="limits">The decoding limits.</param>
     /// <exception cref="ArgumentException">A limit is out of range.</exception>
-    public MessageCodec(ProtocolLimits? limits = null)
+    internal MessageCodec(ProtocolLimits? limits = null)
     {
         limits ??= ProtocolLimits.Default;
         limits.Validate();
         Limits = limits;
     }
 
-    /// <summary>A codec with the default limits.</summary>
+    /// <summary>
+    /// The codec, with the default limits: 64 MiB per message, 1 GiB per model, 1,024 tensors of rank 32 at most,
+    /// 64 MiB of tensor data, 1 MiB per text string, nesting 64 deep.
+    /// </summary>
     public static MessageCodec Default { get; } = new();
 
     /// <summary>The decoding limits.</summary>
-    public ProtocolLimits Limits { get; }
+    internal ProtocolLimits Limits { get; }
 
     private T Decode<T>(ReadOnlyMemory<byte> data, Func<WireReader, T> read) =>
         WireReader.Decode(data, Limits, Limits.MaxMessageBytes, read);

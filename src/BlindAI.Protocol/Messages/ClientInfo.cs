@@ -12,7 +12,7 @@ namespace BlindAI.Protocol.Messages;
 /// <param name="UserAgent">Client name, <c>blindai_python</c> for the original client.</param>
 /// <param name="UserAgentVersion">Client version, <c>0.6.3</c> for the original client.</param>
 /// <param name="IsColab">Whether the client runs in Google Colab.</param>
-public sealed record ClientInfo(
+internal sealed record ClientInfo(
     string Uid,
     string PlatformName,
     string PlatformArch,

@@ -1,14 +1,13 @@
 namespace BlindAI.Protocol.Messages;
 
-/// <summary>The body of <c>POST /delete</c> (management port): <c>{model_id}</c>. The reply body is CBOR <c>null</c>.</summary>
+/// <summary>
+/// The body of <c>POST /delete</c> (management port), <c>{model_id}</c>, with the id as sent. Internal: the public codec
+/// encodes this one-field message from a <see cref="ModelId"/> and decodes it to one (see
+/// <see cref="Cbor.MessageCodec.DecodeDeleteModel"/>); tests use it to send ids that are not UUIDs.
+/// </summary>
 /// <param name="ModelId">The id as sent (text); see <see cref="GetModelId"/>.</param>
-public sealed record DeleteModel(string ModelId)
+internal sealed record DeleteModel(string ModelId)
 {
-    /// <summary>Creates a delete request for <paramref name="id"/>.</summary>
-    /// <param name="id">The model id.</param>
-    /// <returns>The request.</returns>
-    public static DeleteModel For(ModelId id) => new(id.ToString());
-
     /// <summary>Parses <see cref="ModelId"/>.</summary>
     /// <returns>The id.</returns>
     /// <exception cref="ProtocolException">The id is empty or not a UUID (<see cref="ProtocolErrorReason.InvalidModelReference"/>).</exception>

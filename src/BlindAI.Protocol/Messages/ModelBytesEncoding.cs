@@ -1,7 +1,7 @@
 namespace BlindAI.Protocol.Messages;
 
 /// <summary>How an <see cref="UploadModel"/> request carries the model bytes. The original server accepts both.</summary>
-public enum ModelBytesEncoding
+internal enum ModelBytesEncoding
 {
     /// <summary>One CBOR byte string: compact, the default of the .NET client.</summary>
     ByteString = 0,

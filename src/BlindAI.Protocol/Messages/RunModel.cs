@@ -6,28 +6,48 @@ namespace BlindAI.Protocol.Messages;
 /// <summary>
 /// The body of <c>POST /run</c> (attested port): <c>{model_id, model_hash, inputs, client_info}</c>. Exactly one of
 /// <c>model_id</c> and <c>model_hash</c> is non-empty. (The 0.6 protocol has no <c>sign</c> flag; that belonged to the
-/// legacy gRPC protocol.)
+/// legacy gRPC protocol.) The required <c>client_info</c> telemetry block is written anonymous and ignored when read.
 /// </summary>
-/// <param name="ModelId">The model id as sent, or empty when running by hash.</param>
-/// <param name="ModelHash">The lowercase hex model hash as sent, or empty when running by id.</param>
-/// <param name="Inputs">The input tensors, named (matched by name) or positional (<c>node_name</c> null).</param>
-/// <param name="ClientInfo">The telemetry block (<c>client_info</c>), required on the wire.</param>
-public sealed record RunModel(string ModelId, string ModelHash, ImmutableArray<SerializedTensor> Inputs, ClientInfo ClientInfo)
+public sealed record RunModel
 {
+    /// <summary>Creates a request from its wire fields as sent; <see cref="GetModelReference"/> checks them.</summary>
+    /// <param name="modelId">The model id as sent, or empty when running by hash.</param>
+    /// <param name="modelHash">The lowercase hex model hash as sent, or empty when running by id.</param>
+    /// <param name="inputs">The input tensors.</param>
+    internal RunModel(string modelId, string modelHash, ImmutableArray<Tensor> inputs)
+    {
+        ModelId = modelId;
+        ModelHash = modelHash;
+        Inputs = inputs;
+    }
+
+    /// <summary>The input tensors in request order, named (matched by name) or positional (no name). Decoded inputs share their bytes with the message.</summary>
+    public ImmutableArray<Tensor> Inputs { get; }
+
+    /// <summary>The <c>model_id</c> text as sent, or empty when running by hash.</summary>
+    internal string ModelId { get; }
+
+    /// <summary>The <c>model_hash</c> text as sent, or empty when running by id.</summary>
+    internal string ModelHash { get; }
+
+    /// <summary>The <c>client_info</c> block: as decoded, or <see cref="ClientInfo.Anonymous"/> for a request built here.</summary>
+    internal ClientInfo ClientInfo { get; init; } = ClientInfo.Anonymous;
+
     /// <summary>Creates a run request.</summary>
     /// <param name="model">The model to run.</param>
     /// <param name="inputs">The inputs; named tensors are matched by name, unnamed ones by position.</param>
-    /// <param name="clientInfo">The telemetry block, or <see langword="null"/> for <see cref="ClientInfo.Anonymous"/>.</param>
     /// <returns>The request.</returns>
-    public static RunModel Create(ModelReference model, IEnumerable<Tensor> inputs, ClientInfo? clientInfo)
+    public static RunModel Create(ModelReference model, IEnumerable<Tensor> inputs)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs);
-        return new RunModel(
-            model.Id?.ToString() ?? string.Empty,
-            model.Hash?.ToString() ?? string.Empty,
-            [.. inputs.Select(SerializedTensor.FromTensor)],
-            clientInfo ?? ClientInfo.Anonymous);
+        ImmutableArray<Tensor> tensors = [.. inputs];
+        foreach (Tensor tensor in tensors)
+        {
+            ArgumentNullException.ThrowIfNull(tensor, nameof(inputs));
+        }
+
+        return new RunModel(model.Id?.ToString() ?? string.Empty, model.Hash?.ToString() ?? string.Empty, tensors);
     }
 
     /// <summary>Resolves which model the request targets, with the original server's rules.</summary>
@@ -57,9 +77,4 @@ public sealed record RunModel(string ModelId, string ModelHash, ImmutableArray<S
             ? ModelReference.ByHash(hash)
             : throw new ProtocolException(ProtocolErrorReason.InvalidModelReference, "model_hash must be 64 hexadecimal digits.", "model_hash");
     }
-
-    /// <summary>The inputs as tensors, sharing their bytes with the message.</summary>
-    /// <returns>One tensor per input, in request order.</returns>
-    /// <exception cref="ProtocolException">An input's shape, type and data disagree (only possible for hand-built messages; decoded ones are checked).</exception>
-    public ImmutableArray<Tensor> GetInputTensors() => [.. Inputs.Select(t => t.ToTensor())];
 }

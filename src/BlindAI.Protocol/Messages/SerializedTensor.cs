@@ -15,7 +15,7 @@ namespace BlindAI.Protocol.Messages;
 /// </remarks>
 /// <param name="Info">Shape, element type and name.</param>
 /// <param name="BytesData">The packed element bytes (empty for string tensors).</param>
-public sealed record SerializedTensor(TensorInfo Info, ReadOnlyMemory<byte> BytesData)
+internal sealed record SerializedTensor(TensorInfo Info, ReadOnlyMemory<byte> BytesData)
 {
     /// <summary>The elements of a string tensor (<c>string_data</c>); empty for every other element type.</summary>
     public ImmutableArray<string> StringData { get; init; } = [];
@@ -65,7 +65,7 @@ public sealed record SerializedTensor(TensorInfo Info, ReadOnlyMemory<byte> Byte
     /// <param name="path">The field path for the error, or <see langword="null"/>.</param>
     internal void Validate(string? path)
     {
-        if (!TensorElementTypeInfo.IsDefined(Info.DatumType))
+        if (!Tensor.IsDefinedElementType(Info.DatumType))
         {
             throw new ProtocolException(ProtocolErrorReason.UnknownDatumType, $"Unknown datum type {(int)Info.DatumType}.", Join(path, "info.datum_type"));
         }
@@ -107,11 +107,11 @@ public sealed record SerializedTensor(TensorInfo Info, ReadOnlyMemory<byte> Byte
             throw new ProtocolException(ProtocolErrorReason.ShapeMismatch, $"A {Info.DatumType} tensor cannot carry string_data.", Join(path, "string_data"));
         }
 
-        long expected = count * TensorElementTypeInfo.SizeOf(Info.DatumType);
+        long expected = count * Tensor.GetElementSize(Info.DatumType);
         if (BytesData.Length != expected)
         {
             throw new ProtocolException(ProtocolErrorReason.ShapeMismatch,
-                $"A {TensorElementTypeInfo.GetWireName(Info.DatumType)} tensor of shape [{string.Join(", ", Info.Fact)}] needs {expected} bytes, got {BytesData.Length}.",
+                $"A {Tensor.GetWireName(Info.DatumType)} tensor of shape [{string.Join(", ", Info.Fact)}] needs {expected} bytes, got {BytesData.Length}.",
                 Join(path, "bytes_data"));
         }
     }

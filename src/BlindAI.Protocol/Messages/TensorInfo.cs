@@ -13,4 +13,4 @@ namespace BlindAI.Protocol.Messages;
 /// (for example <c>"F32"</c>) on replies, as the original server wrote it. Both forms are accepted when decoding.
 /// </param>
 /// <param name="NodeName">The model input or output name (<c>node_name</c>), or <see langword="null"/> for a positional input.</param>
-public sealed record TensorInfo(ImmutableArray<long> Fact, TensorElementType DatumType, string? NodeName);
+internal sealed record TensorInfo(ImmutableArray<long> Fact, TensorElementType DatumType, string? NodeName);

@@ -2,7 +2,7 @@ namespace BlindAI.Protocol.Problems;
 
 /// <summary>
 /// The errors a BlindAI server reports. Each has a stable type URI <c>urn:blindai:problem:&lt;name&gt;</c>, a default
-/// HTTP status and title (see <see cref="ProblemTypes"/>). Append new codes at the end; never renumber or rename.
+/// HTTP status and title (see <see cref="ProblemDetails.Create"/>). Append new codes at the end; never renumber or rename.
 /// </summary>
 public enum ProblemCode
 {

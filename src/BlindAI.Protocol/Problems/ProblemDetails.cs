@@ -5,7 +5,8 @@ namespace BlindAI.Protocol.Problems;
 /// <summary>
 /// An RFC 9457 problem details document: the standard members plus the BlindAI extension members <c>code</c>
 /// (a <see cref="ProblemCode"/> name) and <c>violations</c>. Serialised as JSON (<c>application/problem+json</c>) or as
-/// a CBOR map with the same member names (<c>application/problem+cbor</c>) by <see cref="ProblemDetailsSerializer"/>.
+/// a CBOR map with the same member names (<c>application/problem+cbor</c>) by <see cref="ToJson"/>, <see cref="ToCbor"/>
+/// and <see cref="Parse"/>.
 /// </summary>
 public sealed record ProblemDetails
 {
@@ -39,6 +40,31 @@ public sealed record ProblemDetails
     /// </summary>
     public ImmutableSortedDictionary<string, string> Extensions { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
 
+    /// <summary>The name of <paramref name="code"/> as sent in the <c>code</c> member and ending the type URI, for example <c>unknown-model</c>.</summary>
+    /// <param name="code">The code.</param>
+    /// <returns>The name.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="code"/> is not defined.</exception>
+    public static string GetCodeName(ProblemCode code) => ProblemTypes.GetName(code);
+
+    /// <summary>
+    /// Parses a problem document by media type. Parsing follows RFC 9457 §3.1: a standard member of the wrong type is
+    /// ignored, not an error; size, text and nesting are bounded as for every protocol message.
+    /// </summary>
+    /// <param name="body">The response body.</param>
+    /// <param name="mediaType">The <c>Content-Type</c>: <c>application/problem+json</c> (or any <c>+json</c>/<c>json</c>) or <c>application/problem+cbor</c> (or any <c>+cbor</c>/<c>cbor</c>).</param>
+    /// <returns>The problem.</returns>
+    /// <exception cref="ProtocolException">The body is malformed.</exception>
+    /// <exception cref="ArgumentException"><paramref name="mediaType"/> is neither JSON nor CBOR.</exception>
+    public static ProblemDetails Parse(ReadOnlyMemory<byte> body, string mediaType) => ProblemDetailsSerializer.Default.Parse(body, mediaType);
+
+    /// <summary>Writes the document as <c>application/problem+json</c>.</summary>
+    /// <returns>The UTF-8 JSON body.</returns>
+    public byte[] ToJson() => ProblemDetailsSerializer.Default.ToJson(this);
+
+    /// <summary>Writes the document as <c>application/problem+cbor</c>: standard members, then <c>code</c>, <c>violations</c> and the text extensions.</summary>
+    /// <returns>The CBOR body.</returns>
+    public byte[] ToCbor() => ProblemDetailsSerializer.Default.ToCbor(this);
+
     /// <summary>Creates the problem for <paramref name="code"/> with its registered type, title and status.</summary>
     /// <param name="code">The code.</param>
     /// <param name="detail">An explanation of this occurrence, or <see langword="null"/>.</param>
@@ -54,7 +80,8 @@ public sealed record ProblemDetails
     };
 
     /// <summary>
-    /// The problem a server reports for a rejected message: code from <see cref="ProblemTypes.FromProtocolError"/>,
+    /// The problem a server reports for a rejected message: a code chosen by the exception's reason (a size limit is
+    /// <see cref="ProblemCode.PayloadTooLarge"/>, a shape mismatch <see cref="ProblemCode.TensorShapeMismatch"/>, ...),
     /// the exception message as detail, its field as a violation and its reason in the <c>reason</c> member.
     /// </summary>
     /// <param name="exception">The decoding failure.</param>

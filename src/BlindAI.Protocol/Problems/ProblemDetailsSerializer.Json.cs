@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace BlindAI.Protocol.Problems;
 
 /// <summary>JSON (<c>application/problem+json</c>).</summary>
-public sealed partial class ProblemDetailsSerializer
+internal sealed partial class ProblemDetailsSerializer
 {
     /// <summary>Writes the document as JSON: standard members, then <c>code</c>, <c>violations</c> and the text extensions.</summary>
     /// <param name="problem">The problem.</param>

@@ -8,7 +8,7 @@ namespace BlindAI.Protocol.Problems;
 /// (<c>application/problem+cbor</c>, a map with the JSON member names). Parsing follows RFC 9457 §3.1: a standard
 /// member of the wrong type is ignored, not an error; malformed documents raise <see cref="ProtocolException"/>.
 /// </summary>
-public sealed partial class ProblemDetailsSerializer
+internal sealed partial class ProblemDetailsSerializer
 {
     private const int MaxViolations = 256;
 

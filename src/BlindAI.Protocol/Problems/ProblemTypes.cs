@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace BlindAI.Protocol.Problems;
 
 /// <summary>The registry of <see cref="ProblemCode"/>s: names, type URIs, default statuses and titles.</summary>
-public static class ProblemTypes
+internal static class ProblemTypes
 {
     /// <summary>The prefix of every BlindAI problem type URI.</summary>
     public const string UriPrefix = "urn:blindai:problem:";

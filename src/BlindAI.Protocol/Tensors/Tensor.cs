@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 
 namespace BlindAI.Protocol.Tensors;
@@ -9,6 +10,9 @@ namespace BlindAI.Protocol.Tensors;
 /// </summary>
 public sealed class Tensor
 {
+    private static readonly string[] WireNames =
+        ["F32", "F64", "I32", "I64", "U32", "U64", "U8", "U16", "I8", "I16", "Bool", "F16", "BF16", "String"];
+
     private readonly ReadOnlyMemory<byte> _data;
     private readonly ImmutableArray<string> _strings;
 
@@ -56,13 +60,13 @@ public sealed class Tensor
     /// <exception cref="ArgumentException">The shape is invalid, the type is a string type, or the byte count does not match the shape.</exception>
     public static Tensor FromBytes(TensorElementType elementType, ReadOnlyMemory<byte> data, ReadOnlySpan<long> shape, string? name = null)
     {
-        if (!TensorElementTypeInfo.IsDefined(elementType) || elementType == TensorElementType.String)
+        if (!Tensor.IsDefinedElementType(elementType) || elementType == TensorElementType.String)
         {
             throw new ArgumentException($"Element type {elementType} cannot be built from bytes.", nameof(elementType));
         }
 
         long count = ComputeElementCount(shape);
-        long expected = checked(count * TensorElementTypeInfo.SizeOf(elementType));
+        long expected = checked(count * Tensor.GetElementSize(elementType));
         if (data.Length != expected)
         {
             throw new ArgumentException(
@@ -105,7 +109,7 @@ public sealed class Tensor
         }
         else if (!BitConverter.IsLittleEndian)
         {
-            ReverseEachElement(bytes, TensorElementTypeInfo.SizeOf(elementType));
+            ReverseEachElement(bytes, Tensor.GetElementSize(elementType));
         }
 
         return new Tensor(name, elementType, [.. shape], count, bytes, []);
@@ -158,7 +162,7 @@ public sealed class Tensor
         _data.Span.CopyTo(destination);
         if (!BitConverter.IsLittleEndian && typeof(T) != typeof(bool))
         {
-            ReverseEachElement(destination, TensorElementTypeInfo.SizeOf(ElementType));
+            ReverseEachElement(destination, Tensor.GetElementSize(ElementType));
         }
 
         return result;
@@ -185,6 +189,44 @@ public sealed class Tensor
         if (typeof(T) == typeof(Half)) { return TensorElementType.Float16; }
         throw new NotSupportedException($"{typeof(T)} is not a tensor element type.");
     }
+
+    /// <summary>The size in bytes of one element, or 0 for <see cref="TensorElementType.String"/> (variable length).</summary>
+    /// <param name="elementType">The element type.</param>
+    /// <returns>The packed element size in bytes.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="elementType"/> is not a defined element type.</exception>
+    public static int GetElementSize(TensorElementType elementType) => elementType switch
+    {
+        TensorElementType.Float64 or TensorElementType.Int64 or TensorElementType.UInt64 => 8,
+        TensorElementType.Float32 or TensorElementType.Int32 or TensorElementType.UInt32 => 4,
+        TensorElementType.UInt16 or TensorElementType.Int16 or TensorElementType.Float16 or TensorElementType.BFloat16 => 2,
+        TensorElementType.UInt8 or TensorElementType.Int8 or TensorElementType.Bool => 1,
+        TensorElementType.String => 0,
+        _ => throw new ArgumentOutOfRangeException(nameof(elementType), elementType, "Unknown tensor element type."),
+    };
+
+    /// <summary>The text form of a datum type as the BlindAI 0.6 server writes it (for example <c>F32</c>).</summary>
+    /// <param name="elementType">The element type.</param>
+    /// <returns>The wire name.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="elementType"/> is not a defined element type.</exception>
+    public static string GetWireName(TensorElementType elementType) =>
+        IsDefinedElementType(elementType) ? WireNames[(int)elementType] : throw new ArgumentOutOfRangeException(nameof(elementType), elementType, "Unknown tensor element type.");
+
+    /// <summary>Looks up an element type by its wire name (case-sensitive, as serde matches variant names).</summary>
+    /// <param name="name">The wire name, for example <c>I64</c>.</param>
+    /// <param name="elementType">The element type when found.</param>
+    /// <returns><see langword="true"/> when <paramref name="name"/> names an element type.</returns>
+    public static bool TryParseWireName([NotNullWhen(true)] string? name, out TensorElementType elementType)
+    {
+        int index = name is null ? -1 : Array.IndexOf(WireNames, name);
+        elementType = index < 0 ? default : (TensorElementType)index;
+        return index >= 0;
+    }
+
+    /// <summary>Whether <paramref name="elementType"/> is one of the defined element types.</summary>
+    internal static bool IsDefinedElementType(TensorElementType elementType) => (uint)elementType <= (uint)TensorElementType.String;
+
+    /// <summary>Whether the BlindAI 0.6 client knows <paramref name="elementType"/> (datum types 0 to 10).</summary>
+    internal static bool IsLegacyElementType(TensorElementType elementType) => (uint)elementType <= (uint)TensorElementType.Bool;
 
     private static long ComputeElementCount(ReadOnlySpan<long> shape)
     {

@@ -37,7 +37,7 @@ public sealed class ConnectTests(HostFixture fixture)
         var unknown = await Assert.ThrowsAsync<BlindAIRequestException>(() => client.RunModelAsync(ModelId.NewId(), [Protocol.Tensors.Tensor.Create<float>([1f], [1])]));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(ProblemCode.UnknownModel, unknown.ProblemCode);
-        Assert.StartsWith(ProblemTypes.UriPrefix, unknown.ProblemType);
+        Assert.StartsWith("urn:blindai:problem:", unknown.ProblemType);
     }
 
     [Fact]

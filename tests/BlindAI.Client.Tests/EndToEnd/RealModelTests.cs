@@ -106,7 +106,7 @@ public sealed class RealModelTests(HostFixture fixture)
     {
         using OnnxInferenceEngine engine = Engines.Create();
         ModelInfo info = await engine.UploadAsync(onnx);
-        return (await engine.RunAsync(info.Id, inputs))[0];
+        return (await engine.RunAsync(Protocol.Messages.ModelReference.ById(info.Id), inputs))[0];
     }
 
     private static void AssertClose(float[] expected, float[] actual)

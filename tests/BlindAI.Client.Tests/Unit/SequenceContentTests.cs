@@ -14,8 +14,7 @@ public sealed class SequenceContentTests
     {
         RunModel request = RunModel.Create(
             ModelReference.ById(ModelId.NewId()),
-            [Tensor.Create<float>(new float[50_000], [50_000], "a"), Tensor.Create<long>([7], [1], "b"), Tensor.Create<byte>(new byte[70_000], [70_000], "c")],
-            null);
+            [Tensor.Create<float>(new float[50_000], [50_000], "a"), Tensor.Create<long>([7], [1], "b"), Tensor.Create<byte>(new byte[70_000], [70_000], "c")]);
         ReadOnlySequence<byte> body = MessageCodec.Default.EncodeRunModelReferencing(request);
         Assert.False(body.IsSingleSegment);
         using var content = new SequenceContent(body);

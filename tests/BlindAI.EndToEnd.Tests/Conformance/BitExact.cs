@@ -52,7 +52,7 @@ internal static class BitExact
             return null;
         }
 
-        int size = TensorElementTypeInfo.SizeOf(local.ElementType);
+        int size = Tensor.GetElementSize(local.ElementType);
         int element = at / size;
         string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes.Slice(element * size, size));
         return string.Create(CultureInfo.InvariantCulture, $"element {element} has bytes {Hex(b)}, in-process {Hex(a)}");

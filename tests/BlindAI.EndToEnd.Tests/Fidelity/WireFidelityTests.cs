@@ -24,11 +24,11 @@ public sealed class WireFidelityTests(AttestedHostFixture fixture, ITestOutputHe
     public async Task Every_bit_pattern_of_a_numeric_type_comes_back_unchanged(TensorElementType type)
     {
         byte[] patterns = Patterns(type);
-        int count = patterns.Length / TensorElementTypeInfo.SizeOf(type);
+        int count = patterns.Length / Tensor.GetElementSize(type);
         Tensor[] inputs =
         [
             Tensor.FromBytes(type, patterns, [count], "X"),
-            Tensor.FromBytes(type, patterns.AsMemory(0, TensorElementTypeInfo.SizeOf(type)), [], "X"),
+            Tensor.FromBytes(type, patterns.AsMemory(0, Tensor.GetElementSize(type)), [], "X"),
             Tensor.FromBytes(type, ReadOnlyMemory<byte>.Empty, [0, 3], "X"),
         ];
 
@@ -81,7 +81,7 @@ public sealed class WireFidelityTests(AttestedHostFixture fixture, ITestOutputHe
     /// <summary>Every pattern of the 8- and 16-bit types; for the wider ones the special values and 4096 random patterns.</summary>
     private static byte[] Patterns(TensorElementType type)
     {
-        int size = TensorElementTypeInfo.SizeOf(type);
+        int size = Tensor.GetElementSize(type);
         if (type == TensorElementType.Bool)
         {
             return [0, 1, 1, 0];

@@ -1,3 +1,4 @@
+using BlindAI.Protocol.Messages;
 using System.Diagnostics;
 using BlindAI.Protocol.Tensors;
 using BlindAI.Testing;
@@ -95,7 +96,7 @@ public sealed class OnnxBackendConformanceTests(ITestOutputHelper output)
         }
         catch (InferenceException e)
         {
-            return expectRefusal && e.Reason == InferenceError.UnsupportedModel ? null : $"upload: {e.Reason}: {e.Message}";
+            return expectRefusal && e.Reason == InferenceErrorReason.UnsupportedModel ? null : $"upload: {e.Reason}: {e.Message}";
         }
 
         try
@@ -112,7 +113,7 @@ public sealed class OnnxBackendConformanceTests(ITestOutputHelper output)
                 IReadOnlyList<Tensor> actual;
                 try
                 {
-                    actual = await engine.RunAsync(model.Id, inputs);
+                    actual = await engine.RunAsync(ModelReference.ById(model.Id), inputs);
                 }
                 catch (InferenceException e)
                 {

@@ -1,3 +1,4 @@
+using BlindAI.Protocol.Messages;
 using System.Diagnostics;
 using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
@@ -24,8 +25,8 @@ public sealed class ConcurrencyTests
     public async Task When_every_slot_and_queue_place_is_taken_a_run_is_refused_as_busy_with_a_retry_delay()
     {
         using OnnxInferenceEngine engine = Engines.Create(o => (o.MaxConcurrentRuns, o.MaxConcurrentRunsPerModel, o.MaxQueuedRuns, o.BusyRetryAfter) = (1, 1, 0, TimeSpan.FromSeconds(7)));
-        Guid slow = (await engine.UploadAsync(SlowModel)).Id;
-        Guid tiny = (await engine.UploadAsync(TestModels.MatMulAddRelu())).Id;
+        ModelId slow = (await engine.UploadAsync(SlowModel)).Id;
+        ModelId tiny = (await engine.UploadAsync(TestModels.MatMulAddRelu())).Id;
         using var cancel = new CancellationTokenSource();
 
         (Task<IReadOnlyList<Tensor>> running, InferenceException busy) = await StartSlowRunAsync(engine, slow, tiny, TinyInput, cancel.Token);
@@ -33,20 +34,20 @@ public sealed class ConcurrencyTests
         Assert.Equal(TimeSpan.FromSeconds(7), busy.RetryAfter);
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
-        Assert.Single(await engine.RunAsync(tiny, [TinyInput]));
+        Assert.Single(await engine.RunAsync(ModelReference.ById(tiny), [TinyInput]));
     }
 
     [Fact]
     public async Task A_run_waits_in_the_queue_while_there_is_room_and_runs_when_a_slot_frees()
     {
         using OnnxInferenceEngine engine = Engines.Create(o => (o.MaxConcurrentRuns, o.MaxConcurrentRunsPerModel, o.MaxQueuedRuns) = (1, 1, 1));
-        Guid slow = (await engine.UploadAsync(SlowModel)).Id;
-        Guid tiny = (await engine.UploadAsync(TestModels.MatMulAddRelu())).Id;
+        ModelId slow = (await engine.UploadAsync(SlowModel)).Id;
+        ModelId tiny = (await engine.UploadAsync(TestModels.MatMulAddRelu())).Id;
         using var cancel = new CancellationTokenSource();
 
         (Task<IReadOnlyList<Tensor>> running, Task<IReadOnlyList<Tensor>> queued) = await StartSlowRunAndQueueAsync(engine, slow, tiny, cancel.Token, CancellationToken.None);
-        InferenceException busy = await Assert.ThrowsAsync<InferenceException>(() => engine.RunAsync(tiny, [TinyInput]));
-        Assert.Equal(InferenceError.Busy, busy.Reason);
+        InferenceException busy = await Assert.ThrowsAsync<InferenceException>(() => engine.RunAsync(ModelReference.ById(tiny), [TinyInput]));
+        Assert.Equal(InferenceErrorReason.Busy, busy.Reason);
 
         Assert.False(queued.IsCompleted);
         await cancel.CancelAsync();
@@ -59,8 +60,8 @@ public sealed class ConcurrencyTests
     public async Task A_queued_run_can_be_cancelled_and_gives_its_place_back()
     {
         using OnnxInferenceEngine engine = Engines.Create(o => (o.MaxConcurrentRuns, o.MaxConcurrentRunsPerModel, o.MaxQueuedRuns) = (1, 1, 1));
-        Guid slow = (await engine.UploadAsync(SlowModel)).Id;
-        Guid tiny = (await engine.UploadAsync(TestModels.MatMulAddRelu())).Id;
+        ModelId slow = (await engine.UploadAsync(SlowModel)).Id;
+        ModelId tiny = (await engine.UploadAsync(TestModels.MatMulAddRelu())).Id;
         using var cancelSlow = new CancellationTokenSource();
         using var cancelQueued = new CancellationTokenSource();
 
@@ -69,7 +70,7 @@ public sealed class ConcurrencyTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
 
         // The cancelled run left the queue: another run can take its place instead of being refused.
-        Task<IReadOnlyList<Tensor>> requeued = engine.RunAsync(tiny, [TinyInput]);
+        Task<IReadOnlyList<Tensor>> requeued = engine.RunAsync(ModelReference.ById(tiny), [TinyInput]);
         Assert.False(requeued.IsCompleted);
         await cancelSlow.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
@@ -80,14 +81,14 @@ public sealed class ConcurrencyTests
     public async Task The_per_model_limit_refuses_a_second_run_of_a_busy_model_while_other_models_still_run()
     {
         using OnnxInferenceEngine engine = Engines.Create(o => (o.MaxConcurrentRuns, o.MaxConcurrentRunsPerModel, o.MaxQueuedRuns) = (2, 1, 0));
-        Guid slow = (await engine.UploadAsync(SlowModel)).Id;
-        Guid tiny = (await engine.UploadAsync(TestModels.MatMulAddRelu())).Id;
+        ModelId slow = (await engine.UploadAsync(SlowModel)).Id;
+        ModelId tiny = (await engine.UploadAsync(TestModels.MatMulAddRelu())).Id;
         using var cancel = new CancellationTokenSource();
 
         (Task<IReadOnlyList<Tensor>> running, InferenceException busy) = await StartSlowRunAsync(engine, slow, slow, ProbeInput, cancel.Token);
 
-        Assert.Equal(InferenceError.Busy, busy.Reason);
-        Assert.Single(await engine.RunAsync(tiny, [TinyInput]));
+        Assert.Equal(InferenceErrorReason.Busy, busy.Reason);
+        Assert.Single(await engine.RunAsync(ModelReference.ById(tiny), [TinyInput]));
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
     }
@@ -97,13 +98,13 @@ public sealed class ConcurrencyTests
     {
         var logger = new RecordingLogger<OnnxInferenceEngine>();
         using OnnxInferenceEngine engine = Engines.Create(o => (o.MaxConcurrentRuns, o.MaxConcurrentRunsPerModel, o.MaxQueuedRuns) = (1, 1, 0), logger: logger);
-        Guid slow = (await engine.UploadAsync(SlowModel)).Id;
+        ModelId slow = (await engine.UploadAsync(SlowModel)).Id;
 
         (Task<IReadOnlyList<Tensor>> running, _) = await StartSlowRunAsync(engine, slow, slow, ProbeInput, CancellationToken.None);
         await engine.DeleteAsync(slow);
 
         Assert.DoesNotContain(engine.ListModels(), m => m.Id == slow);
-        Assert.Equal(InferenceError.UnknownModel, (await Assert.ThrowsAsync<InferenceException>(() => engine.RunAsync(slow, [SlowInput]))).Reason);
+        Assert.Equal(InferenceErrorReason.UnknownModel, (await Assert.ThrowsAsync<InferenceException>(() => engine.RunAsync(ModelReference.ById(slow), [SlowInput]))).Reason);
         Assert.Equal(0, logger.Count(4));
 
         Tensor output = Assert.Single(await running);
@@ -116,12 +117,12 @@ public sealed class ConcurrencyTests
     {
         var logger = new RecordingLogger<OnnxInferenceEngine>();
         OnnxInferenceEngine engine = Engines.Create(o => (o.MaxConcurrentRuns, o.MaxConcurrentRunsPerModel, o.MaxQueuedRuns) = (1, 1, 0), logger: logger);
-        Guid slow = (await engine.UploadAsync(SlowModel)).Id;
+        ModelId slow = (await engine.UploadAsync(SlowModel)).Id;
         (Task<IReadOnlyList<Tensor>> running, _) = await StartSlowRunAsync(engine, slow, slow, ProbeInput, CancellationToken.None);
 
         engine.Dispose();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => engine.RunAsync(slow, [ProbeInput]));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => engine.RunAsync(ModelReference.ById(slow), [ProbeInput]));
         Assert.Equal(0, logger.Count(4));
         Assert.Single(await running);
         Assert.Equal(1, logger.Count(4));
@@ -132,19 +133,19 @@ public sealed class ConcurrencyTests
     /// slow run holds its slot. A probe can itself make the slow run start late or be refused; then the slow run is started again.
     /// </summary>
     private static async Task<(Task<IReadOnlyList<Tensor>> Running, InferenceException Busy)> StartSlowRunAsync(
-        OnnxInferenceEngine engine, Guid slow, Guid probeModel, Tensor probe, CancellationToken cancellationToken)
+        OnnxInferenceEngine engine, ModelId slow, ModelId probeModel, Tensor probe, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(60))
         {
-            Task<IReadOnlyList<Tensor>> running = Task.Run(() => engine.RunAsync(slow, [SlowInput], cancellationToken));
+            Task<IReadOnlyList<Tensor>> running = Task.Run(() => engine.RunAsync(ModelReference.ById(slow), [SlowInput], cancellationToken));
             while (!running.IsCompleted)
             {
                 try
                 {
-                    await engine.RunAsync(probeModel, [probe]);
+                    await engine.RunAsync(ModelReference.ById(probeModel), [probe]);
                 }
-                catch (InferenceException e) when (e.Reason == InferenceError.Busy)
+                catch (InferenceException e) when (e.Reason == InferenceErrorReason.Busy)
                 {
                     if (!running.IsCompleted)
                     {
@@ -157,7 +158,7 @@ public sealed class ConcurrencyTests
             {
                 await running;
             }
-            catch (InferenceException e) when (e.Reason == InferenceError.Busy)
+            catch (InferenceException e) when (e.Reason == InferenceErrorReason.Busy)
             {
                 // The probe took the slot first; start again.
             }
@@ -171,15 +172,15 @@ public sealed class ConcurrencyTests
     /// behind the slow run, which therefore holds the slot.
     /// </summary>
     private static async Task<(Task<IReadOnlyList<Tensor>> Running, Task<IReadOnlyList<Tensor>> Queued)> StartSlowRunAndQueueAsync(
-        OnnxInferenceEngine engine, Guid slow, Guid tiny, CancellationToken slowCancellation, CancellationToken queuedCancellation)
+        OnnxInferenceEngine engine, ModelId slow, ModelId tiny, CancellationToken slowCancellation, CancellationToken queuedCancellation)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(60))
         {
-            Task<IReadOnlyList<Tensor>> running = Task.Run(() => engine.RunAsync(slow, [SlowInput], slowCancellation));
+            Task<IReadOnlyList<Tensor>> running = Task.Run(() => engine.RunAsync(ModelReference.ById(slow), [SlowInput], slowCancellation));
             while (!running.IsCompleted)
             {
-                Task<IReadOnlyList<Tensor>> candidate = engine.RunAsync(tiny, [TinyInput], queuedCancellation);
+                Task<IReadOnlyList<Tensor>> candidate = engine.RunAsync(ModelReference.ById(tiny), [TinyInput], queuedCancellation);
                 if (!candidate.IsCompleted)
                 {
                     return (running, candidate);
@@ -192,7 +193,7 @@ public sealed class ConcurrencyTests
             {
                 await running;
             }
-            catch (InferenceException e) when (e.Reason == InferenceError.Busy)
+            catch (InferenceException e) when (e.Reason == InferenceErrorReason.Busy)
             {
                 // A quick run took the only queue place first; start again.
             }

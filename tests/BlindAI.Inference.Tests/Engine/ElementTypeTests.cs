@@ -1,3 +1,4 @@
+using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Tensors;
 using BlindAI.Testing;
 
@@ -33,14 +34,14 @@ public sealed class ElementTypeTests : IDisposable
     {
         ModelInfo model = await _engine.UploadAsync(TestModels.Identity(onnxType));
         Assert.Equal(type, model.Inputs[0].ElementType);
-        int size = TensorElementTypeInfo.SizeOf(type);
+        int size = Tensor.GetElementSize(type);
         byte[] data = [.. Enumerable.Range(0, 5 * size).Select(i => type == TensorElementType.Bool ? (byte)(i % 2) : (byte)(i * 37 + 1))];
         if (type is TensorElementType.Float16 or TensorElementType.BFloat16 or TensorElementType.Float32 or TensorElementType.Float64)
         {
             data = FiniteFloats(type, size);
         }
 
-        Tensor output = Assert.Single(await _engine.RunAsync(model.Id, [Tensor.FromBytes(type, data, [5])]));
+        Tensor output = Assert.Single(await _engine.RunAsync(ModelReference.ById(model.Id), [Tensor.FromBytes(type, data, [5])]));
 
         Assert.Equal(("Y", type), (output.Name, output.ElementType));
         Assert.Equal([5L], output.Shape.ToArray());
@@ -53,7 +54,7 @@ public sealed class ElementTypeTests : IDisposable
         ModelInfo model = await _engine.UploadAsync(TestModels.Identity(TestModels.String));
         string[] values = ["", "hello", "zürich 🌍", new string('x', 1000)];
 
-        Tensor output = Assert.Single(await _engine.RunAsync(model.Id, [Tensor.FromStrings(values, [4])]));
+        Tensor output = Assert.Single(await _engine.RunAsync(ModelReference.ById(model.Id), [Tensor.FromStrings(values, [4])]));
 
         Assert.Equal(TensorElementType.String, output.ElementType);
         Assert.Equal(values, output.Strings);
@@ -64,8 +65,8 @@ public sealed class ElementTypeTests : IDisposable
     {
         ModelInfo model = await _engine.UploadAsync(TestModels.Identity(TestModels.Bool));
         InferenceException e = await Assert.ThrowsAsync<InferenceException>(() =>
-            _engine.RunAsync(model.Id, [Tensor.FromBytes(TensorElementType.Bool, new byte[] { 1, 0, 2 }, [3])]));
-        Assert.Equal(InferenceError.InvalidInput, e.Reason);
+            _engine.RunAsync(ModelReference.ById(model.Id), [Tensor.FromBytes(TensorElementType.Bool, new byte[] { 1, 0, 2 }, [3])]));
+        Assert.Equal(InferenceErrorReason.InvalidInput, e.Reason);
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public sealed class ElementTypeTests : IDisposable
         byte[] buffer = new byte[1 + (values.Length * 8)];
         System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(buffer.AsSpan(1));
 
-        Tensor output = Assert.Single(await _engine.RunAsync(model.Id, [Tensor.FromBytes(TensorElementType.Int64, buffer.AsMemory(1), [4])]));
+        Tensor output = Assert.Single(await _engine.RunAsync(ModelReference.ById(model.Id), [Tensor.FromBytes(TensorElementType.Int64, buffer.AsMemory(1), [4])]));
 
         Assert.Equal(values, output.ToArray<long>());
     }

@@ -1,3 +1,4 @@
+using BlindAI.Protocol.Messages;
 using System.Runtime.InteropServices;
 using BlindAI.Protocol.Tensors;
 using BlindAI.Testing;
@@ -27,7 +28,7 @@ public sealed class InputPlacementTests : IDisposable
         {
             byte[] body = new byte[bytes.Length + 64];
             bytes.CopyTo(body, offset);
-            Tensor sum = Assert.Single(await _engine.RunAsync(model.Id, [Tensor.FromBytes(TensorElementType.Float32, body.AsMemory(offset, bytes.Length), [values.Length])]));
+            Tensor sum = Assert.Single(await _engine.RunAsync(ModelReference.ById(model.Id), [Tensor.FromBytes(TensorElementType.Float32, body.AsMemory(offset, bytes.Length), [values.Length])]));
             sums.Add(Convert.ToHexString(sum.Data.Span));
         }
 

@@ -1,3 +1,4 @@
+using BlindAI.Protocol.Messages;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using BlindAI.Inference.Persistence;
@@ -40,8 +41,8 @@ public sealed class MetricsTests
         listener.SetMeasurementEventCallback<double>((_, value, _, _) => durations.Add(value));
         listener.Start();
 
-        await engine.RunAsync(model.Id, [Tensor.Create<float>([1, 2, 3, 4], [1, 4])]);
-        await Assert.ThrowsAsync<InferenceException>(() => engine.RunAsync(model.Id, [Tensor.Create<float>([1, 2, 3], [1, 3])]));
+        await engine.RunAsync(ModelReference.ById(model.Id), [Tensor.Create<float>([1, 2, 3, 4], [1, 4])]);
+        await Assert.ThrowsAsync<InferenceException>(() => engine.RunAsync(ModelReference.ById(model.Id), [Tensor.Create<float>([1, 2, 3], [1, 3])]));
 
         Assert.Equal(["invalid_input", "ok"], outcomes.Order(StringComparer.Ordinal));
         Assert.True(Assert.Single(durations) > 0);

@@ -1,3 +1,4 @@
+using BlindAI.Inference.Tests.Support;
 using BlindAI.Inference.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,7 @@ public sealed class RegistrationTests
         {
             using ServiceProvider services = new ServiceCollection()
                 .AddLogging()
-                .AddSingleton<IModelRepository>(new DirectoryModelRepository(directory, InsecurePlaintextBlobProtector.Instance))
+                .AddSingleton<IModelRepository>(IModelRepository.CreateDirectory(directory, PlaintextBlobProtector.Instance))
                 .AddBlindAIInference()
                 .BuildServiceProvider();
 

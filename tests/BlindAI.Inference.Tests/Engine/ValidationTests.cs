@@ -1,3 +1,4 @@
+using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Tensors;
 using BlindAI.Testing;
 
@@ -7,8 +8,8 @@ namespace BlindAI.Inference.Tests.Engine;
 public sealed class ValidationTests : IAsyncLifetime
 {
     private readonly OnnxInferenceEngine _engine = Engines.Create(o => o.MaxRequestBytes = 1024);
-    private Guid _subtract;
-    private Guid _tiny;
+    private ModelId _subtract;
+    private ModelId _tiny;
 
     public async Task InitializeAsync()
     {
@@ -31,7 +32,7 @@ public sealed class ValidationTests : IAsyncLifetime
     [Fact]
     public async Task Named_inputs_are_matched_by_name_in_any_order()
     {
-        IReadOnlyList<Tensor> outputs = await _engine.RunAsync(_subtract, [B(), A()]);
+        IReadOnlyList<Tensor> outputs = await _engine.RunAsync(ModelReference.ById(_subtract), [B(), A()]);
         Tensor c = Assert.Single(outputs);
         Assert.Equal("C", c.Name);
         Assert.Equal(TensorElementType.Float32, c.ElementType);
@@ -42,16 +43,16 @@ public sealed class ValidationTests : IAsyncLifetime
     [Fact]
     public async Task Unnamed_inputs_fill_the_model_inputs_in_order()
     {
-        IReadOnlyList<Tensor> outputs = await _engine.RunAsync(_subtract, [A(null), B(null)]);
+        IReadOnlyList<Tensor> outputs = await _engine.RunAsync(ModelReference.ById(_subtract), [A(null), B(null)]);
         Assert.Equal(Difference, outputs[0].ToArray<float>());
     }
 
     [Fact]
     public async Task Unnamed_inputs_fill_the_inputs_that_named_ones_left()
     {
-        IReadOnlyList<Tensor> outputs = await _engine.RunAsync(_subtract, [A(null), B("B")]);
+        IReadOnlyList<Tensor> outputs = await _engine.RunAsync(ModelReference.ById(_subtract), [A(null), B("B")]);
         Assert.Equal(Difference, outputs[0].ToArray<float>());
-        outputs = await _engine.RunAsync(_subtract, [B(null), A("A")]);
+        outputs = await _engine.RunAsync(ModelReference.ById(_subtract), [B(null), A("A")]);
         Assert.Equal(Difference, outputs[0].ToArray<float>());
     }
 
@@ -116,9 +117,9 @@ public sealed class ValidationTests : IAsyncLifetime
     [Fact]
     public async Task A_symbolic_dimension_accepts_any_size_but_fixed_ones_still_apply()
     {
-        IReadOnlyList<Tensor> outputs = await _engine.RunAsync(_tiny, [Tensor.Create<float>(new float[12], [3, 4])]);
+        IReadOnlyList<Tensor> outputs = await _engine.RunAsync(ModelReference.ById(_tiny), [Tensor.Create<float>(new float[12], [3, 4])]);
         Assert.Equal([3L, 3L], outputs[0].Shape.ToArray());
-        outputs = await _engine.RunAsync(_tiny, [Tensor.Create<float>([], [0, 4])]);
+        outputs = await _engine.RunAsync(ModelReference.ById(_tiny), [Tensor.Create<float>([], [0, 4])]);
         Assert.Equal([0L, 3L], outputs[0].Shape.ToArray());
         InferenceException e = await Invalid(_tiny, [Tensor.Create<float>(new float[10], [2, 5])]);
         Assert.Equal(("X", "[?, 4]", "[2, 5]"), (e.InputName, e.Expected, e.Actual));
@@ -134,24 +135,24 @@ public sealed class ValidationTests : IAsyncLifetime
     [Fact]
     public async Task Inputs_over_the_request_limit_are_refused()
     {
-        InferenceException e = await Assert.ThrowsAsync<InferenceException>(() => _engine.RunAsync(_tiny, [Tensor.Create<float>(new float[260], [65, 4])]));
-        Assert.Equal(InferenceError.RequestTooLarge, e.Reason);
+        InferenceException e = await Assert.ThrowsAsync<InferenceException>(() => _engine.RunAsync(ModelReference.ById(_tiny), [Tensor.Create<float>(new float[260], [65, 4])]));
+        Assert.Equal(InferenceErrorReason.RequestTooLarge, e.Reason);
     }
 
     [Fact]
     public async Task An_unknown_model_id_is_refused()
     {
-        InferenceException e = await Assert.ThrowsAsync<InferenceException>(() => _engine.RunAsync(Guid.NewGuid(), [A(), B()]));
-        Assert.Equal(InferenceError.UnknownModel, e.Reason);
+        InferenceException e = await Assert.ThrowsAsync<InferenceException>(() => _engine.RunAsync(ModelReference.ById(ModelId.NewId()), [A(), B()]));
+        Assert.Equal(InferenceErrorReason.UnknownModel, e.Reason);
     }
 
     [Fact]
     public async Task A_model_input_without_a_declared_shape_accepts_any_rank()
     {
-        Guid anyRank = (await _engine.UploadAsync(TestModels.Identity(TestModels.Float, declareShape: false))).Id;
+        ModelId anyRank = (await _engine.UploadAsync(TestModels.Identity(TestModels.Float, declareShape: false))).Id;
         Assert.True(_engine.TryGetModel(anyRank, out ModelInfo? info));
         Assert.Null(info.Inputs[0].Shape);
-        IReadOnlyList<Tensor> outputs = await _engine.RunAsync(anyRank, [Tensor.Create<float>(new float[8], [2, 2, 2])]);
+        IReadOnlyList<Tensor> outputs = await _engine.RunAsync(ModelReference.ById(anyRank), [Tensor.Create<float>(new float[8], [2, 2, 2])]);
         Assert.Equal([2L, 2L, 2L], outputs[0].Shape.ToArray());
     }
 
@@ -159,19 +160,19 @@ public sealed class ValidationTests : IAsyncLifetime
     public async Task A_failure_inside_onnx_runtime_is_a_run_failure()
     {
         // The target shape is data, so only ONNX Runtime can see that 6 elements do not fit [4, 4].
-        Guid reshape = (await _engine.UploadAsync(TestModels.Reshape())).Id;
+        ModelId reshape = (await _engine.UploadAsync(TestModels.Reshape())).Id;
         InferenceException e = await Assert.ThrowsAsync<InferenceException>(() =>
-            _engine.RunAsync(reshape, [Tensor.Create<float>(new float[6], [6]), Tensor.Create<long>([4, 4], [2])]));
-        Assert.Equal(InferenceError.RunFailed, e.Reason);
+            _engine.RunAsync(ModelReference.ById(reshape), [Tensor.Create<float>(new float[6], [6]), Tensor.Create<long>([4, 4], [2])]));
+        Assert.Equal(InferenceErrorReason.RunFailed, e.Reason);
 
-        IReadOnlyList<Tensor> outputs = await _engine.RunAsync(reshape, [Tensor.Create<float>(new float[6], [6]), Tensor.Create<long>([3, 2], [2])]);
+        IReadOnlyList<Tensor> outputs = await _engine.RunAsync(ModelReference.ById(reshape), [Tensor.Create<float>(new float[6], [6]), Tensor.Create<long>([3, 2], [2])]);
         Assert.Equal([3L, 2L], outputs[0].Shape.ToArray());
     }
 
-    private async Task<InferenceException> Invalid(Guid model, Tensor[] inputs)
+    private async Task<InferenceException> Invalid(ModelId model, Tensor[] inputs)
     {
-        InferenceException e = await Assert.ThrowsAsync<InferenceException>(() => _engine.RunAsync(model, inputs));
-        Assert.Equal(InferenceError.InvalidInput, e.Reason);
+        InferenceException e = await Assert.ThrowsAsync<InferenceException>(() => _engine.RunAsync(ModelReference.ById(model), inputs));
+        Assert.Equal(InferenceErrorReason.InvalidInput, e.Reason);
         return e;
     }
 }

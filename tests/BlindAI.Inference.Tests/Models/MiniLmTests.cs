@@ -1,3 +1,4 @@
+using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Tensors;
 using BlindAI.Testing;
 using Microsoft.ML.Tokenizers;
@@ -7,7 +8,7 @@ namespace BlindAI.Inference.Tests.Models;
 /// <summary>Loads all-MiniLM-L6-v2 and its tokenizer once for the class.</summary>
 public sealed class MiniLmFixture : IAsyncLifetime
 {
-    public OnnxInferenceEngine Engine { get; } = Engines.Create();
+    public IInferenceEngine Engine { get; } = Engines.Create();
 
     public ModelInfo Model { get; private set; } = null!;
 
@@ -22,7 +23,7 @@ public sealed class MiniLmFixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        Engine.Dispose();
+        ((IDisposable)Engine).Dispose();
         return Task.CompletedTask;
     }
 
@@ -31,7 +32,7 @@ public sealed class MiniLmFixture : IAsyncLifetime
     {
         long[] ids = [.. Tokenizer.EncodeToIds(sentence).Select(i => (long)i)];
         long[] shape = [1, ids.Length];
-        IReadOnlyList<Tensor> outputs = await Engine.RunAsync(Model.Id,
+        IReadOnlyList<Tensor> outputs = await Engine.RunAsync(ModelReference.ById(Model.Id),
         [
             Tensor.Create<long>(ids, shape, "input_ids"),
             Tensor.Create<long>(Enumerable.Repeat(1L, ids.Length).ToArray(), shape, "attention_mask"),
@@ -98,7 +99,7 @@ public sealed class MiniLmTests(MiniLmFixture fixture) : IClassFixture<MiniLmFix
     {
         long[] shape = [1, 128];
         long[] ids = [101, .. Enumerable.Range(0, 126).Select(i => 2000L + i), 102];
-        IReadOnlyList<Tensor> outputs = await fixture.Engine.RunAsync(fixture.Model.Id,
+        IReadOnlyList<Tensor> outputs = await fixture.Engine.RunAsync(ModelReference.ById(fixture.Model.Id),
         [
             Tensor.Create<long>(ids, shape),
             Tensor.Create<long>(Enumerable.Repeat(1L, 128).ToArray(), shape),

@@ -1,3 +1,4 @@
+using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Tensors;
 using BlindAI.Testing;
 
@@ -5,7 +6,7 @@ namespace BlindAI.Inference.Tests.Models;
 
 public sealed class ResNet18Fixture : IAsyncLifetime
 {
-    public OnnxInferenceEngine Engine { get; } = Engines.Create();
+    public IInferenceEngine Engine { get; } = Engines.Create();
 
     public ModelInfo Model { get; private set; } = null!;
 
@@ -13,7 +14,7 @@ public sealed class ResNet18Fixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        Engine.Dispose();
+        ((IDisposable)Engine).Dispose();
         return Task.CompletedTask;
     }
 }
@@ -36,8 +37,8 @@ public sealed class ResNet18Tests(ResNet18Fixture fixture) : IClassFixture<ResNe
         float[] pixels = [.. Enumerable.Range(0, 3 * 224 * 224).Select(_ => (float)random.Next(256))];
         Tensor image = Tensor.Create<float>(pixels, [1, 3, 224, 224]);
 
-        Tensor first = Assert.Single(await fixture.Engine.RunAsync(fixture.Model.Id, [image]));
-        Tensor second = Assert.Single(await fixture.Engine.RunAsync(fixture.Model.Id, [image]));
+        Tensor first = Assert.Single(await fixture.Engine.RunAsync(ModelReference.ById(fixture.Model.Id), [image]));
+        Tensor second = Assert.Single(await fixture.Engine.RunAsync(ModelReference.ById(fixture.Model.Id), [image]));
 
         Assert.Equal([1L, 512L, 1L, 1L], first.Shape.ToArray());
         float[] features = first.ToArray<float>();
@@ -52,8 +53,8 @@ public sealed class ResNet18Tests(ResNet18Fixture fixture) : IClassFixture<ResNe
         Tensor black = Tensor.Create<float>(new float[3 * 224 * 224], [1, 3, 224, 224]);
         Tensor white = Tensor.Create<float>(Enumerable.Repeat(255f, 3 * 224 * 224).ToArray(), [1, 3, 224, 224]);
 
-        float[] a = (await fixture.Engine.RunAsync(fixture.Model.Id, [black]))[0].ToArray<float>();
-        float[] b = (await fixture.Engine.RunAsync(fixture.Model.Id, [white]))[0].ToArray<float>();
+        float[] a = (await fixture.Engine.RunAsync(ModelReference.ById(fixture.Model.Id), [black]))[0].ToArray<float>();
+        float[] b = (await fixture.Engine.RunAsync(ModelReference.ById(fixture.Model.Id), [white]))[0].ToArray<float>();
 
         Assert.True(a.Zip(b, (x, y) => MathF.Abs(x - y)).Max() > 0.1f);
     }
@@ -62,7 +63,7 @@ public sealed class ResNet18Tests(ResNet18Fixture fixture) : IClassFixture<ResNe
     public async Task A_wrong_image_size_is_refused_before_onnx_runtime()
     {
         InferenceException e = await Assert.ThrowsAsync<InferenceException>(() =>
-            fixture.Engine.RunAsync(fixture.Model.Id, [Tensor.Create<float>(new float[3 * 32 * 32], [1, 3, 32, 32])]));
-        Assert.Equal((InferenceError.InvalidInput, "[1, 3, 224, 224]", "[1, 3, 32, 32]"), (e.Reason, e.Expected, e.Actual));
+            fixture.Engine.RunAsync(ModelReference.ById(fixture.Model.Id), [Tensor.Create<float>(new float[3 * 32 * 32], [1, 3, 32, 32])]));
+        Assert.Equal((InferenceErrorReason.InvalidInput, "[1, 3, 224, 224]", "[1, 3, 32, 32]"), (e.Reason, e.Expected, e.Actual));
     }
 }

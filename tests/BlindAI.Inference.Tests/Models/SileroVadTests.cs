@@ -1,3 +1,4 @@
+using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Tensors;
 using BlindAI.Testing;
 
@@ -7,7 +8,7 @@ public sealed class SileroVadFixture : IAsyncLifetime
 {
     public const int Chunk = 512, Context = 64, SampleRate = 16000;
 
-    public OnnxInferenceEngine Engine { get; } = Engines.Create();
+    public IInferenceEngine Engine { get; } = Engines.Create();
 
     public ModelInfo Model { get; private set; } = null!;
 
@@ -15,7 +16,7 @@ public sealed class SileroVadFixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        Engine.Dispose();
+        ((IDisposable)Engine).Dispose();
         return Task.CompletedTask;
     }
 
@@ -30,7 +31,7 @@ public sealed class SileroVadFixture : IAsyncLifetime
         {
             Array.Copy(window, Chunk, window, 0, Context);
             Array.Copy(audio, start, window, Context, Chunk);
-            IReadOnlyList<Tensor> outputs = await Engine.RunAsync(Model.Id, [Tensor.Create<float>(window, [1, Context + Chunk], "input"), state, rate]);
+            IReadOnlyList<Tensor> outputs = await Engine.RunAsync(ModelReference.ById(Model.Id), [Tensor.Create<float>(window, [1, Context + Chunk], "input"), state, rate]);
             Tensor output = outputs.Single(o => o.Name == "output");
             Assert.Equal([1L, 1L], output.Shape.ToArray());
             probabilities.Add(output.ToArray<float>()[0]);

@@ -1,3 +1,4 @@
+using BlindAI.Protocol.Messages;
 using System.Security.Cryptography;
 using System.Text;
 using BlindAI.Enclave;
@@ -58,10 +59,10 @@ public sealed class PersistenceTests : IDisposable
         foreach (ModelInfo original in new[] { tiny, again, subtract })
         {
             Assert.True(after.TryGetModel(original.Id, out ModelInfo? back));
-            Assert.Equal((original.Sha256, original.Name, original.Optimize, original.UploadedAt, original.SizeBytes), (back.Sha256, back.Name, back.Optimize, back.UploadedAt, back.SizeBytes));
+            Assert.Equal((original.Hash, original.Name, original.Optimize, original.UploadedAt, original.SizeBytes), (back.Hash, back.Name, back.Optimize, back.UploadedAt, back.SizeBytes));
         }
 
-        IReadOnlyList<Tensor> outputs = await after.RunAsync(again.Id, [X]);
+        IReadOnlyList<Tensor> outputs = await after.RunAsync(ModelReference.ById(again.Id), [X]);
         Assert.Equal([5.5f, 0f, 0f], outputs[0].ToArray<float>());
         Assert.Empty(await after.RestoreAsync());
     }
@@ -96,7 +97,7 @@ public sealed class PersistenceTests : IDisposable
             tampered = await engine.UploadAsync(TestModels.MatMulAddRelu());
         }
 
-        string path = Path.Combine(_directory, tampered.Id.ToString("N") + ".model");
+        string path = Path.Combine(_directory, tampered.Id.Value.ToString("N") + ".model");
         byte[] blob = File.ReadAllBytes(path);
         blob[^1] ^= 1;
         File.WriteAllBytes(path, blob);
@@ -146,7 +147,7 @@ public sealed class PersistenceTests : IDisposable
         }
 
         // Swap in the other model's sealed bytes: the associated data binds each blob to its own id.
-        File.Copy(Path.Combine(_directory, other.Id.ToString("N") + ".model"), Path.Combine(_directory, victim.Id.ToString("N") + ".model"), overwrite: true);
+        File.Copy(Path.Combine(_directory, other.Id.Value.ToString("N") + ".model"), Path.Combine(_directory, victim.Id.Value.ToString("N") + ".model"), overwrite: true);
 
         using OnnxInferenceEngine after = Engines.Create(repository: Repository());
         Assert.Equal(other.Id, Assert.Single(await after.RestoreAsync()).Id);
@@ -169,7 +170,7 @@ public sealed class PersistenceTests : IDisposable
     [Fact]
     public async Task Bytes_that_do_not_match_the_recorded_hash_are_not_restored()
     {
-        var repository = new DirectoryModelRepository(_directory, InsecurePlaintextBlobProtector.Instance);
+        var repository = new DirectoryModelRepository(_directory, PlaintextBlobProtector.Instance);
         ModelInfo model;
         using (OnnxInferenceEngine engine = Engines.Create(repository: repository))
         {
@@ -177,7 +178,7 @@ public sealed class PersistenceTests : IDisposable
         }
 
         // Plaintext storage has no integrity of its own: the SHA-256 check catches a substituted model.
-        File.WriteAllBytes(Path.Combine(_directory, model.Id.ToString("N") + ".model"), TestModels.MatMulAddRelu());
+        File.WriteAllBytes(Path.Combine(_directory, model.Id.Value.ToString("N") + ".model"), TestModels.MatMulAddRelu());
 
         var logger = new RecordingLogger<OnnxInferenceEngine>();
         using OnnxInferenceEngine after = Engines.Create(repository: repository, logger: logger);
@@ -240,7 +241,7 @@ public sealed class PersistenceTests : IDisposable
 
         using OnnxInferenceEngine second = Engines.Create(repository: repository);
         Assert.Equal(model.Id, Assert.Single(await second.RestoreAsync()).Id);
-        Assert.Single(await second.RunAsync(model.Id, [X]));
+        Assert.Single(await second.RunAsync(ModelReference.ById(model.Id), [X]));
     }
 
     [Fact]
@@ -248,7 +249,7 @@ public sealed class PersistenceTests : IDisposable
     {
         using OnnxInferenceEngine engine = Engines.Create(repository: new FullDisk());
         InferenceException e = await Assert.ThrowsAsync<InferenceException>(() => engine.UploadAsync(TestModels.MatMulAddRelu()));
-        Assert.Equal(InferenceError.StorageFailed, e.Reason);
+        Assert.Equal(InferenceErrorReason.StorageFailed, e.Reason);
         Assert.Empty(engine.ListModels());
     }
 

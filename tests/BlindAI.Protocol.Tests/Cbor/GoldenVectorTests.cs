@@ -28,8 +28,7 @@ public sealed class GoldenVectorTests
     {
         RunModel request = RunModel.Create(
             ModelReference.ById(ModelId.Parse(Uuid)),
-            [Tensor.Create<float>([1.5f, -2.0f], [1, 2]), Tensor.Create<bool>([true, false], [2], "x")],
-            PythonClientInfo);
+            [Tensor.Create<float>([1.5f, -2.0f], [1, 2]), Tensor.Create<bool>([true, false], [2], "x")]) with { ClientInfo = PythonClientInfo };
 
         byte[] expected = H(
             "a4",
@@ -45,7 +44,7 @@ public sealed class GoldenVectorTests
     public void RunModel_by_hash_sends_lowercase_hex_and_an_empty_id()
     {
         ModelHash hash = ModelHash.Compute("model"u8);
-        RunModel request = RunModel.Create(ModelReference.ByHash(hash), [], PythonClientInfo);
+        RunModel request = RunModel.Create(ModelReference.ByHash(hash), []) with { ClientInfo = PythonClientInfo };
 
         byte[] expected = H(
             "a4",
@@ -72,7 +71,7 @@ public sealed class GoldenVectorTests
 
         Assert.Equal(ModelReference.ById(ModelId.Parse(Uuid)), request.GetModelReference());
         Assert.Equal(PythonClientInfo, request.ClientInfo);
-        ImmutableArray<Tensor> inputs = request.GetInputTensors();
+        ImmutableArray<Tensor> inputs = request.Inputs;
         Assert.Null(inputs[0].Name);
         Assert.Equal([1.5f, -2.0f], inputs[0].ToArray<float>());
         Assert.Equal([1L, 2L], inputs[0].Shape.ToArray());
@@ -94,14 +93,14 @@ public sealed class GoldenVectorTests
 
         Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(_codec.EncodeRunModelReply(reply)));
         RunModelReply decoded = _codec.DecodeRunModelReply(expected);
-        Assert.Equal([7L], decoded.GetOutputTensors()[1].ToArray<long>());
-        Assert.Equal("output_1", decoded.Outputs[1].Info.NodeName);
+        Assert.Equal([7L], decoded.Outputs[1].ToArray<long>());
+        Assert.Equal("output_1", decoded.Outputs[1].Name);
     }
 
     [Fact]
     public void UploadModel_as_integer_array_matches_the_python_client_and_spec_fragment()
     {
-        UploadModel upload = UploadModel.Create(new byte[] { 0, 23, 24, 255 }, "m.onnx", PythonClientInfo);
+        UploadModel upload = UploadModel.Create(new byte[] { 0, 23, 24, 255 }, "m.onnx") with { ClientInfo = PythonClientInfo };
 
         // Spec §3.2 fragment: a2 65"model" 84 00 17 18 18 18 ff 66"length" 04, here inside the full 5-key map.
         byte[] expected = H(
@@ -158,8 +157,8 @@ public sealed class GoldenVectorTests
     {
         byte[] expected = H("a1", "68", A("model_id"), "7824", A(Uuid));
 
-        Assert.Equal(expected, _codec.EncodeDeleteModel(DeleteModel.For(ModelId.Parse(Uuid))));
-        Assert.Equal(ModelId.Parse(Uuid), _codec.DecodeDeleteModel(expected).GetModelId());
+        Assert.Equal(expected, _codec.EncodeDeleteModel(ModelId.Parse(Uuid)));
+        Assert.Equal(ModelId.Parse(Uuid), _codec.DecodeDeleteModelMessage(expected).GetModelId());
         Assert.Equal(H("f6"), _codec.EncodeDeleteModelReply());
         _codec.DecodeDeleteModelReply(H("f6"));
     }
@@ -218,11 +217,11 @@ public sealed class GoldenVectorTests
             "68", A("evidence"), "43", "010203",
             "65", A("nonce"), "5820", Convert.ToHexString(nonce));
 
-        Assert.Equal(expectedRequest, _codec.EncodeFreshEvidenceRequest(new FreshEvidenceRequest(nonce)));
-        Assert.Equal(nonce, _codec.DecodeFreshEvidenceRequest(expectedRequest).Nonce.ToArray());
-        Assert.Equal(expectedReply, _codec.EncodeFreshEvidenceReply(new FreshEvidenceReply(EvidenceFormats.SgxDcapQuote, new byte[] { 1, 2, 3 }, nonce)));
+        Assert.Equal(expectedRequest, _codec.EncodeFreshEvidenceRequest(nonce));
+        Assert.Equal(nonce, _codec.DecodeFreshEvidenceRequest(expectedRequest).ToArray());
+        Assert.Equal(expectedReply, _codec.EncodeFreshEvidenceReply(new FreshEvidenceReply(FreshEvidenceReply.SgxDcapQuoteFormat, new byte[] { 1, 2, 3 }, nonce)));
         FreshEvidenceReply reply = _codec.DecodeFreshEvidenceReply(expectedReply);
-        Assert.Equal(EvidenceFormats.SgxDcapQuote, reply.Format);
+        Assert.Equal(FreshEvidenceReply.SgxDcapQuoteFormat, reply.Format);
         Assert.Equal(new byte[] { 1, 2, 3 }, reply.Evidence.ToArray());
     }
 
@@ -230,7 +229,7 @@ public sealed class GoldenVectorTests
     public void Server_capabilities_round_trip_and_ignore_later_keys()
     {
         var capabilities = new ServerCapabilities("blindai-dotnet", "0.1.0", ServerCapabilities.BaseProtocol,
-            [ProtocolExtensions.FreshEvidence], ["F32", "F16"], 64UL << 20, 1UL << 30, true);
+            [ServerCapabilities.FreshEvidenceExtension], ["F32", "F16"], 64UL << 20, 1UL << 30, true);
 
         byte[] expected = H(
             "a8",

@@ -32,7 +32,7 @@ public sealed class HostileInputTests
         "6b", A("client_info"), ClientInfoHex);
 
     [Fact]
-    public void Empty_body_is_truncated() => Reject(() => _codec.DecodeDeleteModel(ReadOnlyMemory<byte>.Empty), ProtocolErrorReason.Truncated);
+    public void Empty_body_is_truncated() => Reject(() => _codec.DecodeDeleteModelMessage(ReadOnlyMemory<byte>.Empty), ProtocolErrorReason.Truncated);
 
     [Fact]
     public void Every_proper_prefix_of_a_valid_message_is_truncated()
@@ -68,7 +68,7 @@ public sealed class HostileInputTests
     {
         byte[] body = H("a1", "68", A("model_id"), "7824", A(Uuid), "00");
 
-        var exception = Reject(() => _codec.DecodeDeleteModel(body), ProtocolErrorReason.TrailingBytes);
+        var exception = Reject(() => _codec.DecodeDeleteModelMessage(body), ProtocolErrorReason.TrailingBytes);
         Assert.Equal(body.Length - 1, exception.Offset);
     }
 
@@ -80,7 +80,7 @@ public sealed class HostileInputTests
         RejectRun(RunModelBody("81" + TensorHex("82" + "6131" + "02", "00", "f6", "480000c03f000000c0")), ProtocolErrorReason.UnexpectedType, "inputs[0].info.fact[0]");
         RejectRun(RunModelBody("81" + TensorHex("820102", "00", "f5", "480000c03f000000c0")), ProtocolErrorReason.UnexpectedType, "inputs[0].info.node_name");
         RejectRun(RunModelBody("81" + TensorHex("820102", "00", "f6", "680000c03f000000c0")), ProtocolErrorReason.UnexpectedType, "inputs[0].bytes_data");
-        Reject(() => _codec.DecodeDeleteModel(H("63", A("abc"))), ProtocolErrorReason.UnexpectedType);
+        Reject(() => _codec.DecodeDeleteModelMessage(H("63", A("abc"))), ProtocolErrorReason.UnexpectedType);
         Reject(() => _codec.DecodeUploadModel(UploadBody("4401020304", "24")), ProtocolErrorReason.UnexpectedType, "length");
     }
 
@@ -93,23 +93,23 @@ public sealed class HostileInputTests
         string noBytes = "a1" + "64" + A("info") + "a3" + "64" + A("fact") + "80" + "6a" + A("datum_type") + "00" + "69" + A("node_name") + "f6";
         RejectRun(RunModelBody("81" + noBytes), ProtocolErrorReason.MissingField, "inputs[0].bytes_data");
 
-        Reject(() => _codec.DecodeDeleteModel(H("a0")), ProtocolErrorReason.MissingField, "model_id");
-        Reject(() => _codec.DecodeDeleteModel(H("80")), ProtocolErrorReason.MissingField);
+        Reject(() => _codec.DecodeDeleteModelMessage(H("a0")), ProtocolErrorReason.MissingField, "model_id");
+        Reject(() => _codec.DecodeDeleteModelMessage(H("80")), ProtocolErrorReason.MissingField);
     }
 
     [Fact]
     public void Struct_array_with_more_elements_than_fields_is_rejected()
     {
-        Reject(() => _codec.DecodeDeleteModel(H("82", "60", "60")), ProtocolErrorReason.UnexpectedLength);
+        Reject(() => _codec.DecodeDeleteModelMessage(H("82", "60", "60")), ProtocolErrorReason.UnexpectedLength);
     }
 
     [Fact]
     public void A_known_field_twice_is_rejected()
     {
-        Reject(() => _codec.DecodeDeleteModel(H("a2", "68", A("model_id"), "60", "68", A("model_id"), "7824", A(Uuid))),
+        Reject(() => _codec.DecodeDeleteModelMessage(H("a2", "68", A("model_id"), "60", "68", A("model_id"), "7824", A(Uuid))),
             ProtocolErrorReason.DuplicateField, "model_id");
         // The same field by name and by index is still the same field.
-        Reject(() => _codec.DecodeDeleteModel(H("a2", "68", A("model_id"), "60", "00", "60")), ProtocolErrorReason.DuplicateField);
+        Reject(() => _codec.DecodeDeleteModelMessage(H("a2", "68", A("model_id"), "60", "00", "60")), ProtocolErrorReason.DuplicateField);
     }
 
     [Fact]
@@ -129,18 +129,18 @@ public sealed class HostileInputTests
     public void Declared_lengths_within_limits_but_beyond_the_input_are_truncated()
     {
         RejectRun(RunModelBody("81" + TensorHex("820102", "00", "f6", "5a00100000")), ProtocolErrorReason.Truncated, "inputs[0].bytes_data");
-        Reject(() => _codec.DecodeDeleteModel(H("bb00000000ffffffff")), ProtocolErrorReason.Truncated);
-        Reject(() => _codec.DecodeDeleteModel(H("9a00010000")), ProtocolErrorReason.Truncated);
+        Reject(() => _codec.DecodeDeleteModelMessage(H("bb00000000ffffffff")), ProtocolErrorReason.Truncated);
+        Reject(() => _codec.DecodeDeleteModelMessage(H("9a00010000")), ProtocolErrorReason.Truncated);
     }
 
     [Fact]
     public void Deep_nesting_is_rejected()
     {
         byte[] arrays = H("a2", "61", A("x"), string.Concat(Enumerable.Repeat("81", 100)), "00", "68", A("model_id"), "7824", A(Uuid));
-        Reject(() => _codec.DecodeDeleteModel(arrays), ProtocolErrorReason.NestingTooDeep, "x");
+        Reject(() => _codec.DecodeDeleteModelMessage(arrays), ProtocolErrorReason.NestingTooDeep, "x");
 
         byte[] tags = H("a1", "68", A("model_id"), string.Concat(Enumerable.Repeat("c6", 100)), "7824", A(Uuid));
-        Reject(() => _codec.DecodeDeleteModel(tags), ProtocolErrorReason.NestingTooDeep, "model_id");
+        Reject(() => _codec.DecodeDeleteModelMessage(tags), ProtocolErrorReason.NestingTooDeep, "model_id");
 
         var shallow = new MessageCodec(new ProtocolLimits { MaxNestingDepth = 8 });
         Reject(() => shallow.DecodeDeleteModel(H("a2", "61", A("x"), string.Concat(Enumerable.Repeat("81", 8)), "00", "68", A("model_id"), "60")),
@@ -189,10 +189,10 @@ public sealed class HostileInputTests
     [Fact]
     public void Invalid_utf8_is_rejected_in_values_keys_and_ignored_text()
     {
-        Reject(() => _codec.DecodeDeleteModel(H("a1", "68", A("model_id"), "62fffe")), ProtocolErrorReason.InvalidUtf8, "model_id");
-        Reject(() => _codec.DecodeDeleteModel(H("a2", "62c328", "00", "68", A("model_id"), "60")), ProtocolErrorReason.InvalidUtf8);
-        Reject(() => _codec.DecodeDeleteModel(H("a2", "61", A("x"), "62eda0", "68", A("model_id"), "60")), ProtocolErrorReason.InvalidUtf8);
-        Reject(() => _codec.DecodeDeleteModel(H("a1", "68", A("model_id"), "7f", "61c3", "61a9", "ff")), ProtocolErrorReason.InvalidUtf8, "model_id");
+        Reject(() => _codec.DecodeDeleteModelMessage(H("a1", "68", A("model_id"), "62fffe")), ProtocolErrorReason.InvalidUtf8, "model_id");
+        Reject(() => _codec.DecodeDeleteModelMessage(H("a2", "62c328", "00", "68", A("model_id"), "60")), ProtocolErrorReason.InvalidUtf8);
+        Reject(() => _codec.DecodeDeleteModelMessage(H("a2", "61", A("x"), "62eda0", "68", A("model_id"), "60")), ProtocolErrorReason.InvalidUtf8);
+        Reject(() => _codec.DecodeDeleteModelMessage(H("a1", "68", A("model_id"), "7f", "61c3", "61a9", "ff")), ProtocolErrorReason.InvalidUtf8, "model_id");
     }
 
     [Theory]
@@ -201,7 +201,7 @@ public sealed class HostileInputTests
     [InlineData("5f6161ff")]    // text chunk inside an indefinite byte string
     [InlineData("3f")]          // indefinite negative integer
     public void Ill_formed_cbor_is_malformed(string valueHex) =>
-        Reject(() => _codec.DecodeDeleteModel(H("a2", "61", A("x"), valueHex, "68", A("model_id"), "60")), ProtocolErrorReason.MalformedCbor);
+        Reject(() => _codec.DecodeDeleteModelMessage(H("a2", "61", A("x"), valueHex, "68", A("model_id"), "60")), ProtocolErrorReason.MalformedCbor);
 
     [Fact]
     public void Oversized_messages_are_rejected_before_parsing()
@@ -237,10 +237,10 @@ public sealed class HostileInputTests
     {
         string chunks = string.Concat(Enumerable.Repeat("40", 100_000));
         RunModel request = _codec.DecodeRunModel(RunModelBody("81" + TensorHex("820100", "00", "f6", "5f" + chunks + "ff")));
-        Assert.True(request.Inputs[0].BytesData.IsEmpty);
+        Assert.True(request.Inputs[0].Data.IsEmpty);
 
         string textChunks = string.Concat(Enumerable.Repeat("60", 100_000)) + "6161";
-        Assert.Equal("a", _codec.DecodeDeleteModel(H("a1", "68", A("model_id"), "7f", textChunks, "ff")).ModelId);
+        Assert.Equal("a", _codec.DecodeDeleteModelMessage(H("a1", "68", A("model_id"), "7f", textChunks, "ff")).ModelId);
     }
 
     [Fact]
@@ -251,7 +251,7 @@ public sealed class HostileInputTests
             + "6a" + A("datum_type") + "0d" + "69" + A("node_name") + "f6" + "6a" + A("bytes_data") + "40"
             + "6b" + A("string_data") + "98" + n.ToString("x2", System.Globalization.CultureInfo.InvariantCulture) + string.Concat(Enumerable.Repeat("60", n));
 
-        Assert.Equal(10, codec.DecodeRunModel(RunModelBody("81" + Strings(10))).Inputs[0].StringData.Length);
+        Assert.Equal(10, codec.DecodeRunModel(RunModelBody("81" + Strings(10))).Inputs[0].Strings.Length);
         Reject(() => codec.DecodeRunModel(RunModelBody("81" + Strings(11))), ProtocolErrorReason.TensorTooLarge, "inputs[0].string_data[10]");
     }
 
@@ -275,12 +275,12 @@ public sealed class HostileInputTests
     [Fact]
     public void Model_references_follow_the_original_rules()
     {
-        Reject(() => new RunModel("", "", [], PythonClientInfo).GetModelReference(), ProtocolErrorReason.InvalidModelReference);
-        Reject(() => new RunModel(Uuid, new string('a', 64), [], PythonClientInfo).GetModelReference(), ProtocolErrorReason.InvalidModelReference);
-        Reject(() => new RunModel("not-a-uuid", "", [], PythonClientInfo).GetModelReference(), ProtocolErrorReason.InvalidModelReference, "model_id");
+        Reject(() => new RunModel("", "", []) { ClientInfo = PythonClientInfo }.GetModelReference(), ProtocolErrorReason.InvalidModelReference);
+        Reject(() => new RunModel(Uuid, new string('a', 64), []) { ClientInfo = PythonClientInfo }.GetModelReference(), ProtocolErrorReason.InvalidModelReference);
+        Reject(() => new RunModel("not-a-uuid", "", []) { ClientInfo = PythonClientInfo }.GetModelReference(), ProtocolErrorReason.InvalidModelReference, "model_id");
         // The original server panicked on bad hex; we reject it.
-        Reject(() => new RunModel("", "abc", [], PythonClientInfo).GetModelReference(), ProtocolErrorReason.InvalidModelReference, "model_hash");
-        Reject(() => new RunModel("", new string('g', 64), [], PythonClientInfo).GetModelReference(), ProtocolErrorReason.InvalidModelReference, "model_hash");
+        Reject(() => new RunModel("", "abc", []) { ClientInfo = PythonClientInfo }.GetModelReference(), ProtocolErrorReason.InvalidModelReference, "model_hash");
+        Reject(() => new RunModel("", new string('g', 64), []) { ClientInfo = PythonClientInfo }.GetModelReference(), ProtocolErrorReason.InvalidModelReference, "model_hash");
         Reject(() => new DeleteModel("").GetModelId(), ProtocolErrorReason.InvalidModelReference, "model_id");
     }
 

@@ -22,7 +22,7 @@ public sealed class RecordedClientBodyTests
     public void Named_int64_input_decodes()
     {
         RunModel request = Decode(NamedInt64);
-        Tensor input = Assert.Single(request.GetInputTensors());
+        Tensor input = Assert.Single(request.Inputs);
 
         Assert.Equal(Hash, request.GetModelReference().Hash);
         Assert.Equal("in", input.Name);
@@ -34,7 +34,7 @@ public sealed class RecordedClientBodyTests
     [Fact]
     public void Named_uint16_input_decodes()
     {
-        Tensor input = Assert.Single(Decode(NamedUInt16).GetInputTensors());
+        Tensor input = Assert.Single(Decode(NamedUInt16).Inputs);
 
         Assert.Equal(TensorElementType.UInt16, input.ElementType);
         Assert.Equal(new ushort[] { 0, 1, 2, 3, 4, 5 }, input.ToArray<ushort>());
@@ -43,7 +43,7 @@ public sealed class RecordedClientBodyTests
     [Fact]
     public void Positional_bool_input_decodes()
     {
-        Tensor input = Assert.Single(Decode(PositionalBool).GetInputTensors());
+        Tensor input = Assert.Single(Decode(PositionalBool).Inputs);
 
         Assert.Null(input.Name);
         Assert.Equal([false, true, true, true, true, true], input.ToArray<bool>());
@@ -53,7 +53,7 @@ public sealed class RecordedClientBodyTests
     public void Our_encoder_reproduces_the_recorded_bytes()
     {
         RunModel recorded = Decode(NamedInt64);
-        RunModel rebuilt = RunModel.Create(ModelReference.ByHash(Hash), [Tensor.Create<long>([0, -1, -2, -3, -4, -5], [2, 3], "in")], recorded.ClientInfo);
+        RunModel rebuilt = RunModel.Create(ModelReference.ByHash(Hash), [Tensor.Create<long>([0, -1, -2, -3, -4, -5], [2, 3], "in")]) with { ClientInfo = recorded.ClientInfo };
 
         Assert.Equal(NamedInt64, Convert.ToHexStringLower(MessageCodec.Default.EncodeRunModel(rebuilt)));
     }

@@ -10,9 +10,8 @@ public sealed class SerdeAcceptanceTests
 {
     private readonly MessageCodec _codec = MessageCodec.Default;
 
-    private static void AssertSpecFloat32(SerializedTensor tensor)
+    private static void AssertSpecFloat32(Tensor decoded)
     {
-        Tensor decoded = tensor.ToTensor();
         Assert.Equal(TensorElementType.Float32, decoded.ElementType);
         Assert.Equal([1L, 2L], decoded.Shape.ToArray());
         Assert.Equal([1.5f, -2.0f], decoded.ToArray<float>());
@@ -65,7 +64,7 @@ public sealed class SerdeAcceptanceTests
 
         RunModel request = _codec.DecodeRunModel(RunModelBody("81" + tensor));
 
-        Assert.Null(Assert.Single(request.Inputs).Info.NodeName);
+        Assert.Null(Assert.Single(request.Inputs).Name);
     }
 
     [Theory]
@@ -89,7 +88,7 @@ public sealed class SerdeAcceptanceTests
     [Fact]
     public void A_struct_may_be_sent_as_an_array_of_its_fields_in_order()
     {
-        DeleteModel delete = _codec.DecodeDeleteModel(H("81", "7824", A(Uuid)));
+        DeleteModel delete = _codec.DecodeDeleteModelMessage(H("81", "7824", A(Uuid)));
         Assert.Equal(Uuid, delete.ModelId);
 
         // TensorInfo as [fact, datum_type, node_name] inside a map-form SerializedTensor.
@@ -100,17 +99,17 @@ public sealed class SerdeAcceptanceTests
     [Fact]
     public void A_field_may_be_named_by_its_declaration_index_or_a_byte_string()
     {
-        Assert.Equal(Uuid, _codec.DecodeDeleteModel(H("a1", "00", "7824", A(Uuid))).ModelId);
-        Assert.Equal(Uuid, _codec.DecodeDeleteModel(H("a1", "48", A("model_id"), "7824", A(Uuid))).ModelId);
+        Assert.Equal(Uuid, _codec.DecodeDeleteModelMessage(H("a1", "00", "7824", A(Uuid))).ModelId);
+        Assert.Equal(Uuid, _codec.DecodeDeleteModelMessage(H("a1", "48", A("model_id"), "7824", A(Uuid))).ModelId);
         // Index 1 is beyond DeleteModel's single field: ignored like an unknown key, so model_id is then missing.
         Assert.Equal(ProtocolErrorReason.MissingField,
-            Assert.Throws<ProtocolException>(() => _codec.DecodeDeleteModel(H("a1", "01", "7824", A(Uuid)))).Reason);
+            Assert.Throws<ProtocolException>(() => _codec.DecodeDeleteModelMessage(H("a1", "01", "7824", A(Uuid)))).Reason);
     }
 
     [Fact]
     public void Semantic_tags_are_ignored()
     {
-        Assert.Equal(Uuid, _codec.DecodeDeleteModel(H("c6", "a1", "68", A("model_id"), "d820", "7824", A(Uuid))).ModelId);
+        Assert.Equal(Uuid, _codec.DecodeDeleteModelMessage(H("c6", "a1", "68", A("model_id"), "d820", "7824", A(Uuid))).ModelId);
     }
 
     [Fact]
@@ -150,7 +149,7 @@ public sealed class SerdeAcceptanceTests
     [Fact]
     public void An_unknown_key_may_repeat()
     {
-        Assert.Equal(Uuid, _codec.DecodeDeleteModel(H("a3", "61", A("x"), "01", "61", A("x"), "02", "68", A("model_id"), "7824", A(Uuid))).ModelId);
+        Assert.Equal(Uuid, _codec.DecodeDeleteModelMessage(H("a3", "61", A("x"), "01", "61", A("x"), "02", "68", A("model_id"), "7824", A(Uuid))).ModelId);
     }
 
     [Fact]
@@ -159,19 +158,19 @@ public sealed class SerdeAcceptanceTests
         // DeleteModel map (depth 1) + 63 nested arrays = 64 levels, the reader's limit.
         byte[] body = H("a2", "61", A("x"), string.Concat(Enumerable.Repeat("81", 63)), "00", "68", A("model_id"), "7824", A(Uuid));
 
-        Assert.Equal(Uuid, _codec.DecodeDeleteModel(body).ModelId);
+        Assert.Equal(Uuid, _codec.DecodeDeleteModelMessage(body).ModelId);
     }
 
     [Fact]
     public void Run_by_hash_accepts_upper_case_hex_and_lenient_uuid_forms()
     {
         ModelHash hash = ModelHash.Compute("model"u8);
-        var byHash = new RunModel(string.Empty, hash.ToString().ToUpperInvariant(), [], PythonClientInfo);
+        var byHash = new RunModel(string.Empty, hash.ToString().ToUpperInvariant(), []) { ClientInfo = PythonClientInfo };
         Assert.Equal(hash, byHash.GetModelReference().Hash);
 
         foreach (string form in new[] { Uuid, Uuid.ToUpperInvariant(), Uuid.Replace("-", string.Empty, StringComparison.Ordinal), "{" + Uuid + "}", "urn:uuid:" + Uuid })
         {
-            Assert.Equal(ModelId.Parse(Uuid), new RunModel(form, string.Empty, [], PythonClientInfo).GetModelReference().Id);
+            Assert.Equal(ModelId.Parse(Uuid), new RunModel(form, string.Empty, []) { ClientInfo = PythonClientInfo }.GetModelReference().Id);
         }
     }
 

@@ -7,11 +7,12 @@ namespace BlindAI.Protocol.Tests.Cbor;
 public sealed class UploadEncodingRefusalTests
 {
     [Theory]
-    [InlineData(ModelBytesEncoding.ByteString)]
-    [InlineData(ModelBytesEncoding.IntegerArray)]
-    public void An_empty_model_is_not_encoded(ModelBytesEncoding encoding)
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_empty_model_is_not_encoded(bool asIntegers)
     {
-        ProtocolException refused = Assert.Throws<ProtocolException>(() => MessageCodec.Default.EncodeUploadModel(UploadModel.Create(ReadOnlyMemory<byte>.Empty, "m", null), encoding));
+        ModelBytesEncoding encoding = asIntegers ? ModelBytesEncoding.IntegerArray : ModelBytesEncoding.ByteString;
+        ProtocolException refused = Assert.Throws<ProtocolException>(() => MessageCodec.Default.EncodeUploadModel(UploadModel.Create(ReadOnlyMemory<byte>.Empty, "m"), encoding));
 
         Assert.Equal(ProtocolErrorReason.EmptyModel, refused.Reason);
     }
@@ -22,7 +23,7 @@ public sealed class UploadEncodingRefusalTests
     [InlineData(5UL, ProtocolErrorReason.ModelLengthMismatch)]
     public void A_declared_length_other_than_the_model_size_is_not_encoded(ulong declared, ProtocolErrorReason reason)
     {
-        UploadModel upload = UploadModel.Create(new byte[] { 1, 2, 3, 4 }, "m", null) with { Length = declared };
+        UploadModel upload = UploadModel.Create(new byte[] { 1, 2, 3, 4 }, "m") with { Length = declared };
 
         ProtocolException refused = Assert.Throws<ProtocolException>(() => MessageCodec.Default.EncodeUploadModel(upload));
 
@@ -32,7 +33,7 @@ public sealed class UploadEncodingRefusalTests
     [Fact]
     public void A_consistent_upload_still_round_trips()
     {
-        byte[] body = MessageCodec.Default.EncodeUploadModel(UploadModel.Create(new byte[] { 1, 2, 3, 4 }, "m", null));
+        byte[] body = MessageCodec.Default.EncodeUploadModel(UploadModel.Create(new byte[] { 1, 2, 3, 4 }, "m"));
 
         Assert.Equal(4UL, MessageCodec.Default.DecodeUploadModel(body).Length);
     }

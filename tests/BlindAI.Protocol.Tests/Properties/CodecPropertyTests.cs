@@ -29,7 +29,7 @@ public sealed class CodecPropertyTests
             return Tensor.FromStrings(Enumerable.Range(0, (int)count).Select(_ => new string('é', random.Next(4))), shape, name);
         }
 
-        var bytes = new byte[count * TensorElementTypeInfo.SizeOf(type)];
+        var bytes = new byte[count * Tensor.GetElementSize(type)];
         random.NextBytes(bytes);
         if (type == TensorElementType.Bool)
         {
@@ -55,8 +55,8 @@ public sealed class CodecPropertyTests
     public void Run_requests_round_trip() =>
         GenTensor.Array[0, 5].Sample(tensors =>
         {
-            byte[] body = Codec.EncodeRunModel(RunModel.Create(ModelReference.ById(ModelId.NewId()), tensors, null));
-            Tensor[] decoded = [.. Codec.DecodeRunModel(body).GetInputTensors()];
+            byte[] body = Codec.EncodeRunModel(RunModel.Create(ModelReference.ById(ModelId.NewId()), tensors));
+            Tensor[] decoded = [.. Codec.DecodeRunModel(body).Inputs];
             Assert.Equal(tensors.Length, decoded.Length);
             for (int i = 0; i < tensors.Length; i++)
             {
@@ -68,7 +68,7 @@ public sealed class CodecPropertyTests
     public void Run_replies_round_trip_with_names_filled_in() =>
         GenTensor.Array[0, 5].Sample(tensors =>
         {
-            Tensor[] decoded = [.. Codec.DecodeRunModelReply(Codec.EncodeRunModelReply(RunModelReply.FromTensors(tensors))).GetOutputTensors()];
+            Tensor[] decoded = [.. Codec.DecodeRunModelReply(Codec.EncodeRunModelReply(RunModelReply.FromTensors(tensors))).Outputs];
             for (int i = 0; i < tensors.Length; i++)
             {
                 AssertSame(tensors[i].WithName(tensors[i].Name ?? $"output_{i}"), decoded[i]);
@@ -79,7 +79,7 @@ public sealed class CodecPropertyTests
     public void Every_truncation_of_a_valid_request_is_reported_as_truncated() =>
         Gen.Select(GenTensor.Array[1, 3], Gen.Double.Unit).Sample((tensors, fraction) =>
         {
-            byte[] body = Codec.EncodeRunModel(RunModel.Create(ModelReference.ByHash(ModelHash.Compute([])), tensors, null));
+            byte[] body = Codec.EncodeRunModel(RunModel.Create(ModelReference.ByHash(ModelHash.Compute([])), tensors));
             int length = (int)(fraction * (body.Length - 1));
             var exception = Assert.Throws<ProtocolException>(() => Codec.DecodeRunModel(body.AsMemory(0, length)));
             Assert.Equal(ProtocolErrorReason.Truncated, exception.Reason);
@@ -141,11 +141,11 @@ public sealed class CodecPropertyTests
     public void Mutated_run_requests_fail_with_a_protocol_exception_or_decode_to_tensors_that_re_encode_stably() =>
         Gen.Select(GenTensor.Array[1, 3], GenEdits).Sample((tensors, edits) =>
         {
-            byte[] body = Mutate(Codec.EncodeRunModel(RunModel.Create(ModelReference.ByHash(ModelHash.Compute([1, 2])), tensors, null)), edits);
+            byte[] body = Mutate(Codec.EncodeRunModel(RunModel.Create(ModelReference.ByHash(ModelHash.Compute([1, 2])), tensors)), edits);
             Tensor[] decoded;
             try
             {
-                decoded = [.. Codec.DecodeRunModel(body).GetInputTensors()];
+                decoded = [.. Codec.DecodeRunModel(body).Inputs];
             }
             catch (ProtocolException)
             {
@@ -153,7 +153,7 @@ public sealed class CodecPropertyTests
             }
 
             // Whatever the decoder accepts is a well-formed request: it encodes again and decodes to the same tensors.
-            Tensor[] again = [.. Codec.DecodeRunModel(Codec.EncodeRunModel(RunModel.Create(ModelReference.ByHash(ModelHash.Compute([1, 2])), decoded, null))).GetInputTensors()];
+            Tensor[] again = [.. Codec.DecodeRunModel(Codec.EncodeRunModel(RunModel.Create(ModelReference.ByHash(ModelHash.Compute([1, 2])), decoded))).Inputs];
             Assert.Equal(decoded.Length, again.Length);
             for (int i = 0; i < decoded.Length; i++)
             {
@@ -167,8 +167,8 @@ public sealed class CodecPropertyTests
         {
             byte[][] bodies =
             [
-                Mutate(Codec.EncodeUploadModel(UploadModel.Create(model, name, null)), edits),
-                Mutate(Codec.EncodeUploadModel(UploadModel.Create(model, name, null), ModelBytesEncoding.IntegerArray), edits),
+                Mutate(Codec.EncodeUploadModel(UploadModel.Create(model, name)), edits),
+                Mutate(Codec.EncodeUploadModel(UploadModel.Create(model, name), ModelBytesEncoding.IntegerArray), edits),
                 Mutate(Codec.EncodeRunModelReply(RunModelReply.FromTensors(tensors)), edits),
                 Mutate(Codec.EncodeSendModelReply(new SendModelReply(ModelHash.Compute(model), ModelId.NewId())), edits),
             ];
@@ -176,7 +176,7 @@ public sealed class CodecPropertyTests
             {
                 () => _ = Codec.DecodeUploadModel(bodies[0]).Model.Length,
                 () => _ = Codec.DecodeUploadModel(bodies[1]).Model.Length,
-                () => _ = Codec.DecodeRunModelReply(bodies[2]).GetOutputTensors().Length,
+                () => _ = Codec.DecodeRunModelReply(bodies[2]).Outputs.Length,
                 () => _ = Codec.DecodeSendModelReply(bodies[3]),
             })
             {
@@ -196,7 +196,7 @@ public sealed class CodecPropertyTests
         Gen.Select(Gen.Byte.Array[1, 512], GenName, Gen.Bool).Sample((model, name, asIntegers) =>
         {
             ModelBytesEncoding encoding = asIntegers ? ModelBytesEncoding.IntegerArray : ModelBytesEncoding.ByteString;
-            UploadModel decoded = Codec.DecodeUploadModel(Codec.EncodeUploadModel(UploadModel.Create(model, name, null), encoding));
+            UploadModel decoded = Codec.DecodeUploadModel(Codec.EncodeUploadModel(UploadModel.Create(model, name), encoding));
             Assert.Equal(model, decoded.Model.ToArray());
             Assert.Equal((ulong)model.Length, decoded.Length);
             Assert.Equal(name ?? string.Empty, decoded.ModelName);

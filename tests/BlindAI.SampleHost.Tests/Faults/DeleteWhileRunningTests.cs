@@ -52,7 +52,7 @@ public sealed class DeleteWhileRunningTests
             using HttpResponseMessage response = await run;
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             RunModelReply reply = MessageCodec.Default.DecodeRunModelReply(await response.Content.ReadAsByteArrayAsync());
-            FaultModels.AssertIdentical(reference.GetOutputTensors(), reply.GetOutputTensors());
+            FaultModels.AssertIdentical(reference.Outputs, reply.Outputs);
         }
 
         // Gone for everyone after that, by id and by hash, from memory and from the sealed store.

@@ -61,7 +61,7 @@ public sealed class GarbageStormTests
         {
             SendModelReply model = await Wire.UploadAsync(host.Management, TestModels.Subtract());
             RunModelReply reply = await Wire.RunAsync(host.Attested, ModelReference.ById(model.ModelId), Tensor.Create<float>([5, 5, 5, 5, 5, 5], [2, 3]), Tensor.Create<float>([1, 2, 3, 4, 5, 6], [2, 3]));
-            Assert.Equal([4f, 3, 2, 1, 0, -1], Assert.Single(reply.GetOutputTensors()).ToArray<float>());
+            Assert.Equal([4f, 3, 2, 1, 0, -1], Assert.Single(reply.Outputs).ToArray<float>());
             using HttpResponseMessage deleted = await host.Management.SendAsync(RunningHost.Post(ProtocolRoutes.Delete, Wire.Delete(model.ModelId)));
             Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
         }

@@ -39,7 +39,7 @@ public sealed class SealedStoreFaultTests
             foreach (SendModelReply model in uploaded)
             {
                 RunModelReply reply = await Wire.RunAsync(second.Attested, ModelReference.ById(model.ModelId), FaultModels.SileroInputs());
-                FaultModels.AssertIdentical(reference.GetOutputTensors(), reply.GetOutputTensors());
+                FaultModels.AssertIdentical(reference.Outputs, reply.Outputs);
             }
         }
         finally
@@ -70,9 +70,9 @@ public sealed class SealedStoreFaultTests
             // A clean restart: every model is back, by id and by hash, with the same outputs bit for bit.
             await using (RunningHost second = await RunningHost.StartAsync(dataDirectory: data))
             {
-                FaultModels.AssertIdentical(sileroBefore.GetOutputTensors(), (await Wire.RunAsync(second.Attested, ModelReference.ById(sileroModel.ModelId), silero)).GetOutputTensors());
-                FaultModels.AssertIdentical(sileroBefore.GetOutputTensors(), (await Wire.RunAsync(second.Attested, ModelReference.ByHash(sileroModel.Hash), silero)).GetOutputTensors());
-                FaultModels.AssertIdentical(subtractBefore.GetOutputTensors(), (await Wire.RunAsync(second.Attested, ModelReference.ById(subtractModel.ModelId), subtract)).GetOutputTensors());
+                FaultModels.AssertIdentical(sileroBefore.Outputs, (await Wire.RunAsync(second.Attested, ModelReference.ById(sileroModel.ModelId), silero)).Outputs);
+                FaultModels.AssertIdentical(sileroBefore.Outputs, (await Wire.RunAsync(second.Attested, ModelReference.ByHash(sileroModel.Hash), silero)).Outputs);
+                FaultModels.AssertIdentical(subtractBefore.Outputs, (await Wire.RunAsync(second.Attested, ModelReference.ById(subtractModel.ModelId), subtract)).Outputs);
             }
 
             // One bit flipped in Silero's sealed bytes, and the MatMul model's sealed bytes replaced by the Subtract
@@ -93,7 +93,7 @@ public sealed class SealedStoreFaultTests
                 Assert.Equal(ProblemCode.UnknownModel, (await Wire.ProblemAsync(response)).Code);
             }
 
-            FaultModels.AssertIdentical(subtractBefore.GetOutputTensors(), (await Wire.RunAsync(third.Attested, ModelReference.ById(subtractModel.ModelId), subtract)).GetOutputTensors());
+            FaultModels.AssertIdentical(subtractBefore.Outputs, (await Wire.RunAsync(third.Attested, ModelReference.ById(subtractModel.ModelId), subtract)).Outputs);
             using HttpResponseMessage ready = await third.Untrusted.GetAsync("/readyz");
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
 

@@ -43,7 +43,7 @@ public sealed class SlowClientTests
             using HttpResponseMessage health = await host.Untrusted.GetAsync("/healthz");
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
             RunModelReply reply = await Wire.RunAsync(host.Attested, ModelReference.ById(subtract.ModelId), Tensor.Create<float>([5, 5, 5, 5, 5, 5], [2, 3]), Tensor.Create<float>([1, 2, 3, 4, 5, 6], [2, 3]));
-            Assert.Equal([4f, 3, 2, 1, 0, -1], Assert.Single(reply.GetOutputTensors()).ToArray<float>());
+            Assert.Equal([4f, 3, 2, 1, 0, -1], Assert.Single(reply.Outputs).ToArray<float>());
         }
 
         string[] received = await Task.WhenAll(slowlorises);
@@ -76,7 +76,7 @@ public sealed class SlowClientTests
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(12), $"the slow body was cut off only after {started.Elapsed}");
 
         RunModelReply reply = await queued;
-        Assert.Equal([4f, 3, 2, 1, 0, -1], Assert.Single(reply.GetOutputTensors()).ToArray<float>());
+        Assert.Equal([4f, 3, 2, 1, 0, -1], Assert.Single(reply.Outputs).ToArray<float>());
     }
 
     [Theory]

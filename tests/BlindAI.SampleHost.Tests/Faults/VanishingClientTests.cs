@@ -50,7 +50,7 @@ public sealed class VanishingClientTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         SendModelReply stored = Protocol.Cbor.MessageCodec.Default.DecodeSendModelReply(await response.Content.ReadAsByteArrayAsync());
 
-        Assert.Equal([stored.ModelId.Value], host.App.Services.GetRequiredService<Inference.IInferenceEngine>().ListModels().Select(m => m.Id));
+        Assert.Equal([stored.ModelId], host.App.Services.GetRequiredService<Inference.IInferenceEngine>().ListModels().Select(m => m.Id));
         string id = stored.ModelId.Value.ToString("N");
         Assert.Equal([id + ".meta", id + ".model"], Directory.GetFiles(Path.Combine(host.DataDirectory, "models")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
@@ -99,7 +99,7 @@ public sealed class VanishingClientTests
             next.Token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         RunModelReply reply = Protocol.Cbor.MessageCodec.Default.DecodeRunModelReply(await response.Content.ReadAsByteArrayAsync());
-        Assert.Equal([4f, 3, 2, 1, 0, -1], Assert.Single(reply.GetOutputTensors()).ToArray<float>());
+        Assert.Equal([4f, 3, 2, 1, 0, -1], Assert.Single(reply.Outputs).ToArray<float>());
         RunningHost.AssertNoErrorLogged(host);
     }
 }

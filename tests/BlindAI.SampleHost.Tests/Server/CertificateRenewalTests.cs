@@ -73,11 +73,11 @@ public sealed class CertificateRenewalTests
         Quote compatibilityQuote = Quote.Parse(MessageCodec.Default.DecodeQuote(await host.Untrusted.GetByteArrayAsync(ProtocolRoutes.Quote)).Span);
         Assert.Equal(SHA256.HashData(renewed), compatibilityQuote.ReportData.Span[..32].ToArray());
         Assert.Equal(SHA256.HashData(newSpki), Quote.Parse(newCertificate.Extensions[BlindAI.Attestation.RaTls.RaTlsOids.LegacySgxQuote]!.RawData).ReportData.Span[..32].ToArray());
-        FreshEvidenceRequest request = FreshEvidenceRequest.CreateRandom();
+        byte[] request = RandomNumberGenerator.GetBytes(FreshEvidenceReply.NonceLength);
         using HttpResponseMessage evidence = await host.Untrusted.SendAsync(RunningHost.Post(ProtocolRoutes.Evidence, MessageCodec.Default.EncodeFreshEvidenceRequest(request)));
         Assert.Equal(HttpStatusCode.OK, evidence.StatusCode);
         Quote fresh = Quote.Parse(MessageCodec.Default.DecodeFreshEvidenceReply(await evidence.Content.ReadAsByteArrayAsync()).Evidence.Span);
-        Assert.Equal(FreshQuoteService.ComputeReportData(newSpki, request.Nonce.Span), fresh.ReportData.Span.ToArray());
+        Assert.Equal(FreshQuoteService.ComputeReportData(newSpki, request), fresh.ReportData.Span.ToArray());
 
         // And the next renewal is scheduled from the new certificate.
         await WaitForEventAsync(host, ScheduledEvent, 2);
@@ -237,7 +237,7 @@ public sealed class CertificateRenewalTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         }
 
-        FreshEvidenceRequest request = FreshEvidenceRequest.CreateRandom();
+        byte[] request = RandomNumberGenerator.GetBytes(FreshEvidenceReply.NonceLength);
         using HttpResponseMessage evidence = await host.Untrusted.SendAsync(RunningHost.Post(ProtocolRoutes.Evidence, MessageCodec.Default.EncodeFreshEvidenceRequest(request)));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, evidence.StatusCode);
     }

@@ -87,7 +87,7 @@ public sealed class ConcurrencyAndShutdownTests
                 response.StatusCode == HttpStatusCode.OK,
                 $"{(int)response.StatusCode}: {await DescribeAsync(response)}; host log: {string.Join(" | ", host.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).Select(e => e.Message))}");
             RunModelReply reply = Protocol.Cbor.MessageCodec.Default.DecodeRunModelReply(await response.Content.ReadAsByteArrayAsync());
-            Assert.Equal([(long)Size, Size], Assert.Single(reply.GetOutputTensors()).Shape.ToArray());
+            Assert.Equal([(long)Size, Size], Assert.Single(reply.Outputs).Shape.ToArray());
         }
         finally
         {

@@ -93,7 +93,7 @@ public sealed class ErrorResponseTests : IClassFixture<LimitedHostFixture>
     [Fact]
     public async Task Neither_id_nor_hash_is_bad_request()
     {
-        var message = new RunModel(string.Empty, string.Empty, [], ClientInfo.Anonymous);
+        var message = new RunModel(string.Empty, string.Empty, []);
         using HttpResponseMessage response = await _host.Attested.SendAsync(RunningHost.Post(ProtocolRoutes.Run, MessageCodec.Default.EncodeRunModel(message), ProtocolMediaTypes.ProblemJson));
 
         Assert.Equal(ProblemCode.BadRequest, (await Wire.ProblemAsync(response)).Code);
@@ -141,7 +141,7 @@ public sealed class ErrorResponseTests : IClassFixture<LimitedHostFixture>
         for (int i = 0; i < 20; i++)
         {
             RunModelReply reply = await Wire.RunAsync(_host.Attested, ModelReference.ById(uploaded.ModelId), a, b);
-            Assert.Equal([4f, 3, 2, 1, 0, -1], Assert.Single(reply.GetOutputTensors()).ToArray<float>());
+            Assert.Equal([4f, 3, 2, 1, 0, -1], Assert.Single(reply.Outputs).ToArray<float>());
         }
 
         await stop.CancelAsync();

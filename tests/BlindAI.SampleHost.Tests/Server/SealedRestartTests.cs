@@ -72,9 +72,9 @@ public sealed class SealedRestartTests : IDisposable
         Assert.Contains(second.Logs.Entries, e => e.EventId == 22 && e.Message.EndsWith(": 2 model(s) restored", StringComparison.Ordinal));
         RunModelReply byId = await Wire.RunAsync(second.Attested, ModelReference.ById(subtract.ModelId), SubtractInputs);
         RunModelReply byHash = await Wire.RunAsync(second.Attested, ModelReference.ByHash(subtract.Hash), SubtractInputs);
-        FaultModels.AssertIdentical(before.GetOutputTensors(), byId.GetOutputTensors());
-        FaultModels.AssertIdentical(before.GetOutputTensors(), byHash.GetOutputTensors());
-        Assert.Single((await Wire.RunAsync(second.Attested, ModelReference.ById(relu.ModelId), Tensor.Create<float>([1, 2, 3, 4], [1, 4]))).GetOutputTensors());
+        FaultModels.AssertIdentical(before.Outputs, byId.Outputs);
+        FaultModels.AssertIdentical(before.Outputs, byHash.Outputs);
+        Assert.Single((await Wire.RunAsync(second.Attested, ModelReference.ById(relu.ModelId), Tensor.Create<float>([1, 2, 3, 4], [1, 4]))).Outputs);
         RunningHost.AssertNoErrorLogged(second);
     }
 
@@ -181,7 +181,7 @@ public sealed class SealedRestartTests : IDisposable
 
         Assert.Contains(host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith("No sealing key (InvalidSealingKey)", StringComparison.Ordinal));
         SendModelReply uploaded = await Wire.UploadAsync(host.Management, TestModels.Subtract());
-        Assert.Single((await Wire.RunAsync(host.Attested, ModelReference.ById(uploaded.ModelId), SubtractInputs)).GetOutputTensors());
+        Assert.Single((await Wire.RunAsync(host.Attested, ModelReference.ById(uploaded.ModelId), SubtractInputs)).Outputs);
         Assert.False(Directory.Exists(StoreFolder) && Directory.EnumerateFileSystemEntries(StoreFolder).Any(), "a model was written with a short key");
     }
 

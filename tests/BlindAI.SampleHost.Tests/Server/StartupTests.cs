@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Net;
 using BlindAI.Enclave;
 using BlindAI.Enclave.Quoting;
@@ -62,7 +63,7 @@ public sealed class StartupTests
             await using RunningHost second = await RunningHost.StartAsync(dataDirectory: data);
             RunModelReply reply = await Wire.RunAsync(second.Attested, ModelReference.ById(uploaded.ModelId),
                 Tensor.Create<float>([3, 3, 3, 3, 3, 3], [2, 3]), Tensor.Create<float>([1, 1, 1, 1, 1, 1], [2, 3]));
-            Assert.Equal([2f, 2, 2, 2, 2, 2], Assert.Single(reply.GetOutputTensors()).ToArray<float>());
+            Assert.Equal([2f, 2, 2, 2, 2, 2], Assert.Single(reply.Outputs).ToArray<float>());
         }
         finally
         {
@@ -78,7 +79,7 @@ public sealed class StartupTests
         SendModelReply uploaded = await Wire.UploadAsync(host.Management, model);
         float[] secret = [1234.5f, 2345.5f, 3456.5f, 4567.5f, 5678.5f, 6789.5f];
         await Wire.RunAsync(host.Attested, ModelReference.ById(uploaded.ModelId), Tensor.Create<float>(secret, [2, 3]), Tensor.Create<float>(secret, [2, 3]));
-        FreshEvidenceRequest nonce = FreshEvidenceRequest.CreateRandom();
+        byte[] nonce = RandomNumberGenerator.GetBytes(FreshEvidenceReply.NonceLength);
         using HttpResponseMessage evidence = await host.Untrusted.SendAsync(RunningHost.Post(ProtocolRoutes.Evidence, Protocol.Cbor.MessageCodec.Default.EncodeFreshEvidenceRequest(nonce)));
         Assert.Equal(HttpStatusCode.OK, evidence.StatusCode);
 
@@ -86,7 +87,7 @@ public sealed class StartupTests
         Assert.Contains(uploaded.ModelId.Value.ToString(), all, StringComparison.Ordinal);
         foreach (string forbidden in new[]
         {
-            Convert.ToHexString(nonce.Nonce.Span), Convert.ToHexStringLower(nonce.Nonce.Span), Convert.ToBase64String(nonce.Nonce.Span),
+            Convert.ToHexString(nonce), Convert.ToHexStringLower(nonce), Convert.ToBase64String(nonce),
             Convert.ToBase64String(model), Convert.ToHexString(model.AsSpan(0, 32)), "1234.5", "6789.5",
         })
         {

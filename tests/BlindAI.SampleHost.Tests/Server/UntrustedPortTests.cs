@@ -92,17 +92,17 @@ public sealed class UntrustedPortTests : IClassFixture<SimulationHostFixture>
     [Fact]
     public async Task Fresh_evidence_binds_the_certificate_key_and_the_client_nonce()
     {
-        FreshEvidenceRequest request = FreshEvidenceRequest.CreateRandom();
+        byte[] request = RandomNumberGenerator.GetBytes(FreshEvidenceReply.NonceLength);
         using HttpResponseMessage response = await _host.Untrusted.SendAsync(
             RunningHost.Post(ProtocolRoutes.Evidence, MessageCodec.Default.EncodeFreshEvidenceRequest(request)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         FreshEvidenceReply reply = MessageCodec.Default.DecodeFreshEvidenceReply(await response.Content.ReadAsByteArrayAsync());
-        Assert.Equal(EvidenceFormats.SimulatedDcapQuote, reply.Format);
-        Assert.Equal(request.Nonce.ToArray(), reply.Nonce.ToArray());
+        Assert.Equal(FreshEvidenceReply.SimulatedDcapQuoteFormat, reply.Format);
+        Assert.Equal(request, reply.Nonce.ToArray());
         Quote quote = Quote.Parse(reply.Evidence.Span);
         using var certificate = X509CertificateLoader.LoadCertificate(_host.CertificateDer);
-        Assert.Equal(FreshQuoteService.ComputeReportData(certificate.PublicKey.ExportSubjectPublicKeyInfo(), request.Nonce.Span), quote.ReportData.Span.ToArray());
+        Assert.Equal(FreshQuoteService.ComputeReportData(certificate.PublicKey.ExportSubjectPublicKeyInfo(), request), quote.ReportData.Span.ToArray());
         AssertSignedBySimulatedPlatform(quote);
     }
 
@@ -115,9 +115,9 @@ public sealed class UntrustedPortTests : IClassFixture<SimulationHostFixture>
         ServerCapabilities capabilities = MessageCodec.Default.DecodeServerCapabilities(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(ServerCapabilities.BaseProtocol, capabilities.Protocol);
         Assert.True(capabilities.Simulation);
-        Assert.Contains(ProtocolExtensions.FreshEvidence, capabilities.Extensions);
-        Assert.Contains(ProtocolExtensions.ProblemDetails, capabilities.Extensions);
-        Assert.DoesNotContain(ProtocolExtensions.ManagementAuthorization, capabilities.Extensions);
+        Assert.Contains(ServerCapabilities.FreshEvidenceExtension, capabilities.Extensions);
+        Assert.Contains(ServerCapabilities.ProblemDetailsExtension, capabilities.Extensions);
+        Assert.DoesNotContain(ServerCapabilities.ManagementAuthorizationExtension, capabilities.Extensions);
         Assert.Contains("F32", capabilities.DatumTypes);
         Assert.Contains("Bool", capabilities.DatumTypes);
     }

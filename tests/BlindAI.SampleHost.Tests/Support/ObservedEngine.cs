@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using BlindAI.Inference;
+using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Tensors;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -31,11 +32,8 @@ internal sealed class ObservedEngine(OnnxInferenceEngine inner) : IInferenceEngi
 
     public Task WaitEndedAsync(TimeSpan timeout) => WaitAsync(_ended, timeout, "a run to end");
 
-    public Task<IReadOnlyList<Tensor>> RunAsync(Guid modelId, IReadOnlyList<Tensor> inputs, CancellationToken cancellationToken = default) =>
-        Observe(() => inner.RunAsync(modelId, inputs, cancellationToken));
-
-    public Task<IReadOnlyList<Tensor>> RunByHashAsync(string sha256, IReadOnlyList<Tensor> inputs, CancellationToken cancellationToken = default) =>
-        Observe(() => inner.RunByHashAsync(sha256, inputs, cancellationToken));
+    public Task<IReadOnlyList<Tensor>> RunAsync(ModelReference model, IReadOnlyList<Tensor> inputs, CancellationToken cancellationToken = default) =>
+        Observe(() => inner.RunAsync(model, inputs, cancellationToken));
 
     public Task<ModelInfo> UploadAsync(ReadOnlyMemory<byte> model, ModelUploadOptions? options = null, CancellationToken cancellationToken = default) =>
         inner.UploadAsync(model, options, cancellationToken);
@@ -43,11 +41,11 @@ internal sealed class ObservedEngine(OnnxInferenceEngine inner) : IInferenceEngi
     public Task<ModelInfo> UploadFromStreamAsync(Stream model, ModelUploadOptions? options = null, CancellationToken cancellationToken = default) =>
         inner.UploadFromStreamAsync(model, options, cancellationToken);
 
-    public Task DeleteAsync(Guid modelId, CancellationToken cancellationToken = default) => inner.DeleteAsync(modelId, cancellationToken);
+    public Task DeleteAsync(ModelId modelId, CancellationToken cancellationToken = default) => inner.DeleteAsync(modelId, cancellationToken);
 
     public IReadOnlyList<ModelInfo> ListModels() => inner.ListModels();
 
-    public bool TryGetModel(Guid modelId, [NotNullWhen(true)] out ModelInfo? model) => inner.TryGetModel(modelId, out model);
+    public bool TryGetModel(ModelId modelId, [NotNullWhen(true)] out ModelInfo? model) => inner.TryGetModel(modelId, out model);
 
     public Task<IReadOnlyList<ModelInfo>> RestoreAsync(CancellationToken cancellationToken = default) => inner.RestoreAsync(cancellationToken);
 

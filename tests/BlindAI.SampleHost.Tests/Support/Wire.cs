@@ -10,12 +10,12 @@ namespace BlindAI.SampleHost.Tests.Support;
 internal static class Wire
 {
     public static byte[] Upload(byte[] model, ModelBytesEncoding encoding = ModelBytesEncoding.IntegerArray, string? name = "model.onnx") =>
-        MessageCodec.Default.EncodeUploadModel(UploadModel.Create(model, name, null), encoding);
+        MessageCodec.Default.EncodeUploadModel(UploadModel.Create(model, name), encoding);
 
     public static byte[] Run(ModelReference model, params Tensor[] inputs) =>
-        MessageCodec.Default.EncodeRunModel(RunModel.Create(model, inputs, null));
+        MessageCodec.Default.EncodeRunModel(RunModel.Create(model, inputs));
 
-    public static byte[] Delete(ModelId id) => MessageCodec.Default.EncodeDeleteModel(DeleteModel.For(id));
+    public static byte[] Delete(ModelId id) => MessageCodec.Default.EncodeDeleteModel(id);
 
     public static async Task<SendModelReply> UploadAsync(HttpClient management, byte[] model, ModelBytesEncoding encoding = ModelBytesEncoding.IntegerArray)
     {
@@ -35,7 +35,7 @@ internal static class Wire
     public static async Task<ProblemDetails> ProblemAsync(HttpResponseMessage response)
     {
         string mediaType = response.Content.Headers.ContentType?.MediaType ?? "(none)";
-        return ProblemDetailsSerializer.Default.Parse(await response.Content.ReadAsByteArrayAsync(), mediaType);
+        return ProblemDetails.Parse(await response.Content.ReadAsByteArrayAsync(), mediaType);
     }
 
     private static async Task EnsureOkAsync(HttpResponseMessage response)

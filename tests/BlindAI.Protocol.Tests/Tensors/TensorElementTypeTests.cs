@@ -2,7 +2,7 @@ using BlindAI.Protocol.Tensors;
 
 namespace BlindAI.Protocol.Tests.Tensors;
 
-public sealed class TensorElementTypeInfoTests
+public sealed class TensorElementTypeTests
 {
     // Numbering, names and sizes from the BlindAI 0.6 ModelDatumType table (reference/blindai-wire.md §3.8).
     [Theory]
@@ -21,10 +21,10 @@ public sealed class TensorElementTypeInfoTests
     {
         var type = (TensorElementType)value;
 
-        Assert.True(TensorElementTypeInfo.IsLegacy(type));
-        Assert.Equal(wireName, TensorElementTypeInfo.GetWireName(type));
-        Assert.Equal(size, TensorElementTypeInfo.SizeOf(type));
-        Assert.True(TensorElementTypeInfo.TryParseWireName(wireName, out TensorElementType? parsed));
+        Assert.True(Tensor.IsLegacyElementType(type));
+        Assert.Equal(wireName, Tensor.GetWireName(type));
+        Assert.Equal(size, Tensor.GetElementSize(type));
+        Assert.True(Tensor.TryParseWireName(wireName, out TensorElementType parsed));
         Assert.Equal(type, parsed);
     }
 
@@ -34,9 +34,9 @@ public sealed class TensorElementTypeInfoTests
     [InlineData(TensorElementType.String, 0)]
     public void Extensions_are_not_legacy(TensorElementType type, int size)
     {
-        Assert.False(TensorElementTypeInfo.IsLegacy(type));
-        Assert.True(TensorElementTypeInfo.IsDefined(type));
-        Assert.Equal(size, TensorElementTypeInfo.SizeOf(type));
+        Assert.False(Tensor.IsLegacyElementType(type));
+        Assert.True(Tensor.IsDefinedElementType(type));
+        Assert.Equal(size, Tensor.GetElementSize(type));
     }
 
     [Theory]
@@ -46,8 +46,8 @@ public sealed class TensorElementTypeInfoTests
     [InlineData("Float32")]
     public void Unknown_wire_names_are_not_parsed(string? name)
     {
-        Assert.False(TensorElementTypeInfo.TryParseWireName(name, out TensorElementType? parsed));
-        Assert.Null(parsed);
+        Assert.False(Tensor.TryParseWireName(name, out TensorElementType parsed));
+        Assert.Equal(default, parsed);
     }
 
     [Fact]
@@ -55,8 +55,8 @@ public sealed class TensorElementTypeInfoTests
     {
         var undefined = (TensorElementType)99;
 
-        Assert.False(TensorElementTypeInfo.IsDefined(undefined));
-        Assert.Throws<ArgumentOutOfRangeException>(() => TensorElementTypeInfo.SizeOf(undefined));
-        Assert.Throws<ArgumentOutOfRangeException>(() => TensorElementTypeInfo.GetWireName(undefined));
+        Assert.False(Tensor.IsDefinedElementType(undefined));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.GetElementSize(undefined));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.GetWireName(undefined));
     }
 }

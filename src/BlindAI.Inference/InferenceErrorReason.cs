@@ -1,7 +1,7 @@
 namespace BlindAI.Inference;
 
 /// <summary>Why the inference engine refused or failed a request (<see cref="InferenceException.Reason"/>).</summary>
-public enum InferenceError
+public enum InferenceErrorReason
 {
     /// <summary>No model with the given id or hash is loaded.</summary>
     UnknownModel = 0,
@@ -29,7 +29,4 @@ public enum InferenceError
 
     /// <summary>The model repository could not store, read or delete a model.</summary>
     StorageFailed = 8,
-
-    /// <summary>The model reference is malformed (for example a hash that is not 64 hexadecimal digits).</summary>
-    InvalidModelReference = 9,
 }
