@@ -7,11 +7,11 @@ using BlindAI.Attestation.Policy;
 using BlindAI.Client;
 using BlindAI.Client.Connection;
 using BlindAI.Client.Models;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
 using BlindAI.Security.Tests.Support;
+using BlindAI.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BlindAI.Security.Tests;
@@ -83,7 +83,7 @@ public sealed class AttestationAttackTests(HostFixture fixture)
         host.Requests.Clear();
         BlindAIClientOptions options = host.ClientOptions();
         // The client's own collateral source (its "PCS") says this platform's TCB is out of date.
-        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = SimulatedTcbStatus.OutOfDate }));
+        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.OutOfDate }));
 
         var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(options));
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Verification;
-using BlindAI.Client.Tests.Support;
+using BlindAI.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,10 +1,10 @@
 using BlindAI.Attestation;
 using BlindAI.Client.Attestation;
 using BlindAI.Client.Errors;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Problems;
+using BlindAI.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

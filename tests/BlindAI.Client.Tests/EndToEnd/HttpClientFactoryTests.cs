@@ -2,7 +2,7 @@ using System.Net;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Policy;
 using BlindAI.Client.Attestation;
-using BlindAI.Client.Tests.Support;
+using BlindAI.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BlindAI.Client.Tests.EndToEnd;

@@ -3,9 +3,8 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using BlindAI.Client.Models;
-using BlindAI.Client.Tests.Support;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 
 namespace BlindAI.Client.Tests.EndToEnd;
 
