@@ -115,7 +115,7 @@ internal sealed class ClientConnector
             AttestedPort = options.AttestedPort,
             ManagementPort = options.ManagementPort,
             Policy = options.Policy,
-            CollateralResolver = options.CollateralResolver,
+            CollateralProvider = options.CollateralProvider,
             InsecureSimulationRoot = options.InsecureSimulationRoot,
             FreshEvidence = options.FreshEvidence,
             ManagementToken = options.ManagementToken,
