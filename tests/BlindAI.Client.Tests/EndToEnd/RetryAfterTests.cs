@@ -1,9 +1,9 @@
 using System.Net;
 using BlindAI.Client.Errors;
 using BlindAI.Client.Models;
-using BlindAI.Testing;
 using BlindAI.Protocol.Problems;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 
 namespace BlindAI.Client.Tests.EndToEnd;
 
