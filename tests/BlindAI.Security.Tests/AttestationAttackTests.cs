@@ -6,11 +6,11 @@ using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Policy;
 using BlindAI.Client;
 using BlindAI.Client.Models;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
 using BlindAI.Security.Tests.Support;
+using BlindAI.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BlindAI.Security.Tests;
@@ -82,7 +82,7 @@ public sealed class AttestationAttackTests(HostFixture fixture)
         host.Requests.Clear();
         BlindAIClientOptions options = host.ClientOptions();
         // The client's own collateral source (its "PCS") says this platform's TCB is out of date.
-        options.CollateralProvider = Attack.Provider(() => Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = SimulatedTcbStatus.OutOfDate }));
+        options.CollateralProvider = Attack.Provider(() => Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.OutOfDate }));
 
         var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
 

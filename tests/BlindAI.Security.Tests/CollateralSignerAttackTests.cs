@@ -7,11 +7,10 @@ using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Verification;
 using BlindAI.Client;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol;
 using BlindAI.Security.Tests.Support;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Security.Tests;
 
@@ -49,7 +48,7 @@ public sealed class CollateralSignerAttackTests(HostFixture fixture)
         options.UntrustedPort = attacker.Port;
 
         // What Intel says of this platform: out of date, which the strict policy refuses (the attacker's motive).
-        SimulatedCollateral honest = platform.CreateCollateral(new SimulatedCollateralOptions { PlatformTcbStatus = SimulatedTcbStatus.OutOfDate });
+        SimulatedCollateral honest = platform.CreateCollateral(new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.OutOfDate });
         attacker.Rewrite = (path, _, body) => path == ProtocolRoutes.Collateral ? Attack.ReplaceCollateral(body, honest) : body;
         host.Requests.Clear();
         var outOfDate = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));

@@ -3,6 +3,7 @@ using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Policy;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Verification;
+using BlindAI.Testing;
 
 namespace BlindAI.Benchmarks.Attestation;
 
@@ -26,8 +27,8 @@ public class VerificationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _quote = File.ReadAllBytes(BenchmarkData.TestData("dcap", "phala-dcap-qvl", "sgx_quote"));
-        _bundle = File.ReadAllBytes(BenchmarkData.TestData("dcap", "phala-dcap-qvl", "sgx_quote_collateral.json"));
+        _quote = File.ReadAllBytes(TestPaths.TestData("dcap", "phala-dcap-qvl", "sgx_quote"));
+        _bundle = File.ReadAllBytes(TestPaths.TestData("dcap", "phala-dcap-qvl", "sgx_quote_collateral.json"));
         _collateral = QuoteCollateral.FromDcapQvlJson(_bundle);
         _warm = new AttestationVerifier(AnyGenuine);
         _warm.Evaluate(Quote.Parse(_quote), _collateral, Now);

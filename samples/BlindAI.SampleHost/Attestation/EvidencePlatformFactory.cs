@@ -26,7 +26,7 @@ internal static class EvidencePlatformFactory
             SimulationPlatform simulation = SimulationPlatform.Open(options.DataDirectory, options.SimulationTee, timeProvider);
             HostLog.SimulationWarning(logger, simulation.Directory, simulation.RootCertificatePath);
             ICollateralSource collateral = configured ?? new CachingCollateralSource(simulation, timeProvider, loggerFactory.CreateLogger<CachingCollateralSource>());
-            return new EvidencePlatform(new SimulatedQuoteProvider(simulation.Platform, simulation.QuoteOptions), new OwningCollateralSource(collateral, simulation), IsSimulation: true);
+            return new EvidencePlatform(new SimulatedQuoteProvider(simulation.Platform, simulation.QuoteFormat), new OwningCollateralSource(collateral, simulation), IsSimulation: true);
         }
 
         if (enclaveOptions.QuoteProvider == QuoteProviderKind.Simulation)

@@ -53,7 +53,7 @@ public sealed class FreshQuoteService
     {
         if (nonce.Length != NonceLength)
         {
-            throw new EvidenceException(EvidenceErrorReason.InvalidReportData, $"The nonce must be exactly {NonceLength} bytes; got {nonce.Length}.");
+            throw new EvidenceException(EnclaveErrorReason.InvalidReportData, $"The nonce must be exactly {NonceLength} bytes; got {nonce.Length}.");
         }
 
         return QuoteReportData.ForFreshEvidence(subjectPublicKeyInfo, nonce);

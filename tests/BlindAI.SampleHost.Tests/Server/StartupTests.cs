@@ -1,10 +1,11 @@
 using System.Net;
+using BlindAI.Enclave;
 using BlindAI.Enclave.Quoting;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Tensors;
 using BlindAI.SampleHost.Tests.Support;
+using BlindAI.Testing;
 
 namespace BlindAI.SampleHost.Tests.Server;
 
@@ -26,7 +27,7 @@ public sealed class StartupTests
             },
             simulation: false));
 
-        Assert.Equal(EvidenceErrorReason.PlatformUnavailable, exception.Reason);
+        Assert.Equal(EnclaveErrorReason.PlatformUnavailable, exception.Reason);
     }
 
     [Fact]

@@ -3,10 +3,10 @@ using System.Text;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Client;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
+using BlindAI.Testing;
 
 namespace BlindAI.Security.Tests.Support;
 
@@ -91,11 +91,4 @@ internal static class Attack
     public static byte[] OtherFmspc() => [0x00, 0x90, 0x6E, 0xD5, 0x00, 0x00];
 
     private static string PemCrl(ReadOnlySpan<byte> der) => new(PemEncoding.Write("X509 CRL", der));
-}
-
-/// <summary>See <see cref="Attack.Provider"/>.</summary>
-internal sealed class DelegatingCollateralProvider(Func<QuoteCollateral> collateral) : ICollateralProvider
-{
-    public Task<QuoteCollateral> GetCollateralAsync(CollateralRequest request, CancellationToken cancellationToken = default) =>
-        Task.FromResult(collateral());
 }
