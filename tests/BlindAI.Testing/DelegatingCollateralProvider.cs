@@ -2,9 +2,14 @@ using BlindAI.Attestation.Collateral;
 
 namespace BlindAI.Testing;
 
-/// <summary>A client-side collateral provider that answers every request with what <paramref name="collateral"/> returns (made on each request, as a live source would).</summary>
+/// <summary>
+/// A client-side collateral provider that answers every request with what <paramref name="collateral"/> returns, made on
+/// each request as a live source would, and whatever the quote: an attacker's source does not check that its collateral
+/// fits, the verifier must.
+/// </summary>
 public sealed class DelegatingCollateralProvider(Func<QuoteCollateral> collateral) : ICollateralProvider
 {
+    /// <inheritdoc />
     public Task<QuoteCollateral> GetCollateralAsync(CollateralRequest request, CancellationToken cancellationToken = default) =>
         Task.FromResult(collateral());
 }
