@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using BlindAI.Attestation;
 using BlindAI.Enclave.Simulation;
-using BlindAI.Tests;
+using BlindAI.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BlindAI.Enclave.Tests.Simulation;

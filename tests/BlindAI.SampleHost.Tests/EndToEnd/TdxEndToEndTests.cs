@@ -5,10 +5,9 @@ using BlindAI.Client;
 using BlindAI.Client.Attestation;
 using BlindAI.Client.Models;
 using BlindAI.Enclave.Simulation;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
 using BlindAI.SampleHost.Hosting;
-using BlindAI.SampleHost.Tests.Support;
+using BlindAI.Testing;
 using Microsoft.Extensions.Logging;
 using Emulator = BlindAI.HardwareEmulator.HardwareEmulator;
 
