@@ -33,7 +33,7 @@ public sealed class SimulatedHost : IAsyncDisposable
     }
 
     /// <summary>The default simulated enclave's MRENCLAVE, which the tests' policy pins.</summary>
-    public static Measurement SimulatedMrEnclave { get; } = Measurement.FromBytes(new SimulatedSgxEnclave().MrEnclave.Span);
+    public static Measurement SimulatedMrEnclave { get; } = Measurement.FromBytes(SimulatedTeePlatform.DefaultMrEnclave.Span);
 
     public string DataDirectory { get; }
 
