@@ -42,7 +42,7 @@ internal sealed class LoadTarget : IAsyncDisposable
         AttestationPolicy policy = AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(SimulatedTeePlatform.DefaultMrEnclave.Span));
         if (options.Host is not null)
         {
-            return new LoadTarget(options.Host, ClientOptionsFor(policy, SimulationRoot.FromFile(options.SimulationRootPath!), options.UntrustedPort, options.AttestedPort, options.ManagementPort), null, null);
+            return new LoadTarget(options.Host, ClientOptionsFor(options.Host, policy, SimulationRoot.FromFile(options.SimulationRootPath!), options.UntrustedPort, options.AttestedPort, options.ManagementPort), null, null);
         }
 
         string data = Directory.CreateTempSubdirectory("blindai-load-").FullName;
@@ -68,6 +68,7 @@ internal sealed class LoadTarget : IAsyncDisposable
         {
             ListenerEndpoints listeners = await SampleHostApplication.StartAsync(app, cancellationToken).ConfigureAwait(false);
             BlindAIClientOptions client = ClientOptionsFor(
+                "127.0.0.1",
                 policy,
                 SimulationRoot.FromFile(Path.Combine(data, "simulation-root.pem")),
                 listeners.GetEndPoint(ListenerRole.Untrusted).Port,
@@ -110,8 +111,9 @@ internal sealed class LoadTarget : IAsyncDisposable
         }
     }
 
-    private static BlindAIClientOptions ClientOptionsFor(AttestationPolicy policy, SimulationRoot root, int untrusted, int attested, int management) => new()
+    private static BlindAIClientOptions ClientOptionsFor(string host, AttestationPolicy policy, SimulationRoot root, int untrusted, int attested, int management) => new()
     {
+        Server = new UriBuilder(Uri.UriSchemeHttp, host).Uri,
         UntrustedPort = untrusted,
         AttestedPort = attested,
         ManagementPort = management,

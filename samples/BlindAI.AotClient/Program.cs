@@ -22,6 +22,7 @@ using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 CancellationToken ct = cancellation.Token;
 var options = new BlindAIClientOptions
 {
+    Server = new UriBuilder("http", command.Host).Uri,
     UntrustedPort = command.UntrustedPort,
     AttestedPort = command.AttestedPort,
     ManagementPort = command.ManagementPort,
@@ -32,7 +33,7 @@ var options = new BlindAIClientOptions
 
 try
 {
-    await using BlindAIClient client = await BlindAIClient.ConnectAsync(command.Host, options, ct).ConfigureAwait(false);
+    await using BlindAIClient client = await BlindAIClient.ConnectAsync(options, ct).ConfigureAwait(false);
     Console.WriteLine($"attested MRENCLAVE {client.Attestation.Quote.SgxReport?.MrEnclave} TCB {client.Attestation.Verification.TcbStatus} fresh {client.Attestation.FreshnessVerified}");
     UploadedModel model = await client.UploadModelAsync(ModelSource.FromFile(command.ModelPath), cancellationToken: ct).ConfigureAwait(false);
     Console.WriteLine($"uploaded {model.Id} sha256 {model.Hash}");

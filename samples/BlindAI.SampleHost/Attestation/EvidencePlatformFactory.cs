@@ -19,13 +19,8 @@ internal static class EvidencePlatformFactory
         SampleHostOptions options, BlindAIEnclaveOptions enclaveOptions, ICollateralProvider? collateralProvider, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         ILogger logger = loggerFactory.CreateLogger(typeof(EvidencePlatformFactory).FullName!);
-        // One cache, the host's (it keeps the wire form /collateral serves): the DI registration's own cache is skipped.
-        ICollateralSource? configured = collateralProvider is null
-            ? null
-            : new CachingCollateralSource(
-                new ProviderCollateralSource(collateralProvider is CachingCollateralProvider cache ? cache.Inner : collateralProvider),
-                timeProvider,
-                loggerFactory.CreateLogger<CachingCollateralSource>());
+        // One cache: the DI registration's CachingCollateralProvider (keyed by request, refreshed at nextUpdate).
+        ICollateralSource? configured = collateralProvider is null ? null : new ProviderCollateralSource(collateralProvider);
         if (options.Simulation)
         {
             SimulationPlatform simulation = SimulationPlatform.Open(options.DataDirectory, options.SimulationTee, timeProvider);

@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
 using BlindAI.Attestation.Collateral;
-using BlindAI.Attestation.Pck;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Protocol.Messages;
 
@@ -21,28 +18,8 @@ internal sealed class ProviderCollateralSource : ICollateralSource
     public async Task<CollateralSnapshot> GetCollateralAsync(ReadOnlyMemory<byte> quote, CancellationToken cancellationToken)
     {
         Quote parsed = Quote.Parse(quote.Span);
-        PckCertificateChain pck = parsed.SignatureData.PckCertificateChain;
-        var request = new CollateralRequest(
-            parsed.TeeType == TeeType.Tdx ? TcbInfoId.Tdx : TcbInfoId.Sgx,
-            pck.Extensions.Fmspc.Span,
-            pck.CaType);
-        QuoteCollateral collateral = await _provider.GetCollateralAsync(request, cancellationToken).ConfigureAwait(false);
-        var wire = new SgxCollateral(
-            Version: parsed.TeeType == TeeType.Tdx ? 4u : 3u,
-            PckCrlIssuerChain: collateral.PckCrlIssuerChain.ToPem(),
-            RootCaCrl: Pem(collateral.RootCaCrl.Der),
-            PckCrl: Pem(collateral.PckCrl.Der),
-            TcbInfoIssuerChain: collateral.TcbInfoIssuerChain.ToPem(),
-            TcbInfo: Signed("tcbInfo", collateral.TcbInfo.RawJson, collateral.TcbInfoSignature.AsSpan()),
-            QeIdentityIssuerChain: collateral.QeIdentityIssuerChain.ToPem(),
-            QeIdentity: Signed("enclaveIdentity", collateral.QeIdentity.RawJson, collateral.QeIdentitySignature.AsSpan()),
-            PckCertificate: pck.Leaf.ExportCertificatePem(),
-            PckSigningChain: pck.Intermediate.ExportCertificatePem() + "\n" + pck.Root.ExportCertificatePem());
+        QuoteCollateral collateral = await _provider.GetCollateralAsync(CollateralRequest.For(parsed), cancellationToken).ConfigureAwait(false);
+        SgxCollateral wire = collateral.ToSgxCollateral(parsed);
         return new CollateralSnapshot(wire, collateral.NextUpdate);
     }
-
-    private static string Signed(string member, ReadOnlyMemory<byte> rawJson, ReadOnlySpan<byte> signature) =>
-        $"{{\"{member}\":{Encoding.UTF8.GetString(rawJson.Span)},\"signature\":\"{Convert.ToHexStringLower(signature)}\"}}";
-
-    private static string Pem(ReadOnlyMemory<byte> der) => new(PemEncoding.Write("X509 CRL", der.Span));
 }

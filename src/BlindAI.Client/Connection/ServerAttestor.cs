@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Quotes;
+using BlindAI.Attestation.RaTls;
 using BlindAI.Attestation.Verification;
 using BlindAI.Client.Attestation;
 using BlindAI.Client.Diagnostics;
@@ -34,6 +36,22 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
 
     public async Task<AttestationReport> AttestAsync(CancellationToken cancellationToken)
     {
+        using Activity? activity = ClientActivities.Start("attest", untrusted.BaseAddress!);
+        try
+        {
+            AttestationReport report = await AttestOnceAsync(cancellationToken).ConfigureAwait(false);
+            ClientActivities.Attested(activity, report);
+            return report;
+        }
+        catch (Exception ex)
+        {
+            ClientActivities.Fail(activity, ex);
+            throw;
+        }
+    }
+
+    private async Task<AttestationReport> AttestOnceAsync(CancellationToken cancellationToken)
+    {
         // 1. The certificate, and what the server says it is.
         using HttpResponseMessage certificateResponse = await GetAsync(ProtocolRoutes.Certificate, optional: false, cancellationToken).ConfigureAwait(false);
         bool declaresSimulation = certificateResponse.Headers.TryGetValues("Server", out IEnumerable<string>? servers)
@@ -58,11 +76,11 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
         // 2. Evidence bound to the certificate's key.
         byte[] publicKeySha256 = EvidenceVerifier.PublicKeySha256(certificate);
         Quote quote;
-        EvidenceSource source;
+        bool fromQuoteRoute;
         if (EvidenceVerifier.HasRaTlsEvidence(certificate))
         {
             quote = EvidenceVerifier.ReadBoundQuote(certificate);
-            source = EvidenceSource.RaTlsCertificate;
+            fromQuoteRoute = false;
         }
         else
         {
@@ -70,7 +88,7 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
             byte[] raw = Decode(await quoteResponse.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), static (c, b) => c.DecodeQuote(b).ToArray(), "quote");
             quote = Quote.Parse(raw);
             EvidenceVerifier.CheckLegacyBinding(quote, der);
-            source = EvidenceSource.QuoteRoute;
+            fromQuoteRoute = true;
         }
 
         // 3. Collateral (untrusted wherever it comes from), DCAP and policy.
@@ -87,13 +105,13 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
         }
         else
         {
-            fresh = await VerifyFreshEvidenceAsync(quote, collateral, publicKeySha256, cancellationToken).ConfigureAwait(false);
+            fresh = await VerifyFreshEvidenceAsync(quote, collateral, certificate, cancellationToken).ConfigureAwait(false);
         }
 
         return new AttestationReport
         {
             Verification = verification,
-            Source = source,
+            FromOriginalQuoteRoute = fromQuoteRoute,
             Certificate = certificate,
             PublicKeySha256 = Measurement.FromBytes(publicKeySha256),
             TrustAnchor = verifier.TrustAnchor,
@@ -104,7 +122,7 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
         };
     }
 
-    private async Task<QuoteVerificationResult> VerifyFreshEvidenceAsync(Quote attested, QuoteCollateral collateral, byte[] publicKeySha256, CancellationToken cancellationToken)
+    private async Task<QuoteVerificationResult> VerifyFreshEvidenceAsync(Quote attested, QuoteCollateral collateral, X509Certificate2 certificate, CancellationToken cancellationToken)
     {
         byte[] nonce = RandomNumberGenerator.GetBytes(FreshEvidenceReply.NonceLength);
         using var content = new ByteArrayContent(MessageCodec.Default.EncodeFreshEvidenceRequest(nonce));
@@ -132,29 +150,20 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
         }
 
         Quote fresh = Quote.Parse(reply.Evidence.Span);
-        EvidenceVerifier.CheckFreshBinding(fresh, attested, publicKeySha256, nonce);
+        EvidenceVerifier.CheckFreshBinding(fresh, attested, certificate, nonce);
         return verifier.Verify(fresh, collateral);
     }
 
     private async Task<QuoteCollateral> GetCollateralAsync(Quote quote, CancellationToken cancellationToken)
     {
-        if (options.CollateralResolver is { } resolver)
+        if (options.CollateralProvider is { } provider)
         {
-            return await resolver(quote, cancellationToken).ConfigureAwait(false);
+            return await provider.GetCollateralAsync(CollateralRequest.For(quote), cancellationToken).ConfigureAwait(false);
         }
 
         using HttpResponseMessage response = await GetAsync(ProtocolRoutes.Collateral, optional: false, cancellationToken).ConfigureAwait(false);
         SgxCollateral wire = Decode(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), static (c, b) => c.DecodeCollateral(b), "collateral");
-        return QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
-        {
-            TcbInfoBody = System.Text.Encoding.UTF8.GetBytes(wire.TcbInfo),
-            TcbInfoIssuerChain = wire.TcbInfoIssuerChain,
-            QeIdentityBody = System.Text.Encoding.UTF8.GetBytes(wire.QeIdentity),
-            QeIdentityIssuerChain = wire.QeIdentityIssuerChain,
-            PckCrl = System.Text.Encoding.ASCII.GetBytes(wire.PckCrl),
-            PckCrlIssuerChain = wire.PckCrlIssuerChain,
-            RootCaCrl = System.Text.Encoding.ASCII.GetBytes(wire.RootCaCrl),
-        });
+        return QuoteCollateral.FromSgxCollateral(wire);
     }
 
     private async Task<ServerCapabilities?> GetCapabilitiesAsync(CancellationToken cancellationToken)
