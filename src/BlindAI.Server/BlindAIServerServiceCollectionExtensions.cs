@@ -130,8 +130,9 @@ public static class BlindAIServerServiceCollectionExtensions
 
                 break;
             case CollateralSourceKind.None when snapshot.Simulation:
-                // The simulated platform signs its own collateral, behind the same one cache as a real source.
-                services.AddSingleton<ICollateralProvider>(sp => new CachingCollateralProvider(
+                // The simulated platform signs its own collateral, behind the same one cache as a real source, unless
+                // the application registered a provider of its own.
+                services.TryAddSingleton<ICollateralProvider>(sp => new CachingCollateralProvider(
                     sp.GetRequiredService<SimulationPlatform>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<CachingCollateralProvider>>()));
                 break;
         }

@@ -13,7 +13,7 @@ using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Problems;
 using BlindAI.Protocol.Tensors;
-using BlindAI.SampleHost.Models;
+using BlindAI.Server.Models;
 
 namespace BlindAI.Security.Tests;
 

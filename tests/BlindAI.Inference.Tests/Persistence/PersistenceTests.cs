@@ -4,7 +4,7 @@ using BlindAI.Enclave.Sealing;
 using BlindAI.Inference.Persistence;
 using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
-using BlindAI.SampleHost.Models;
+using BlindAI.Server.Models;
 
 namespace BlindAI.Inference.Tests.Persistence;
 

@@ -6,7 +6,9 @@ using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Problems;
-using BlindAI.SampleHost.Hosting;
+using BlindAI.SampleHost;
+using BlindAI.Server;
+using BlindAI.Server.Hosting;
 using BlindAI.SampleHost.Tests.Support;
 using Microsoft.Extensions.Options;
 
