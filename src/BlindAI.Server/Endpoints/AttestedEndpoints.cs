@@ -37,6 +37,7 @@ internal static class AttestedEndpoints
     private static async Task<IResult> RunAsync(HttpContext context, IInferenceEngine engine, HostMetrics metrics, IOptions<BlindAIServerOptions> options)
     {
         long started = Stopwatch.GetTimestamp();
+        using Activity? activity = HostMetrics.StartModelOperation("run");
         string outcome = "error";
         try
         {
@@ -46,6 +47,7 @@ internal static class AttestedEndpoints
             using RentedBody body = await RequestBody.ReadRentedAsync(context, options.Value.Limits.MaxRunBodyBytes, cancellationToken).ConfigureAwait(false);
             RunModel request = MessageCodec.Default.DecodeRunModel(body.Memory);
             ModelReference model = request.GetModelReference();
+            activity?.SetTag("blindai.model.id", model.Id?.ToString()).SetTag("blindai.model.sha256", model.Hash?.ToString());
             IReadOnlyList<Tensor> inputs = request.GetInputTensors();
             IReadOnlyList<Tensor> outputs = model.Id is { } id
                 ? await engine.RunAsync(id.Value, inputs, cancellationToken).ConfigureAwait(false)
@@ -64,6 +66,7 @@ internal static class AttestedEndpoints
         finally
         {
             metrics.RecordInference(Stopwatch.GetElapsedTime(started), outcome);
+            activity?.SetTag("blindai.outcome", outcome);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using BlindAI.Inference;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Cbor;
@@ -37,6 +38,7 @@ internal static class ManagementEndpoints
 
     private static async Task<IResult> UploadAsync(HttpContext context, IInferenceEngine engine, IOptions<BlindAIServerOptions> options, ILogger<ModelUploadLog> logger)
     {
+        using Activity? activity = HostMetrics.StartModelOperation("upload");
         CancellationToken cancellationToken = context.RequestAborted;
         ReadOnlyMemory<byte> body = await RequestBody.ReadAsync(context, options.Value.Limits.MaxUploadBodyBytes, cancellationToken).ConfigureAwait(false);
         UploadModel request = MessageCodec.Default.DecodeUploadModel(body);
@@ -46,15 +48,18 @@ internal static class ManagementEndpoints
             new ModelUploadOptions { Name = string.IsNullOrEmpty(request.ModelName) ? null : request.ModelName, Optimize = request.Optimize },
             cancellationToken).ConfigureAwait(false);
         HostLog.ModelUploaded(logger, model.Id, model.SizeBytes);
+        activity?.SetTag("blindai.model.id", model.Id.ToString()).SetTag("blindai.model.size_bytes", model.SizeBytes);
         byte[] reply = MessageCodec.Default.EncodeSendModelReply(new SendModelReply(ModelHash.Parse(model.Sha256), new ModelId(model.Id)));
         return new CborResult(reply);
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, IInferenceEngine engine, IOptions<BlindAIServerOptions> options, ILogger<ModelUploadLog> logger)
     {
+        using Activity? activity = HostMetrics.StartModelOperation("delete");
         CancellationToken cancellationToken = context.RequestAborted;
         ReadOnlyMemory<byte> body = await RequestBody.ReadAsync(context, options.Value.Limits.MaxSmallBodyBytes, cancellationToken).ConfigureAwait(false);
         ModelId id = MessageCodec.Default.DecodeDeleteModel(body).GetModelId();
+        activity?.SetTag("blindai.model.id", id.ToString());
         await engine.DeleteAsync(id.Value, cancellationToken).ConfigureAwait(false);
         HostLog.ModelDeleted(logger, id.Value);
         return new CborResult(MessageCodec.Default.EncodeDeleteModelReply());

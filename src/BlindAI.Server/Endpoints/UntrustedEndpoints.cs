@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Reflection;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Enclave.RaTls;
@@ -40,12 +41,12 @@ internal static class UntrustedEndpoints
         RouteGroupBuilder group = Groups.Create(endpoints, server);
         group.MapGet(ProtocolRoutes.Certificate, (ServerIdentity identity, HostMetrics metrics) =>
         {
-            metrics.RecordAttestation("certificate");
+            using Activity? activity = metrics.StartAttestation("certificate");
             return new CborResult(identity.Current.CertificateBody);
         });
         group.MapGet(ProtocolRoutes.Quote, (ServerIdentity identity, HostMetrics metrics) =>
         {
-            metrics.RecordAttestation("quote");
+            using Activity? activity = metrics.StartAttestation("quote");
             return new CborResult(identity.Current.QuoteBody);
         });
         group.MapGet(ProtocolRoutes.Collateral, GetCollateralAsync);
@@ -71,7 +72,7 @@ internal static class UntrustedEndpoints
 
     private static async Task<IResult> GetCollateralAsync(HttpContext context, ServerIdentity identity, EvidencePlatform platform, HostMetrics metrics)
     {
-        metrics.RecordAttestation("collateral");
+        using Activity? activity = metrics.StartAttestation("collateral");
         ICollateralProvider provider = platform.Collateral
             ?? throw new HostProblemException(ProblemCode.AttestationUnavailable, "No collateral source (PCS or PCCS) is configured on this server; verifiers must fetch collateral themselves.");
         SgxCollateral collateral = await ServedCollateral.GetAsync(provider, identity.Current.Quote, context.RequestAborted).ConfigureAwait(false);
@@ -81,7 +82,7 @@ internal static class UntrustedEndpoints
     private static async Task<IResult> GetFreshEvidenceAsync(
         HttpContext context, ServerIdentity identity, EvidencePlatform platform, FreshQuoteService freshQuotes, HostMetrics metrics, IOptions<BlindAIServerOptions> options)
     {
-        metrics.RecordAttestation("evidence");
+        using Activity? activity = metrics.StartAttestation("evidence");
         ReadOnlyMemory<byte> body = await RequestBody.ReadAsync(context, options.Value.Limits.MaxSmallBodyBytes, context.RequestAborted).ConfigureAwait(false);
         FreshEvidenceRequest request = MessageCodec.Default.DecodeFreshEvidenceRequest(body);
         byte[] quote = await freshQuotes.GetFreshQuoteAsync(identity.Current.Certificate, request.Nonce, context.RequestAborted).ConfigureAwait(false);
