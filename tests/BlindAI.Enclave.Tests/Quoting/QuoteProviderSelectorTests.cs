@@ -39,7 +39,7 @@ public sealed class QuoteProviderSelectorTests : IDisposable
     {
         var e = Assert.Throws<EvidenceException>(() => QuoteProviderSelector.Create(Options()));
         Assert.Equal(EvidenceErrorReason.PlatformUnavailable, e.Reason);
-        Assert.Contains("simulated platform by name", e.Message, StringComparison.Ordinal);
+        Assert.Contains("register the simulated platform", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class QuoteProviderSelectorTests : IDisposable
     }
 
     [Fact]
-    public void Simulation_without_a_folder_is_refused()
+    public void Simulation_is_never_selected_even_by_name()
     {
         var e = Assert.Throws<EvidenceException>(() => QuoteProviderSelector.Create(Options(QuoteProviderKind.Simulation)));
         Assert.Equal(EvidenceErrorReason.SimulationNotConfigured, e.Reason);

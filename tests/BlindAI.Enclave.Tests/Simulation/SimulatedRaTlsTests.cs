@@ -46,10 +46,14 @@ public sealed class SimulatedRaTlsTests : IClassFixture<SimulatedPlatformFixture
     }
 
     [Fact]
-    public async Task Simulation_is_registered_only_when_named_and_shares_the_saved_root()
+    public async Task Simulation_is_used_only_when_registered_and_shares_the_saved_root()
     {
         using var dir = new TempDirectory();
+        using SimulatedTeePlatform platform = SimulatedTeePlatform.LoadOrCreate(dir.Combine("platform"));
+
+        // The enclave package never selects the simulated platform: whoever wants it registers its provider first.
         await using ServiceProvider services = new ServiceCollection()
+            .AddSingleton<IQuoteProvider>(new SimulatedQuoteProvider(platform))
             .AddBlindAIEnclave(o =>
             {
                 o.QuoteProvider = QuoteProviderKind.Simulation;
