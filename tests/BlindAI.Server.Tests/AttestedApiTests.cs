@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text;
 using BlindAI.AttestedApi;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
@@ -76,23 +75,7 @@ public sealed class AttestedApiTests : IAsyncLifetime
     {
         Policy = policy,
         InsecureSimulationRoot = SimulationRoot.FromFile(Path.Combine(_data, "simulation-root.pem")),
-        CollateralResolver = (_, _) => Task.FromResult(SimulatedCollateral()),
+        // The collateral the app's simulated platform signs, as a PCS would serve it for real hardware.
+        CollateralResolver = CollateralResolvers.FromProvider(_app!.Services.GetRequiredService<ICollateralProvider>()),
     };
-
-    /// <summary>Collateral signed by the app's simulated platform, as a PCS would return it for real hardware.</summary>
-    private QuoteCollateral SimulatedCollateral()
-    {
-        using SimulatedTeePlatform platform = SimulatedTeePlatform.Load(Path.Combine(_data, "simulation"));
-        SimulatedCollateral collateral = platform.CreateCollateral(new SimulatedCollateralOptions());
-        return QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
-        {
-            TcbInfoBody = Encoding.UTF8.GetBytes(collateral.ToPcsTcbInfoResponse()),
-            TcbInfoIssuerChain = collateral.TcbInfoIssuerChain,
-            QeIdentityBody = Encoding.UTF8.GetBytes(collateral.ToPcsQeIdentityResponse()),
-            QeIdentityIssuerChain = collateral.QeIdentityIssuerChain,
-            PckCrl = collateral.PckCrl,
-            PckCrlIssuerChain = collateral.PckCrlIssuerChain,
-            RootCaCrl = collateral.RootCaCrl,
-        });
-    }
 }
