@@ -4,7 +4,7 @@
 #   fuzz/run.sh <quote|collateral|ratls|cbor|host|selftest|all> [--execs N | --seconds S]
 #
 # Builds fuzz/BlindAI.Fuzzing (Release), copies it per harness, instruments only the assemblies under test with the
-# sharpfuzz tool (.config/dotnet-tools.json), writes the seed corpus from ../shared/testdata, runs afl-fuzz until the
+# sharpfuzz tool (.config/dotnet-tools.json), writes the seed corpus from tests/TestData, runs afl-fuzz until the
 # execution (default 1000000) or time budget is reached, then prints executions, speed, crashes and hangs from
 # fuzzer_stats and replays every crash and hang so the exception is visible. Results land in fuzz/out/<harness>/ and
 # one line per run is appended to fuzz/out/results.tsv.

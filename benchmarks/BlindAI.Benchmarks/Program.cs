@@ -29,6 +29,6 @@ if (args is ["floor", string up, string down, ..])
 
 // Not typeof(Program): the referenced sample host has a top-level Program of its own. The generated project builds the
 // sample host too, which takes longer than BenchmarkDotNet's default two minutes on a busy machine.
-BenchmarkSwitcher.FromAssembly(typeof(BlindAI.Benchmarks.BenchmarkData).Assembly)
+BenchmarkSwitcher.FromAssembly(typeof(TransportFloor).Assembly)
     .Run(args, ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(10)));
 return 0;

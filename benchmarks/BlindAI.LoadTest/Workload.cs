@@ -1,6 +1,5 @@
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
-using BlindAI.SampleHost.Tests.Support;
+using BlindAI.Testing;
 
 namespace BlindAI.LoadTest;
 

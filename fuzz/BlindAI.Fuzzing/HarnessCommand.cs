@@ -1,5 +1,5 @@
-using System.Reflection;
 using BlindAI.Fuzzing.Harnesses;
+using BlindAI.Testing;
 using SharpFuzz;
 
 namespace BlindAI.Fuzzing;
@@ -54,7 +54,7 @@ internal static class HarnessCommand
             case "seed" when args.Length == 3:
                 Directory.CreateDirectory(args[2]);
                 int count = 0;
-                foreach ((string name, byte[] data) in harness.Seeds(TestDataDirectory()))
+                foreach ((string name, byte[] data) in harness.Seeds(TestPaths.TestData()))
                 {
                     File.WriteAllBytes(Path.Combine(args[2], name), data);
                     count++;
@@ -98,12 +98,5 @@ internal static class HarnessCommand
 
         Console.WriteLine($"{harness.Name}: replayed {total} inputs, {failures} failed");
         return failures == 0 ? 0 : 1;
-    }
-
-    private static string TestDataDirectory()
-    {
-        string shared = typeof(HarnessCommand).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .First(a => a.Key == "BlindAI.SharedDirectory").Value!;
-        return Path.Combine(shared, "testdata");
     }
 }

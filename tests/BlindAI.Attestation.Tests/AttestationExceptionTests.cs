@@ -1,4 +1,5 @@
-using BlindAI.Tests;
+
+using BlindAI.Testing;
 
 namespace BlindAI.Attestation.Tests;
 

@@ -6,11 +6,11 @@ using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Policy;
 using BlindAI.Client;
 using BlindAI.Client.Models;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
 using BlindAI.Security.Tests.Support;
+using BlindAI.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BlindAI.Security.Tests;

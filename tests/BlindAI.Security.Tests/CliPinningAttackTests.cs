@@ -3,13 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using BlindAI.Cli;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Quoting;
 using BlindAI.Enclave.RaTls;
 using BlindAI.Enclave.Simulation;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Security.Tests.Support;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Security.Tests;
 

@@ -6,12 +6,11 @@ using BlindAI.Attestation.Policy;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Verification;
 using BlindAI.Client;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Messages;
 using BlindAI.Security.Tests.Support;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Security.Tests;
 
@@ -19,7 +18,7 @@ namespace BlindAI.Security.Tests;
 /// Attacks on the collateral (TCB Info, QE Identity, CRLs and their chains), which reaches the client through untrusted
 /// hands: the host, the network, a collateral cache. Each attack runs end to end (a man in the middle rewrites the
 /// host's <c>GET /collateral</c> reply, or the client's own collateral source lies) and, where Intel's real collateral
-/// allows it, on the real Intel vectors of ../shared/testdata/dcap at the instants their sources state.
+/// allows it, on the real Intel vectors of tests/TestData/dcap at the instants their sources state.
 /// </summary>
 [Collection(HostCollection.Name)]
 [Trait("Category", "Security")]

@@ -7,11 +7,10 @@ using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Verification;
 using BlindAI.Client;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol;
 using BlindAI.Security.Tests.Support;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Security.Tests;
 

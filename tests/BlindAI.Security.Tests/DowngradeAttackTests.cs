@@ -4,9 +4,9 @@ using System.Text;
 using BlindAI.Attestation;
 using BlindAI.Client;
 using BlindAI.Client.Models;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Protocol;
 using BlindAI.Security.Tests.Support;
+using BlindAI.Testing;
 
 namespace BlindAI.Security.Tests;
 

@@ -2,11 +2,10 @@ using System.Net;
 using BlindAI.Client;
 using BlindAI.Client.Errors;
 using BlindAI.Client.Models;
-using BlindAI.Client.Tests.Support;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Problems;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 
 namespace BlindAI.Security.Tests;
 

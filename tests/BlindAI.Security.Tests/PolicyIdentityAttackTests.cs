@@ -6,9 +6,9 @@ using BlindAI.Attestation.Policy;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Verification;
 using BlindAI.Client;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Security.Tests.Support;
+using BlindAI.Testing;
 
 namespace BlindAI.Security.Tests;
 

@@ -4,13 +4,12 @@ using BlindAI.Attestation;
 using BlindAI.Attestation.Policy;
 using BlindAI.Client;
 using BlindAI.Client.Models;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Tensors;
 using BlindAI.Security.Tests.Support;
+using BlindAI.Testing;
 
 namespace BlindAI.Security.Tests;
 

@@ -4,16 +4,15 @@ using System.Text;
 using System.Text.RegularExpressions;
 using BlindAI.Client;
 using BlindAI.Client.Models;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Sealing;
 using BlindAI.Inference.Persistence;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Problems;
 using BlindAI.Protocol.Tensors;
 using BlindAI.Server.Models;
+using BlindAI.Testing;
 
 namespace BlindAI.Security.Tests;
 

@@ -8,7 +8,7 @@ using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Verification;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Security.Tests.Support;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Security.Tests;
 

@@ -4,6 +4,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 
 using BlindAI.Attestation.Collateral;
+using BlindAI.Testing;
 
 namespace BlindAI.Benchmarks.Attestation;
 
@@ -21,12 +22,12 @@ public class CollateralBenchmarks
     private CollateralVerifier verifier = null!;
     private VerifiedCollateral warm = null!;
 
-    /// <summary>Loads the vectors from ../shared/testdata next to the checkout.</summary>
+    /// <summary>Loads the vectors from tests/TestData.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        bundle = File.ReadAllBytes(BenchmarkData.TestData("dcap", "phala-dcap-qvl", "sgx_quote_collateral.json"));
-        var quote = Encoding.Latin1.GetString(File.ReadAllBytes(BenchmarkData.TestData("dcap", "phala-dcap-qvl", "sgx_quote")));
+        bundle = File.ReadAllBytes(TestPaths.TestData("dcap", "phala-dcap-qvl", "sgx_quote_collateral.json"));
+        var quote = Encoding.Latin1.GetString(File.ReadAllBytes(TestPaths.TestData("dcap", "phala-dcap-qvl", "sgx_quote")));
         var start = quote.IndexOf("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal);
         var end = quote.LastIndexOf("-----END CERTIFICATE-----", StringComparison.Ordinal) + 25;
         pckChain = [.. CertificateChain.Parse(quote[start..end]).Certificates];

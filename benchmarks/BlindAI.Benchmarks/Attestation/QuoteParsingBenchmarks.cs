@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 
 using BlindAI.Attestation.Quotes;
+using BlindAI.Testing;
 
 namespace BlindAI.Benchmarks.Attestation;
 
@@ -14,12 +15,12 @@ public class QuoteParsingBenchmarks
     private byte[] _sgxQuote = [];
     private byte[] _tdxQuote = [];
 
-    /// <summary>Loads the quotes from ../shared/testdata next to the repository.</summary>
+    /// <summary>Loads the quotes from tests/TestData.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        _sgxQuote = File.ReadAllBytes(BenchmarkData.TestData("dcap", "phala-dcap-qvl", "sgx_quote"));
-        _tdxQuote = File.ReadAllBytes(BenchmarkData.TestData("dcap", "phala-dcap-qvl", "tdx_quote"));
+        _sgxQuote = File.ReadAllBytes(TestPaths.TestData("dcap", "phala-dcap-qvl", "sgx_quote"));
+        _tdxQuote = File.ReadAllBytes(TestPaths.TestData("dcap", "phala-dcap-qvl", "tdx_quote"));
     }
 
     /// <summary>Parses the SGX v3 quote.</summary>

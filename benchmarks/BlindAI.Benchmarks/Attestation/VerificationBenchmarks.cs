@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Verification;
+using BlindAI.Testing;
 
 namespace BlindAI.Benchmarks.Attestation;
 
@@ -24,8 +25,8 @@ public class VerificationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _quote = File.ReadAllBytes(BenchmarkData.TestData("dcap", "phala-dcap-qvl", "sgx_quote"));
-        _bundle = File.ReadAllBytes(BenchmarkData.TestData("dcap", "phala-dcap-qvl", "sgx_quote_collateral.json"));
+        _quote = File.ReadAllBytes(TestPaths.TestData("dcap", "phala-dcap-qvl", "sgx_quote"));
+        _bundle = File.ReadAllBytes(TestPaths.TestData("dcap", "phala-dcap-qvl", "sgx_quote_collateral.json"));
         _collateral = DcapQvlCollateralJson.Parse(_bundle);
         _warm = new DcapQuoteVerifier();
         _warm.Verify(Quote.Parse(_quote), _collateral, Now);

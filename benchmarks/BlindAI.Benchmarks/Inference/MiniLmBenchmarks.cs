@@ -1,4 +1,5 @@
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 
 namespace BlindAI.Benchmarks.Inference;
 
@@ -7,7 +8,7 @@ public class MiniLmBenchmarks : InferenceBenchmark
 {
     private const int Sequence = 128;
 
-    protected override byte[] LoadModel() => BenchmarkAssets.MiniLm();
+    protected override byte[] LoadModel() => TestAssets.MiniLmModel();
 
     protected override Tensor[] CreateInputs()
     {

@@ -1,11 +1,12 @@
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 
 namespace BlindAI.Benchmarks.Inference;
 
 /// <summary>ResNet-18 features of one 224×224 RGB image.</summary>
 public class ResNet18Benchmarks : InferenceBenchmark
 {
-    protected override byte[] LoadModel() => BenchmarkAssets.ResNet18();
+    protected override byte[] LoadModel() => TestAssets.ResNet18();
 
     protected override Tensor[] CreateInputs() => Inputs();
 

@@ -1,11 +1,12 @@
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 
 namespace BlindAI.Benchmarks.Inference;
 
 /// <summary>Silero VAD v5, one 32 ms chunk at 16 kHz (512 samples plus 64 of context) with its recurrent state.</summary>
 public class SileroVadBenchmarks : InferenceBenchmark
 {
-    protected override byte[] LoadModel() => BenchmarkAssets.SileroVad();
+    protected override byte[] LoadModel() => TestAssets.SileroVad();
 
     protected override Tensor[] CreateInputs() => Inputs();
 

@@ -2,6 +2,7 @@ using BlindAI.Attestation.Pck;
 using System.Security.Cryptography;
 
 using BlindAI.Attestation.Collateral;
+using BlindAI.Testing;
 
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -223,7 +224,7 @@ public sealed class CollateralProviderTests
     [Fact]
     public async Task Static_provider_answers_only_matching_requests()
     {
-        var provider = await StaticCollateralProvider.FromFileAsync(BlindAI.Tests.TestPaths.TestData("dcap", "phala-dcap-qvl", "sgx_quote_collateral.json"));
+        var provider = await StaticCollateralProvider.FromFileAsync(TestPaths.TestData("dcap", "phala-dcap-qvl", "sgx_quote_collateral.json"));
 
         var collateral = await provider.GetCollateralAsync(Request(TcbInfoId.Sgx, "00a067110000", PckCaType.Processor));
         Intel.Verify(collateral, CollateralVectors.SgxNow);

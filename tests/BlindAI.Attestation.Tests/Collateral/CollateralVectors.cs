@@ -1,11 +1,11 @@
 using System.Text;
 
 using BlindAI.Attestation.Collateral;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Attestation.Tests.Collateral;
 
-/// <summary>The real Intel collateral of ../shared/testdata/dcap and the instants its README states.</summary>
+/// <summary>The real Intel collateral of tests/TestData/dcap and the instants its README states.</summary>
 internal static class CollateralVectors
 {
     /// <summary>phala sgx_quote: min(nextUpdate) − 1 s.</summary>

@@ -1,7 +1,7 @@
 using BlindAI.Attestation.Pck;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Tests.Quotes;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Attestation.Tests.Pck;
 

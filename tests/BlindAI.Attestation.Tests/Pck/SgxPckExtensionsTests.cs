@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using BlindAI.Attestation.Pck;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Tests.Quotes;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Attestation.Tests.Pck;
 

@@ -6,7 +6,7 @@ using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.RaTls;
 using BlindAI.Attestation.Tests.Collateral;
 using BlindAI.Attestation.Verification;
-using BlindAI.Tests;
+using BlindAI.Testing;
 using CsCheck;
 
 namespace BlindAI.Attestation.Tests.Properties;

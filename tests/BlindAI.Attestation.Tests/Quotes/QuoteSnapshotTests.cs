@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 
 using BlindAI.Attestation.Quotes;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 using static BlindAI.Attestation.Tests.Quotes.RustDebugSnapshot;
 

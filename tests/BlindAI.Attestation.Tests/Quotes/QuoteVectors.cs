@@ -1,10 +1,10 @@
 using System.Text;
+using BlindAI.Testing;
 
-using BlindAI.Tests;
 
 namespace BlindAI.Attestation.Tests.Quotes;
 
-/// <summary>The real quotes under ../shared/testdata, decoded from whichever encoding their file uses.</summary>
+/// <summary>The real quotes under tests/TestData, decoded from whichever encoding their file uses.</summary>
 internal static class QuoteVectors
 {
     public static byte[] SgxV3 => Dcap("phala-dcap-qvl", "sgx_quote");

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.RaTls;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Attestation.Tests.RaTls;
 

@@ -4,7 +4,7 @@ using BlindAI.Attestation.Policy;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.RaTls;
 using BlindAI.Attestation.Verification;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Attestation.Tests.RaTls;
 

@@ -6,7 +6,7 @@ using BlindAI.Attestation.Verification;
 
 namespace BlindAI.Attestation.Tests.Verification;
 
-/// <summary>The real Intel vectors give exactly the outcomes ../shared/testdata/dcap/README.md states.</summary>
+/// <summary>The real Intel vectors give exactly the outcomes tests/TestData/dcap/README.md states.</summary>
 public sealed class DcapQuoteVerifierTests
 {
     private readonly DcapQuoteVerifier _verifier = new();

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using BlindAI.Client.Tests.Support;
+using BlindAI.Testing;
 
 namespace BlindAI.Cli.Tests.Commands;
 

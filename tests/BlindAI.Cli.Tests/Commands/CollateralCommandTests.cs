@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Cli.Tests.Commands;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using BlindAI.Cli.Commands;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 
 namespace BlindAI.Cli.Tests.Commands;
 

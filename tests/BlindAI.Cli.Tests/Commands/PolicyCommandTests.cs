@@ -1,7 +1,7 @@
 using System.Text.Json;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Policy;
-using BlindAI.Tests;
+using BlindAI.Testing;
 using Tomlyn;
 using Tomlyn.Model;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Cli.Tests.Commands;
 

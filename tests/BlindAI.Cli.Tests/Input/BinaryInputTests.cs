@@ -1,6 +1,6 @@
 using System.Text;
 using BlindAI.Cli.Input;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Cli.Tests.Input;
 

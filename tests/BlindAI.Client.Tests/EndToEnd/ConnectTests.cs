@@ -2,9 +2,9 @@ using BlindAI.Attestation;
 using BlindAI.Client.Attestation;
 using BlindAI.Client.DependencyInjection;
 using BlindAI.Client.Errors;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Problems;
+using BlindAI.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -5,8 +5,8 @@ using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Policy;
 using BlindAI.Client.Attestation;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
+using BlindAI.Testing;
 
 namespace BlindAI.Client.Tests.EndToEnd;
 

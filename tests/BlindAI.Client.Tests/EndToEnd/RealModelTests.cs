@@ -1,8 +1,7 @@
 using BlindAI.Client.Models;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Inference;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 using Microsoft.ML.Tokenizers;
 
 namespace BlindAI.Client.Tests.EndToEnd;

@@ -5,11 +5,10 @@ using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Policy;
 using BlindAI.Client.Attestation;
 using BlindAI.Client.Models;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BlindAI.Client.Tests.EndToEnd;

@@ -2,7 +2,7 @@ using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Client.Attestation;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Client.Tests.Unit;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using BlindAI.Enclave.Simulation;
-using BlindAI.Tests;
+using BlindAI.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BlindAI.Enclave.Tests.Simulation;

@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BlindAI.Enclave.Simulation;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.Enclave.Tests.Simulation;
 

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using BlindAI.Inference;
-using BlindAI.Inference.Tests.Conformance;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 using Microsoft.ML.OnnxRuntime;
 using OrtElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 

@@ -1,5 +1,5 @@
 using BlindAI.Client;
-using BlindAI.Client.Tests.Support;
+using BlindAI.Testing;
 
 namespace BlindAI.EndToEnd.Tests.Support;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
-using BlindAI.Tests;
+using BlindAI.Testing;
 using Onnx;
 using Xunit.Abstractions;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 
 namespace BlindAI.Inference.Tests.Engine;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 
 namespace BlindAI.Inference.Tests.Engine;
 

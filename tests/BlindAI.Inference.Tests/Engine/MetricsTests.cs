@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Inference.Persistence;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 
 namespace BlindAI.Inference.Tests.Engine;
 

@@ -1,5 +1,5 @@
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 
 namespace BlindAI.Inference.Tests.Models;
 

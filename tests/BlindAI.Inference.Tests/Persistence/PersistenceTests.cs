@@ -5,6 +5,7 @@ using BlindAI.Inference.Persistence;
 using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
 using BlindAI.Server.Models;
+using BlindAI.Testing;
 
 namespace BlindAI.Inference.Tests.Persistence;
 

@@ -5,12 +5,11 @@ using BlindAI.Client;
 using BlindAI.Client.Attestation;
 using BlindAI.Client.Models;
 using BlindAI.Enclave.Simulation;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
 using BlindAI.SampleHost;
 using BlindAI.Server;
 using BlindAI.Server.Hosting;
-using BlindAI.SampleHost.Tests.Support;
+using BlindAI.Testing;
 using Microsoft.Extensions.Logging;
 using Emulator = BlindAI.HardwareEmulator.HardwareEmulator;
 

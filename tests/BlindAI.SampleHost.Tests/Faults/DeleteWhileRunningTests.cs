@@ -1,12 +1,12 @@
 using System.Net;
 using BlindAI.Inference;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Problems;
 using BlindAI.Protocol.Tensors;
 using BlindAI.SampleHost.Tests.Support;
+using BlindAI.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BlindAI.SampleHost.Tests.Faults;

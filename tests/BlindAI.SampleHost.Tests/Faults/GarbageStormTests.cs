@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Tensors;
 using BlindAI.SampleHost.Tests.Support;
+using BlindAI.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace BlindAI.SampleHost.Tests.Faults;

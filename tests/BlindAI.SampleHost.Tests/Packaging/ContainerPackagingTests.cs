@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using BlindAI.Tests;
+using BlindAI.Testing;
 
 namespace BlindAI.SampleHost.Tests.Packaging;
 

@@ -1,3 +1,4 @@
+using BlindAI.Testing;
 using Tomlyn.Model;
 
 namespace BlindAI.SampleHost.Tests.Packaging;

@@ -1,3 +1,5 @@
+using BlindAI.Testing;
+
 namespace BlindAI.SampleHost.Tests.Packaging;
 
 /// <summary>

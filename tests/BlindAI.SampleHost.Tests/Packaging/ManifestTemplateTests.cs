@@ -1,4 +1,5 @@
 using System.Globalization;
+using BlindAI.Testing;
 using Tomlyn.Model;
 
 namespace BlindAI.SampleHost.Tests.Packaging;

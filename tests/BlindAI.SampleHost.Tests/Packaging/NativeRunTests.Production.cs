@@ -3,8 +3,8 @@ using BlindAI.Attestation.Policy;
 using BlindAI.Client;
 using BlindAI.Client.Attestation;
 using BlindAI.Client.Models;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
+using BlindAI.Testing;
 using Emulator = BlindAI.HardwareEmulator.HardwareEmulator;
 
 namespace BlindAI.SampleHost.Tests.Packaging;

@@ -6,11 +6,11 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Text;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Problems;
 using BlindAI.SampleHost.Tests.Support;
+using BlindAI.Testing;
 
 namespace BlindAI.SampleHost.Tests.Packaging;
 

@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using System.Text.Json;
+using BlindAI.Testing;
 
 namespace BlindAI.SampleHost.Tests.Packaging;
 

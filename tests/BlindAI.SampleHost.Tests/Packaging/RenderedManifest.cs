@@ -1,4 +1,5 @@
 using System.Globalization;
+using BlindAI.Testing;
 using Tomlyn;
 using Tomlyn.Model;
 

@@ -18,6 +18,7 @@ using BlindAI.Server;
 using BlindAI.Server.Hosting;
 using BlindAI.Server.Problems;
 using BlindAI.SampleHost.Tests.Support;
+using BlindAI.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -99,13 +100,13 @@ public sealed class CertificateRenewalTests
         await using RunningHost host = await RunningHost.StartAsync(settings);
         await WaitForEventAsync(host, ScheduledEvent, 1);
         string model = Path.Combine(host.DataDirectory, "subtract.onnx");
-        await File.WriteAllBytesAsync(model, BlindAI.Inference.Tests.Support.TestModels.Subtract());
+        await File.WriteAllBytesAsync(model, TestModels.Subtract());
         byte[] first = await CertificateDerAsync(host);
 
-        BlindAI.SampleHost.Tests.Packaging.CommandResult before = await RunOriginalClientAsync(host, model);
+        CommandResult before = await RunOriginalClientAsync(host, model);
         await WaitForEventAsync(host, RenewedEvent, 1);
         Assert.NotEqual(first, await CertificateDerAsync(host));
-        BlindAI.SampleHost.Tests.Packaging.CommandResult after = await RunOriginalClientAsync(host, model);
+        CommandResult after = await RunOriginalClientAsync(host, model);
 
         Assert.True(before.ExitCode == 0, $"The original Python client failed before the renewal: {before}");
         Assert.True(after.ExitCode == 0, $"The original Python client failed after the renewal: {after}");
@@ -113,7 +114,7 @@ public sealed class CertificateRenewalTests
         RunningHost.AssertNoErrorLogged(host);
     }
 
-    private static Task<BlindAI.SampleHost.Tests.Packaging.CommandResult> RunOriginalClientAsync(RunningHost host, string model) =>
+    private static Task<CommandResult> RunOriginalClientAsync(RunningHost host, string model) =>
         BlindAI.SampleHost.Tests.Packaging.OriginalPythonClient.RunSubtractAsync(
             model,
             host.Listeners.GetEndPoint(ListenerRole.Untrusted).Port,

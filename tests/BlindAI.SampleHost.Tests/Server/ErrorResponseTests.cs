@@ -1,11 +1,11 @@
 using System.Net;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Problems;
 using BlindAI.Protocol.Tensors;
 using BlindAI.SampleHost.Tests.Support;
+using BlindAI.Testing;
 
 namespace BlindAI.SampleHost.Tests.Server;
 

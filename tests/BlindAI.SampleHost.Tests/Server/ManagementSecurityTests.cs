@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Problems;
@@ -10,6 +9,7 @@ using BlindAI.SampleHost;
 using BlindAI.Server;
 using BlindAI.Server.Hosting;
 using BlindAI.SampleHost.Tests.Support;
+using BlindAI.Testing;
 using Microsoft.Extensions.Options;
 
 namespace BlindAI.SampleHost.Tests.Server;

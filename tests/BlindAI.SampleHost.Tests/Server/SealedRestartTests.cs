@@ -5,12 +5,12 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using BlindAI.Enclave.Sealing;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Problems;
 using BlindAI.Protocol.Tensors;
 using BlindAI.SampleHost.Tests.Support;
+using BlindAI.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

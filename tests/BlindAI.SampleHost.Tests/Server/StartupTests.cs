@@ -1,10 +1,10 @@
 using System.Net;
 using BlindAI.Enclave.Quoting;
-using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Tensors;
 using BlindAI.SampleHost.Tests.Support;
+using BlindAI.Testing;
 
 namespace BlindAI.SampleHost.Tests.Server;
 

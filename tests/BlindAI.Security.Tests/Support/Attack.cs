@@ -3,10 +3,10 @@ using System.Text;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Client;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
+using BlindAI.Testing;
 
 namespace BlindAI.Security.Tests.Support;
 

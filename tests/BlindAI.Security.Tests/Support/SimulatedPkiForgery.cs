@@ -4,8 +4,8 @@ using System.Text;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Verification;
-using BlindAI.Client.Tests.Support;
 using BlindAI.Enclave.Simulation;
+using BlindAI.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BlindAI.Security.Tests.Support;
