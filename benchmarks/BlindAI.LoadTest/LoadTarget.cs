@@ -40,7 +40,7 @@ internal sealed class LoadTarget : IAsyncDisposable
     public static async Task<LoadTarget> StartAsync(LoadTestOptions options, CancellationToken cancellationToken)
     {
         // The strict policy, pinned to the simulated enclave, trusting only the simulation root the host wrote.
-        AttestationPolicy policy = AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(new SimulatedSgxEnclave().MrEnclave.Span));
+        AttestationPolicy policy = AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(SimulatedTeePlatform.DefaultMrEnclave.Span));
         if (options.Host is not null)
         {
             return new LoadTarget(options.Host, ClientOptionsFor(policy, SimulationRoot.FromFile(options.SimulationRootPath!), options.UntrustedPort, options.AttestedPort, options.ManagementPort), null, null);

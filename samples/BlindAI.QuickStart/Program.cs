@@ -36,8 +36,8 @@ var options = new BlindAIClientOptions
     AttestedPort = server.AttestedPort,
     ManagementPort = server.ManagementPort,
     Policy = tdx
-        ? AttestationPolicy.Strict.RequireMrTd(Measurement.FromBytes(new SimulatedTdIdentity().MrTd.Span))
-        : AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(new SimulatedSgxEnclave().MrEnclave.Span)),
+        ? AttestationPolicy.Strict.RequireMrTd(Measurement.FromBytes(SimulatedTeePlatform.DefaultMrTd.Span))
+        : AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(SimulatedTeePlatform.DefaultMrEnclave.Span)),
     InsecureSimulationRoot = SimulationRoot.FromFile(server.SimulationRootPath),
     FreshEvidence = FreshEvidenceMode.Required,
 };

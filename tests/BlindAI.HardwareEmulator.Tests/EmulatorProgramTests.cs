@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Quotes;
+using BlindAI.Enclave;
 using BlindAI.Enclave.Quoting;
 using BlindAI.HardwareEmulator.Tests.Support;
 
@@ -154,7 +155,7 @@ public sealed class EmulatorProgramTests : IDisposable
         (int exitCode, _, string stderr) = await EmulatorProgram.RunToEndAsync("probe", "gramine", "--root", _folder.Mount, "--report-data", Convert.ToHexString(new byte[64]));
 
         Assert.Equal(1, exitCode);
-        Assert.Contains($"error {EvidenceErrorReason.PlatformUnavailable}", stderr, StringComparison.Ordinal);
+        Assert.Contains($"error {EnclaveErrorReason.PlatformUnavailable}", stderr, StringComparison.Ordinal);
     }
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> Shell(string command)

@@ -1,6 +1,7 @@
 using BlindAI.Attestation;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Verification;
+using BlindAI.Enclave;
 using BlindAI.Enclave.Quoting;
 using BlindAI.Enclave.Sealing;
 using BlindAI.HardwareEmulator.Tests.Support;
@@ -151,7 +152,7 @@ public sealed class GramineEmulationTests : IDisposable
 
         var e = await Assert.ThrowsAsync<EvidenceException>(() => provider.GetQuoteAsync(new byte[length], CancellationToken.None));
 
-        Assert.Equal(EvidenceErrorReason.InvalidReportData, e.Reason);
+        Assert.Equal(EnclaveErrorReason.InvalidReportData, e.Reason);
 
         // The refused call wrote nothing: this process's report data is still the last good one.
         byte[] quote = await File.ReadAllBytesAsync(Path.Combine(emulator.ProviderRoot, "quote"));

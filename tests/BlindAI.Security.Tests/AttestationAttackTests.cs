@@ -82,7 +82,7 @@ public sealed class AttestationAttackTests(HostFixture fixture)
         host.Requests.Clear();
         BlindAIClientOptions options = host.ClientOptions();
         // The client's own collateral source (its "PCS") says this platform's TCB is out of date.
-        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = SimulatedTcbStatus.OutOfDate }));
+        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.OutOfDate }));
 
         var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
 

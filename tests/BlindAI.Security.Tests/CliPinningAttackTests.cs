@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using BlindAI.Attestation;
 using BlindAI.Cli;
 using BlindAI.Enclave.Quoting;
 using BlindAI.Enclave.RaTls;
@@ -233,7 +234,7 @@ public sealed class CliPinningAttackTests : IAsyncLifetime
         using SimulatedTeePlatform platform = SimulatedTeePlatform.Create();
         (string quote, string collateral, string root) = await WriteSimulatedEvidenceAsync(platform, new SimulatedCollateralOptions
         {
-            PlatformTcbStatus = SimulatedTcbStatus.SWHardeningNeeded,
+            PlatformTcbStatus = TcbStatus.SWHardeningNeeded,
             PlatformAdvisoryIds = ["INTEL-SA-00615", "INTEL-SA-00657"],
         });
         string[] verify = ["quote", "verify", quote, "--collateral", collateral, "--simulation-root", root, "--accept-status", "SWHardeningNeeded", "--json"];
@@ -353,7 +354,7 @@ public sealed class CliPinningAttackTests : IAsyncLifetime
         string quote = Path.Combine(_work, name + ".quote");
         string collateral = Path.Combine(_work, name + "-collateral.json");
         string root = Path.Combine(_work, name + "-root.pem");
-        await File.WriteAllBytesAsync(quote, platform.CreateQuote(new byte[QuoteConstants.ReportDataLength]));
+        await File.WriteAllBytesAsync(quote, platform.CreateQuote(new byte[IQuoteProvider.ReportDataLength]));
         await File.WriteAllTextAsync(collateral, platform.CreateCollateral(options).ToDcapQvlJson());
         await File.WriteAllTextAsync(root, platform.RootCertificate.ExportCertificatePem());
         return (quote, collateral, root);

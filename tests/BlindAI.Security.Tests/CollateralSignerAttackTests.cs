@@ -48,7 +48,7 @@ public sealed class CollateralSignerAttackTests(HostFixture fixture)
         options.UntrustedPort = attacker.Port;
 
         // What Intel says of this platform: out of date, which the strict policy refuses (the attacker's motive).
-        SimulatedCollateral honest = platform.CreateCollateral(new SimulatedCollateralOptions { PlatformTcbStatus = SimulatedTcbStatus.OutOfDate });
+        SimulatedCollateral honest = platform.CreateCollateral(new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.OutOfDate });
         attacker.Rewrite = (path, _, body) => path == ProtocolRoutes.Collateral ? Attack.ReplaceCollateral(body, honest) : body;
         host.Requests.Clear();
         var outOfDate = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));

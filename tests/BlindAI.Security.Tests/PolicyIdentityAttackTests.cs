@@ -119,7 +119,7 @@ public sealed class PolicyIdentityAttackTests(HostFixture fixture)
         // The client's collateral source says: SWHardeningNeeded because of INTEL-SA-00615.
         options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions
         {
-            PlatformTcbStatus = SimulatedTcbStatus.SWHardeningNeeded,
+            PlatformTcbStatus = TcbStatus.SWHardeningNeeded,
             PlatformAdvisoryIds = ["INTEL-SA-00615"],
         }));
         AttestationPolicy accepting = options.Policy.AcceptTcbStatuses(TcbStatus.SWHardeningNeeded).AcceptAdvisoryIds("INTEL-SA-00615");
@@ -152,7 +152,7 @@ public sealed class PolicyIdentityAttackTests(HostFixture fixture)
         host.Requests.Clear();
         BlindAIClientOptions options = host.ClientOptions();
         options.Policy = options.Policy.AcceptTcbStatuses(Enum.GetValues<TcbStatus>().Where(s => s != TcbStatus.Revoked));
-        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = SimulatedTcbStatus.Revoked }));
+        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.Revoked }));
 
         AttestationException error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
 

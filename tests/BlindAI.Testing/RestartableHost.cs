@@ -73,7 +73,7 @@ public sealed class RestartableHost : IAsyncDisposable
     /// Stops the host and starts it again on the same folder and ports: a new RA-TLS key, the same platform and sealed
     /// models. With <paramref name="enclave"/>, the platform (same keys and root) now runs that enclave instead.
     /// </summary>
-    public async Task RestartAsync(SimulatedSgxEnclave? enclave = null)
+    internal async Task RestartAsync(SimulatedSgxEnclave? enclave = null)
     {
         await StopAppAsync();
         if (enclave is not null)

@@ -52,7 +52,7 @@ public sealed class SimulatedHost : IAsyncDisposable
     public SimulationRoot Root => SimulationRoot.FromFile(RootPath);
 
     /// <summary>Starts a host, on a prepared simulated platform and with extra settings (e.g. <c>BlindAI:ManagementTokenSha256</c>) when given.</summary>
-    public static async Task<SimulatedHost> StartAsync(SimulatedPlatformOptions? platform = null, IReadOnlyDictionary<string, string?>? settings = null)
+    internal static async Task<SimulatedHost> StartAsync(SimulatedPlatformOptions? platform = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         string data = Directory.CreateTempSubdirectory("blindai-client-tests-").FullName;
         if (platform is not null)

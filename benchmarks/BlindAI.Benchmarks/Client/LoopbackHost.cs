@@ -33,7 +33,7 @@ internal sealed class LoopbackHost : IAsyncDisposable
             UntrustedPort = listeners.GetEndPoint(ListenerRole.Untrusted).Port,
             AttestedPort = listeners.GetEndPoint(ListenerRole.Attested).Port,
             ManagementPort = listeners.GetEndPoint(ListenerRole.Management).Port,
-            Policy = AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(new SimulatedSgxEnclave().MrEnclave.Span)),
+            Policy = AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(SimulatedTeePlatform.DefaultMrEnclave.Span)),
             InsecureSimulationRoot = SimulationRoot.FromFile(Path.Combine(dataDirectory, "simulation-root.pem")),
             FreshEvidence = FreshEvidenceMode.Required,
         };

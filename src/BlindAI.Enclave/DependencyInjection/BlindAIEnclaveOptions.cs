@@ -4,7 +4,7 @@ using BlindAI.Enclave.Sealing;
 
 namespace BlindAI.Enclave.DependencyInjection;
 
-/// <summary>Settings for <see cref="EnclaveServiceCollectionExtensions.AddBlindAIEnclave"/>; validated at start-up.</summary>
+/// <summary>Settings for <see cref="BlindAIEnclaveServiceCollectionExtensions.AddBlindAIEnclave"/>; validated at start-up.</summary>
 public sealed class BlindAIEnclaveOptions
 {
     /// <summary>Which platform gives quotes. <see cref="QuoteProviderKind.Automatic"/> (the default) picks Gramine, then configfs-tsm, and never simulation.</summary>

@@ -57,6 +57,11 @@ internal sealed class BlindAIEnclaveOptionsValidator : IValidateOptions<BlindAIE
         }
         else
         {
+            if (options.Certificate.KeySize is not (256 or 384))
+            {
+                failures.Add("Certificate.KeySize must be 256 (P-256) or 384 (P-384).");
+            }
+
             if (options.Certificate.Validity <= TimeSpan.Zero)
             {
                 failures.Add("Certificate.Validity must be positive.");

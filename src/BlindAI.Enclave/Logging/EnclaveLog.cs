@@ -13,16 +13,13 @@ internal static partial class EnclaveLog
     public static partial void QuoteProduced(ILogger logger, QuoteProviderKind provider, int length, long elapsedMilliseconds);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Quote from {Provider} failed: {Reason}")]
-    public static partial void QuoteFailed(ILogger logger, QuoteProviderKind provider, EvidenceErrorReason reason);
+    public static partial void QuoteFailed(ILogger logger, QuoteProviderKind provider, EnclaveErrorReason reason);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Could not remove configfs-tsm report entry {Entry}")]
     public static partial void TsmCleanupFailed(ILogger logger, string entry, Exception exception);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Selected quote provider {Provider}")]
     public static partial void ProviderSelected(ILogger logger, QuoteProviderKind provider);
-
-    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Using the SIMULATED TEE platform: its quotes chain to a simulation root, not to Intel, and prove nothing about hardware")]
-    public static partial void SimulationInUse(ILogger logger);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Built an RA-TLS certificate ({KeyAlgorithm}, DICE evidence: {Dice}, legacy evidence: {Legacy}, {Length} bytes, valid until {NotAfter:O})")]
     public static partial void CertificateBuilt(ILogger logger, string keyAlgorithm, bool dice, bool legacy, int length, DateTimeOffset notAfter);
@@ -31,5 +28,5 @@ internal static partial class EnclaveLog
     public static partial void FreshQuoteIssued(ILogger logger, int length);
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Unsealing failed: {Reason}")]
-    public static partial void UnsealFailed(ILogger logger, Sealing.SealingErrorReason reason);
+    public static partial void UnsealFailed(ILogger logger, EnclaveErrorReason reason);
 }

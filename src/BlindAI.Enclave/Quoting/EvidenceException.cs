@@ -7,12 +7,12 @@ public sealed class EvidenceException : Exception
     /// <param name="reason">Why no evidence could be produced.</param>
     /// <param name="message">A message for people; never contains report data or keys.</param>
     /// <param name="innerException">The underlying error, if any.</param>
-    public EvidenceException(EvidenceErrorReason reason, string message, Exception? innerException = null)
+    public EvidenceException(EnclaveErrorReason reason, string message, Exception? innerException = null)
         : base(message, innerException)
     {
         Reason = reason;
     }
 
     /// <summary>Why no evidence could be produced.</summary>
-    public EvidenceErrorReason Reason { get; }
+    public EnclaveErrorReason Reason { get; }
 }

@@ -8,7 +8,7 @@ namespace BlindAI.Enclave.Quoting;
 /// <c>user_report_data</c>, closes it, then opens <c>quote</c> and reads it to the end. Both steps run under one lock
 /// (the report data is per process) and off the caller's thread (the files block while the quoting enclave works).
 /// </summary>
-public sealed class GramineQuoteProvider : IQuoteProvider, IDisposable
+internal sealed class GramineQuoteProvider : IQuoteProvider, IDisposable
 {
     internal const string AttestationTypeFile = "attestation_type";
     internal const string UserReportDataFile = "user_report_data";
@@ -74,13 +74,13 @@ public sealed class GramineQuoteProvider : IQuoteProvider, IDisposable
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new EvidenceException(
-                EvidenceErrorReason.PlatformUnavailable,
+                EnclaveErrorReason.PlatformUnavailable,
                 $"Gramine's {UserReportDataFile} or {QuoteFile} is missing under {_root}: not running under gramine-sgx with DCAP attestation.",
                 e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new EvidenceException(EvidenceErrorReason.IoFailure, $"Gramine's attestation files under {_root} could not be used: {e.Message}", e);
+            throw new EvidenceException(EnclaveErrorReason.IoFailure, $"Gramine's attestation files under {_root} could not be used: {e.Message}", e);
         }
     }
 
@@ -94,19 +94,19 @@ public sealed class GramineQuoteProvider : IQuoteProvider, IDisposable
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new EvidenceException(
-                EvidenceErrorReason.PlatformUnavailable,
+                EnclaveErrorReason.PlatformUnavailable,
                 $"{Path.Combine(_root, AttestationTypeFile)} does not exist: not running under gramine-sgx (gramine-direct has no attestation).",
                 e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new EvidenceException(EvidenceErrorReason.IoFailure, $"Cannot read Gramine's {AttestationTypeFile}: {e.Message}", e);
+            throw new EvidenceException(EnclaveErrorReason.IoFailure, $"Cannot read Gramine's {AttestationTypeFile}: {e.Message}", e);
         }
 
         if (!string.Equals(type, "dcap", StringComparison.Ordinal))
         {
             throw new EvidenceException(
-                EvidenceErrorReason.AttestationDisabled,
+                EnclaveErrorReason.AttestationDisabled,
                 $"Gramine's attestation_type is '{type}', not 'dcap': set sgx.remote_attestation = \"dcap\" in the manifest.");
         }
     }

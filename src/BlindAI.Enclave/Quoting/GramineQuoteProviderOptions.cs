@@ -1,7 +1,7 @@
 namespace BlindAI.Enclave.Quoting;
 
 /// <summary>Where Gramine's attestation pseudo-files live.</summary>
-public sealed record GramineQuoteProviderOptions
+internal sealed record GramineQuoteProviderOptions
 {
     /// <summary>The default root, <c>/dev/attestation</c>.</summary>
     public const string DefaultAttestationRoot = "/dev/attestation";

@@ -12,7 +12,7 @@ internal static class QuoteFiles
         {
             if (buffer.Length + read > QuoteConstants.MaxQuoteLength)
             {
-                throw new EvidenceException(EvidenceErrorReason.InvalidQuote, $"{name} is larger than {QuoteConstants.MaxQuoteLength} bytes.");
+                throw new EvidenceException(EnclaveErrorReason.InvalidQuote, $"{name} is larger than {QuoteConstants.MaxQuoteLength} bytes.");
             }
 
             buffer.Write(chunk[..read]);
@@ -20,7 +20,7 @@ internal static class QuoteFiles
 
         if (buffer.Length == 0)
         {
-            throw new EvidenceException(EvidenceErrorReason.InvalidQuote, $"{name} is empty: the platform produced no quote.");
+            throw new EvidenceException(EnclaveErrorReason.InvalidQuote, $"{name} is empty: the platform produced no quote.");
         }
 
         return buffer.ToArray();

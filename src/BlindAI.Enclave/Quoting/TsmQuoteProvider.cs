@@ -10,7 +10,7 @@ namespace BlindAI.Enclave.Quoting;
 /// <c>outblob</c>, checks that <c>generation</c> still counts only our write (another writer would change it and the
 /// quote could carry their report data), then removes the entry.
 /// </summary>
-public sealed class TsmQuoteProvider : IQuoteProvider
+internal sealed class TsmQuoteProvider : IQuoteProvider
 {
     internal const string InblobFile = "inblob";
     internal const string OutblobFile = "outblob";
@@ -58,7 +58,7 @@ public sealed class TsmQuoteProvider : IQuoteProvider
     {
         if (!Directory.Exists(_root))
         {
-            throw new EvidenceException(EvidenceErrorReason.PlatformUnavailable, $"{_root} does not exist: the kernel does not expose configfs-tsm (not a TDX guest, or configfs not mounted).");
+            throw new EvidenceException(EnclaveErrorReason.PlatformUnavailable, $"{_root} does not exist: the kernel does not expose configfs-tsm (not a TDX guest, or configfs not mounted).");
         }
 
         // A private entry per request: configfs creates its attribute files on mkdir.
@@ -83,7 +83,7 @@ public sealed class TsmQuoteProvider : IQuoteProvider
             if (after != before + 1)
             {
                 throw new EvidenceException(
-                    EvidenceErrorReason.ConcurrentWriter,
+                    EnclaveErrorReason.ConcurrentWriter,
                     $"configfs-tsm generation went from {before} to {after} around one write: another writer used the report entry, so the quote may not carry our report data.");
             }
 
@@ -91,11 +91,11 @@ public sealed class TsmQuoteProvider : IQuoteProvider
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new EvidenceException(EvidenceErrorReason.PlatformUnavailable, $"configfs-tsm entry under {_root} lacks its attribute files: {e.Message}", e);
+            throw new EvidenceException(EnclaveErrorReason.PlatformUnavailable, $"configfs-tsm entry under {_root} lacks its attribute files: {e.Message}", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new EvidenceException(EvidenceErrorReason.IoFailure, $"configfs-tsm under {_root} could not be used: {e.Message}", e);
+            throw new EvidenceException(EnclaveErrorReason.IoFailure, $"configfs-tsm under {_root} could not be used: {e.Message}", e);
         }
         finally
         {
@@ -108,7 +108,7 @@ public sealed class TsmQuoteProvider : IQuoteProvider
         string text = File.ReadAllText(Path.Combine(entry, GenerationFile)).Trim();
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long generation))
         {
-            throw new EvidenceException(EvidenceErrorReason.IoFailure, $"configfs-tsm generation '{text}' is not a number.");
+            throw new EvidenceException(EnclaveErrorReason.IoFailure, $"configfs-tsm generation '{text}' is not a number.");
         }
 
         return generation;

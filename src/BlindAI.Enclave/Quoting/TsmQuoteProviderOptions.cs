@@ -1,7 +1,7 @@
 namespace BlindAI.Enclave.Quoting;
 
 /// <summary>Where the Linux configfs-tsm report interface lives.</summary>
-public sealed record TsmQuoteProviderOptions
+internal sealed record TsmQuoteProviderOptions
 {
     /// <summary>The default root, <c>/sys/kernel/config/tsm/report</c>.</summary>
     public const string DefaultReportRoot = "/sys/kernel/config/tsm/report";

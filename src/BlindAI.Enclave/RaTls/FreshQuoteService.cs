@@ -53,10 +53,10 @@ public sealed class FreshQuoteService
     {
         if (nonce.Length != NonceLength)
         {
-            throw new EvidenceException(EvidenceErrorReason.InvalidReportData, $"The nonce must be exactly {NonceLength} bytes; got {nonce.Length}.");
+            throw new EvidenceException(EnclaveErrorReason.InvalidReportData, $"The nonce must be exactly {NonceLength} bytes; got {nonce.Length}.");
         }
 
-        byte[] reportData = new byte[QuoteConstants.ReportDataLength];
+        byte[] reportData = new byte[IQuoteProvider.ReportDataLength];
         SHA256.HashData(subjectPublicKeyInfo, reportData);
         nonce.CopyTo(reportData.AsSpan(32));
         return reportData;

@@ -41,11 +41,11 @@ public sealed class RaTlsCertificateBuilder
         ArgumentNullException.ThrowIfNull(options);
         ValidateOptions(options);
 
-        (ECCurve curve, HashAlgorithmName hash) = options.KeyAlgorithm switch
+        (ECCurve curve, HashAlgorithmName hash) = options.KeySize switch
         {
-            RaTlsKeyAlgorithm.EcdsaP256 => (ECCurve.NamedCurves.nistP256, HashAlgorithmName.SHA256),
-            RaTlsKeyAlgorithm.EcdsaP384 => (ECCurve.NamedCurves.nistP384, HashAlgorithmName.SHA384),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.KeyAlgorithm, "Unknown RA-TLS key algorithm."),
+            256 => (ECCurve.NamedCurves.nistP256, HashAlgorithmName.SHA256),
+            384 => (ECCurve.NamedCurves.nistP384, HashAlgorithmName.SHA384),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.KeySize, "RA-TLS keys are ECDSA P-256 or P-384: KeySize must be 256 or 384."),
         };
 
         using ECDsa key = ECDsa.Create(curve);
@@ -86,7 +86,7 @@ public sealed class RaTlsCertificateBuilder
         DateTimeOffset notBefore = now - options.ClockSkewAllowance;
         DateTimeOffset notAfter = now + options.Validity;
         X509Certificate2 certificate = request.CreateSelfSigned(notBefore, notAfter);
-        EnclaveLog.CertificateBuilt(_logger, options.KeyAlgorithm.ToString(), diceQuote is not null, legacyQuote is not null, certificate.RawData.Length, notAfter);
+        EnclaveLog.CertificateBuilt(_logger, $"ECDSA P-{options.KeySize}", diceQuote is not null, legacyQuote is not null, certificate.RawData.Length, notAfter);
         return new RaTlsCertificate(certificate, publicKeyHash, diceQuote, legacyQuote);
     }
 
@@ -111,7 +111,7 @@ public sealed class RaTlsCertificateBuilder
     private static byte[] ReportData(ReadOnlySpan<byte> hash)
     {
         // report_data = 32-byte hash followed by 32 zero bytes, as Gramine's verifier expects.
-        byte[] reportData = new byte[QuoteConstants.ReportDataLength];
+        byte[] reportData = new byte[IQuoteProvider.ReportDataLength];
         hash.CopyTo(reportData);
         return reportData;
     }
@@ -123,13 +123,13 @@ public sealed class RaTlsCertificateBuilder
         if (value.Length > RaTlsOids.GramineMaxEvidenceLength)
         {
             throw new EvidenceException(
-                EvidenceErrorReason.EvidenceTooLarge,
+                EnclaveErrorReason.EvidenceTooLarge,
                 $"Evidence for {oid} is {value.Length} bytes; Gramine's RA-TLS verifier accepts at most {RaTlsOids.GramineMaxEvidenceLength}.");
         }
 
         if (value.Length < 256)
         {
-            throw new EvidenceException(EvidenceErrorReason.InvalidQuote, $"Evidence for {oid} is only {value.Length} bytes: too small to be a DCAP quote.");
+            throw new EvidenceException(EnclaveErrorReason.InvalidQuote, $"Evidence for {oid} is only {value.Length} bytes: too small to be a DCAP quote.");
         }
 
         return new X509Extension(oid, value, critical: false);

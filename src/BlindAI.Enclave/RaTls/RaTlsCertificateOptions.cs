@@ -1,13 +1,21 @@
 namespace BlindAI.Enclave.RaTls;
 
 /// <summary>How to build an RA-TLS certificate. Every evidence form is on by default.</summary>
+/// <example>
+/// <code>
+/// var options = new RaTlsCertificateOptions { KeySize = 384, AdditionalDnsNames = ["inference.example.com"], Validity = TimeSpan.FromDays(7) };
+/// </code>
+/// </example>
 public sealed record RaTlsCertificateOptions
 {
     /// <summary>The subject alternative name the original BlindAI client expects: <c>blindai-srv</c>. Always present.</summary>
     public const string BlindAIServerName = "blindai-srv";
 
-    /// <summary>The key type; P-256 by default.</summary>
-    public RaTlsKeyAlgorithm KeyAlgorithm { get; init; } = RaTlsKeyAlgorithm.EcdsaP256;
+    /// <summary>
+    /// The ECDSA key size: 256 (NIST P-256 signed with SHA-256, the default) or 384 (P-384 with SHA-384, what Gramine
+    /// itself generates). Both are accepted by Gramine's RA-TLS verifier.
+    /// </summary>
+    public int KeySize { get; init; } = 256;
 
     /// <summary>The subject (and issuer) distinguished name; verifiers ignore it.</summary>
     public string SubjectName { get; init; } = "CN=BlindAI RA-TLS";

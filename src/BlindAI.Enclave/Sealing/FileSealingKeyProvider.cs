@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace BlindAI.Enclave.Sealing;
 
 /// <summary>A sealing key kept in a file, for the simulated platform. It protects nothing against whoever can read the file.</summary>
-public sealed class FileSealingKeyProvider : ISealingKeyProvider
+internal sealed class FileSealingKeyProvider : ISealingKeyProvider
 {
     /// <summary>The length of a simulation key file: 32 bytes.</summary>
     public const int KeyLength = 32;

@@ -1,7 +1,7 @@
 namespace BlindAI.Enclave.Sealing;
 
 /// <summary>Where the simulation sealing key file lives.</summary>
-public sealed record FileSealingKeyProviderOptions
+internal sealed record FileSealingKeyProviderOptions
 {
     /// <summary>The key file: 32 raw bytes.</summary>
     public required string KeyFile { get; init; }

@@ -1,7 +1,7 @@
 namespace BlindAI.Enclave.Sealing;
 
 /// <summary>Reads Gramine's read-only SGX sealing keys, <c>keys/_sgx_mrenclave</c> or <c>keys/_sgx_mrsigner</c> (16 bytes each).</summary>
-public sealed class GramineSealingKeyProvider : ISealingKeyProvider
+internal sealed class GramineSealingKeyProvider : ISealingKeyProvider
 {
     private readonly string _path;
 

@@ -1,7 +1,7 @@
 namespace BlindAI.Enclave.Sealing;
 
 /// <summary>Which Gramine sealing key to use and where Gramine exposes it.</summary>
-public sealed record GramineSealingKeyProviderOptions
+internal sealed record GramineSealingKeyProviderOptions
 {
     /// <summary>The attestation root, <c>/dev/attestation</c> by default; the keys live in its <c>keys</c> folder.</summary>
     public string AttestationRoot { get; init; } = Quoting.GramineQuoteProviderOptions.DefaultAttestationRoot;

@@ -1,7 +1,7 @@
 namespace BlindAI.Enclave.Sealing;
 
 /// <summary>Supplies the key material that seals data at rest.</summary>
-public interface ISealingKeyProvider
+internal interface ISealingKeyProvider
 {
     /// <summary>Which key this provider returns.</summary>
     SealingKeyKind Kind { get; }

@@ -26,6 +26,14 @@ namespace BlindAI.Enclave.Sealing;
 /// associated data length (4 bytes, big-endian) · the caller's associated data, which is not stored.
 /// </para>
 /// </remarks>
+/// <example>
+/// Registered by <c>AddBlindAIEnclave</c> with the sealing key its options name:
+/// <code>
+/// SealedBlobProtector sealing = services.GetRequiredService&lt;SealedBlobProtector&gt;();
+/// byte[] blob = await sealing.SealAsync(model, "models/1"u8.ToArray(), ct);
+/// byte[] again = await sealing.UnsealAsync(blob, "models/1"u8.ToArray(), ct); // SealingException if tampered or moved
+/// </code>
+/// </example>
 public sealed class SealedBlobProtector
 {
     /// <summary>The current format version (the byte after the magic).</summary>
@@ -50,10 +58,10 @@ public sealed class SealedBlobProtector
     private readonly ISealingKeyProvider _keyProvider;
     private readonly ILogger _logger;
 
-    /// <summary>Creates the protector.</summary>
+    /// <summary>Creates the protector; adopters get it from <c>AddBlindAIEnclave</c>, which picks the key provider from the options.</summary>
     /// <param name="keyProvider">The platform sealing key.</param>
     /// <param name="logger">Logger; never receives keys or plaintext.</param>
-    public SealedBlobProtector(ISealingKeyProvider keyProvider, ILogger<SealedBlobProtector>? logger = null)
+    internal SealedBlobProtector(ISealingKeyProvider keyProvider, ILogger<SealedBlobProtector>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(keyProvider);
         _keyProvider = keyProvider;
@@ -108,7 +116,7 @@ public sealed class SealedBlobProtector
             catch (AuthenticationTagMismatchException e)
             {
                 throw new SealingException(
-                    SealingErrorReason.AuthenticationFailed,
+                    EnclaveErrorReason.SealedBlobAuthenticationFailed,
                     "The sealed blob does not authenticate: it or its associated data was changed, or it was sealed under another key (another enclave or signer).",
                     e);
             }
@@ -130,24 +138,24 @@ public sealed class SealedBlobProtector
             // this class, with the raw key and no HKDF. Such blobs are not read (no deployment could have written one
             // with Gramine's key: it crashed at start-up); the reason tells an operator to upload again.
             throw new SealingException(
-                SealingErrorReason.UnsupportedVersion,
+                EnclaveErrorReason.SealedBlobUnsupportedVersion,
                 "The blob starts with format byte 1 instead of 'BAIS': it was written by the model store of a previous version (AES-GCM under the raw key, without HKDF), which is no longer read. Upload the model again.");
         }
 
         if (blob.Length < Overhead || !blob[..4].SequenceEqual(Magic))
         {
-            throw new SealingException(SealingErrorReason.Malformed, $"Not a BlindAI sealed blob ({blob.Length} bytes; needs at least {Overhead} and the magic 'BAIS').");
+            throw new SealingException(EnclaveErrorReason.SealedBlobMalformed, $"Not a BlindAI sealed blob ({blob.Length} bytes; needs at least {Overhead} and the magic 'BAIS').");
         }
 
         if (blob[4] != FormatVersion)
         {
-            throw new SealingException(SealingErrorReason.UnsupportedVersion, $"Sealed blob format version {blob[4]} is not supported (only {FormatVersion}).");
+            throw new SealingException(EnclaveErrorReason.SealedBlobUnsupportedVersion, $"Sealed blob format version {blob[4]} is not supported (only {FormatVersion}).");
         }
 
         if (blob[5] != (byte)_keyProvider.Kind)
         {
             throw new SealingException(
-                SealingErrorReason.KeyKindMismatch,
+                EnclaveErrorReason.SealingKeyKindMismatch,
                 $"The blob was sealed with key kind {(SealingKeyKind)blob[5]}, but this protector uses {_keyProvider.Kind}.");
         }
     }
@@ -162,7 +170,7 @@ public sealed class SealedBlobProtector
             if (platformKey.Length < MinimumKeyLength)
             {
                 throw new SealingException(
-                    SealingErrorReason.InvalidKey,
+                    EnclaveErrorReason.InvalidSealingKey,
                     $"The {_keyProvider.Kind} sealing key is {platformKey.Length} bytes; expected at least {MinimumKeyLength}.");
             }
 

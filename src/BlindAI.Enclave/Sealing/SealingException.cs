@@ -13,12 +13,12 @@ public sealed class SealingException : CryptographicException
     /// <param name="reason">Why sealing or unsealing failed.</param>
     /// <param name="message">A message for people; never contains keys or plaintext.</param>
     /// <param name="innerException">The underlying error, if any.</param>
-    public SealingException(SealingErrorReason reason, string message, Exception? innerException = null)
+    public SealingException(EnclaveErrorReason reason, string message, Exception? innerException = null)
         : base(message, innerException)
     {
         Reason = reason;
     }
 
     /// <summary>Why sealing or unsealing failed.</summary>
-    public SealingErrorReason Reason { get; }
+    public EnclaveErrorReason Reason { get; }
 }

@@ -12,18 +12,18 @@ internal static class SealingKeyFiles
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new SealingException(SealingErrorReason.KeyUnavailable, $"The {what} {path} does not exist.", e);
+            throw new SealingException(EnclaveErrorReason.SealingKeyUnavailable, $"The {what} {path} does not exist.", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new SealingException(SealingErrorReason.KeyUnavailable, $"The {what} {path} cannot be read: {e.Message}", e);
+            throw new SealingException(EnclaveErrorReason.SealingKeyUnavailable, $"The {what} {path} cannot be read: {e.Message}", e);
         }
 
         if (Array.IndexOf(allowedLengths, key.Length) < 0)
         {
             int length = key.Length;
             Array.Clear(key);
-            throw new SealingException(SealingErrorReason.InvalidKey, $"The {what} {path} is {length} bytes; expected {string.Join(" or ", allowedLengths)}.");
+            throw new SealingException(EnclaveErrorReason.InvalidSealingKey, $"The {what} {path} is {length} bytes; expected {string.Join(" or ", allowedLengths)}.");
         }
 
         return key;

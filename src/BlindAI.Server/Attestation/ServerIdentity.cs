@@ -132,7 +132,7 @@ internal sealed class ServerIdentity : IDisposable
         try
         {
             byte[] der = certificate.Certificate.RawData;
-            byte[] reportData = new byte[QuoteConstants.ReportDataLength];
+            byte[] reportData = new byte[IQuoteProvider.ReportDataLength];
             SHA256.HashData(der, reportData);
             byte[] quote = await _quoteProvider.GetQuoteAsync(reportData, cancellationToken).ConfigureAwait(false);
 

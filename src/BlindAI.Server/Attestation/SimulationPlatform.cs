@@ -1,6 +1,6 @@
 using System.Text;
-using BlindAI.Enclave.Simulation;
 using BlindAI.Attestation.Collateral;
+using BlindAI.Enclave.Simulation;
 
 namespace BlindAI.Server.Attestation;
 
@@ -17,39 +17,30 @@ internal sealed class SimulationPlatform : ICollateralProvider, IDisposable
     /// <summary>The folder of the platform's keys inside the data folder.</summary>
     public const string DirectoryName = "simulation";
 
-    /// <summary>How long the collateral the platform signs stays valid.</summary>
-    public static readonly TimeSpan CollateralValidity = TimeSpan.FromDays(30);
-
-    private readonly TimeProvider _timeProvider;
-
-    private SimulationPlatform(SimulatedTeePlatform platform, SimulatedTee? tee, string directory, string rootCertificatePath, TimeProvider timeProvider)
+    private SimulationPlatform(SimulatedTeePlatform platform, SimulatedTee? tee, string directory, string rootCertificatePath)
     {
         Platform = platform;
-        SimulatedQuoteFormat own = platform.Options.QuoteFormat;
-        QuoteOptions = new SimulatedQuoteOptions
+        SimulatedQuoteFormat own = platform.QuoteFormat;
+        QuoteFormat = tee switch
         {
-            Format = tee switch
-            {
-                SimulatedTee.Sgx => SimulatedQuoteFormat.SgxV3,
-                SimulatedTee.Tdx => own == SimulatedQuoteFormat.SgxV3 ? SimulatedQuoteFormat.TdxV4 : own,
-                _ => own,
-            },
+            SimulatedTee.Sgx => SimulatedQuoteFormat.SgxV3,
+            SimulatedTee.Tdx => own == SimulatedQuoteFormat.SgxV3 ? SimulatedQuoteFormat.TdxV4 : own,
+            _ => own,
         };
         Directory = directory;
         RootCertificatePath = rootCertificatePath;
-        _timeProvider = timeProvider;
     }
 
     public SimulatedTeePlatform Platform { get; }
 
     /// <summary>The TEE imitated: the collateral's kind follows it.</summary>
-    public SimulatedTee Tee => QuoteOptions.Format == SimulatedQuoteFormat.SgxV3 ? SimulatedTee.Sgx : SimulatedTee.Tdx;
+    public SimulatedTee Tee => QuoteFormat == SimulatedQuoteFormat.SgxV3 ? SimulatedTee.Sgx : SimulatedTee.Tdx;
 
     /// <summary>
     /// The layout of the quotes: SGX v3 of the simulated enclave, or a TDX quote of the simulated trust domain (the
     /// platform's own TDX layout when it has one, else v4).
     /// </summary>
-    public SimulatedQuoteOptions QuoteOptions { get; }
+    public SimulatedQuoteFormat QuoteFormat { get; }
 
     public string Directory { get; }
 
@@ -61,21 +52,19 @@ internal sealed class SimulationPlatform : ICollateralProvider, IDisposable
         string data = Path.GetFullPath(dataDirectory);
         string directory = Path.Combine(data, DirectoryName);
         System.IO.Directory.CreateDirectory(directory);
-        SimulatedTeePlatform platform = SimulatedTeePlatform.LoadOrCreate(directory, timeProvider: timeProvider);
+        SimulatedTeePlatform platform = SimulatedTeePlatform.LoadOrCreate(directory, timeProvider);
         string rootPath = Path.Combine(data, RootCertificateFileName);
         File.WriteAllText(rootPath, platform.RootCertificate.ExportCertificatePem() + "\n");
-        return new SimulationPlatform(platform, tee, directory, rootPath, timeProvider);
+        return new SimulationPlatform(platform, tee, directory, rootPath);
     }
 
     /// <summary>
-    /// Signs fresh collateral for the imitated TEE, valid for <see cref="CollateralValidity"/>; the one
-    /// <see cref="CachingCollateralProvider"/> in front keeps it until its <c>nextUpdate</c>.
+    /// Signs fresh collateral for the imitated TEE; the one <see cref="CachingCollateralProvider"/> in front keeps it
+    /// until its <c>nextUpdate</c>.
     /// </summary>
     public Task<QuoteCollateral> GetCollateralAsync(CollateralRequest request, CancellationToken cancellationToken = default)
     {
-        DateTimeOffset now = _timeProvider.GetUtcNow();
-        var validity = new SimulatedValidity(now.AddDays(-1), now + CollateralValidity);
-        SimulatedCollateral collateral = Platform.CreateCollateral(new SimulatedCollateralOptions { Validity = validity, Tdx = Tee == SimulatedTee.Tdx });
+        SimulatedCollateral collateral = Platform.CreateCollateral(new SimulatedCollateralOptions { Tdx = Tee == SimulatedTee.Tdx });
         return Task.FromResult(QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
         {
             TcbInfoBody = Encoding.UTF8.GetBytes(collateral.ToPcsTcbInfoResponse()),

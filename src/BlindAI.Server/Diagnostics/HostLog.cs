@@ -1,3 +1,4 @@
+using BlindAI.Enclave;
 using BlindAI.Enclave.Quoting;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +17,7 @@ internal static partial class HostLog
     public static partial void SimulationWarning(ILogger logger, string platformDirectory, string rootCertificatePath);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Critical, Message = "No TEE quote provider is available ({Reason}); refusing to start. Run under Gramine SGX or in a TDX guest, or pass --simulation for a test server.")]
-    public static partial void NoQuoteProvider(ILogger logger, EvidenceErrorReason reason, Exception exception);
+    public static partial void NoQuoteProvider(ILogger logger, EnclaveErrorReason reason, Exception exception);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Listening: untrusted http://{UntrustedEndpoint}, attested https://{AttestedEndpoint}, management https://{ManagementEndpoint}")]
     public static partial void Listening(ILogger logger, string untrustedEndpoint, string attestedEndpoint, string managementEndpoint);

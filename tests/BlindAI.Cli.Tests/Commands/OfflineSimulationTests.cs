@@ -57,7 +57,7 @@ public sealed class OfflineSimulationTests : IDisposable
     public async Task Bench_verify_times_a_simulated_quote_against_the_named_root()
     {
         string quote = Path.Combine(_scratch, "quote.bin");
-        await File.WriteAllBytesAsync(quote, _platform.CreateQuote(new byte[QuoteConstants.ReportDataLength]));
+        await File.WriteAllBytesAsync(quote, _platform.CreateQuote(new byte[IQuoteProvider.ReportDataLength]));
         (string collateral, string root) = await WriteCollateralAndRootAsync();
 
         CliRun named = await CliRun.InvokeAsync("bench", "verify", quote, "--collateral", collateral, "--simulation-root", root, "--iterations", "2");
@@ -73,7 +73,7 @@ public sealed class OfflineSimulationTests : IDisposable
     public async Task A_simulation_root_that_is_not_a_certificate_is_a_usage_error()
     {
         string quote = Path.Combine(_scratch, "quote.bin");
-        await File.WriteAllBytesAsync(quote, _platform.CreateQuote(new byte[QuoteConstants.ReportDataLength]));
+        await File.WriteAllBytesAsync(quote, _platform.CreateQuote(new byte[IQuoteProvider.ReportDataLength]));
         (string collateral, _) = await WriteCollateralAndRootAsync();
 
         CliRun run = await CliRun.InvokeAsync("quote", "verify", quote, "--collateral", collateral, "--simulation-root", collateral);
@@ -90,7 +90,7 @@ public sealed class OfflineSimulationTests : IDisposable
         var verifier = new DcapQuoteVerifier(new DcapQuoteVerifierOptions { TrustAnchor = TrustAnchor.InsecureNonIntelRoot(_platform.RootCertificate) });
         SimulatedCollateral simulated = _platform.CreateCollateral();
         QuoteCollateral collateral = DcapQvlCollateralJson.Parse(System.Text.Encoding.UTF8.GetBytes(simulated.ToDcapQvlJson()));
-        QuoteVerificationResult result = verifier.Verify(Quote.Parse(_platform.CreateQuote(new byte[QuoteConstants.ReportDataLength])), collateral);
+        QuoteVerificationResult result = verifier.Verify(Quote.Parse(_platform.CreateQuote(new byte[IQuoteProvider.ReportDataLength])), collateral);
 
         var report = new VerificationReport
         {

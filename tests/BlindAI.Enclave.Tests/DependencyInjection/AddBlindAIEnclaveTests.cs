@@ -69,4 +69,17 @@ public sealed class AddBlindAIEnclaveTests : IDisposable
             .BuildServiceProvider();
         Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<BlindAIEnclaveOptions>>().Value);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(255)]
+    [InlineData(521)]
+    public void Certificate_key_size_other_than_P256_or_P384_fails_validation(int keySize)
+    {
+        using ServiceProvider services = new ServiceCollection()
+            .AddBlindAIEnclave(o => o.Certificate = new RaTlsCertificateOptions { KeySize = keySize })
+            .BuildServiceProvider();
+        var e = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<BlindAIEnclaveOptions>>().Value);
+        Assert.Contains(e.Failures, f => f.Contains("KeySize", StringComparison.Ordinal));
+    }
 }

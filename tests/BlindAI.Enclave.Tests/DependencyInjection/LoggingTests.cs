@@ -46,7 +46,7 @@ public sealed class LoggingTests : IDisposable
         string all = string.Join("\n", logs.Entries);
         Assert.Contains("Quote from Gramine", all, StringComparison.Ordinal);
         Assert.Contains("Built an RA-TLS certificate", all, StringComparison.Ordinal);
-        Assert.Contains("Unsealing failed: AuthenticationFailed", all, StringComparison.Ordinal);
+        Assert.Contains("Unsealing failed: SealedBlobAuthenticationFailed", all, StringComparison.Ordinal);
         foreach (byte[] secret in new[] { reportData, nonce, sealingKey, quoteBytes[..16], cert.PublicKeySha256.ToArray() })
         {
             Assert.DoesNotContain(Convert.ToHexStringLower(secret), all, StringComparison.OrdinalIgnoreCase);

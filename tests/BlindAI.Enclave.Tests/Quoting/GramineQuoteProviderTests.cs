@@ -44,7 +44,7 @@ public sealed class GramineQuoteProviderTests : IDisposable
         MimicGramineSgx();
         using GramineQuoteProvider provider = Provider();
         var e = await Assert.ThrowsAsync<EvidenceException>(() => provider.GetQuoteAsync(new byte[length], CancellationToken.None));
-        Assert.Equal(EvidenceErrorReason.InvalidReportData, e.Reason);
+        Assert.Equal(EnclaveErrorReason.InvalidReportData, e.Reason);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class GramineQuoteProviderTests : IDisposable
         Directory.CreateDirectory(_root.Combine("keys"));
         using GramineQuoteProvider provider = Provider();
         var e = await Assert.ThrowsAsync<EvidenceException>(() => provider.GetQuoteAsync(new byte[64], CancellationToken.None));
-        Assert.Equal(EvidenceErrorReason.PlatformUnavailable, e.Reason);
+        Assert.Equal(EnclaveErrorReason.PlatformUnavailable, e.Reason);
         Assert.False(File.Exists(_root.Combine("user_report_data")), "the provider must never create the pseudo-file");
     }
 
@@ -66,7 +66,7 @@ public sealed class GramineQuoteProviderTests : IDisposable
         MimicGramineSgx(type);
         using GramineQuoteProvider provider = Provider();
         var e = await Assert.ThrowsAsync<EvidenceException>(() => provider.GetQuoteAsync(new byte[64], CancellationToken.None));
-        Assert.Equal(EvidenceErrorReason.AttestationDisabled, e.Reason);
+        Assert.Equal(EnclaveErrorReason.AttestationDisabled, e.Reason);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class GramineQuoteProviderTests : IDisposable
         File.Delete(_root.Combine("user_report_data"));
         using GramineQuoteProvider provider = Provider();
         var e = await Assert.ThrowsAsync<EvidenceException>(() => provider.GetQuoteAsync(new byte[64], CancellationToken.None));
-        Assert.Equal(EvidenceErrorReason.PlatformUnavailable, e.Reason);
+        Assert.Equal(EnclaveErrorReason.PlatformUnavailable, e.Reason);
         Assert.False(File.Exists(_root.Combine("user_report_data")));
     }
 
@@ -95,7 +95,7 @@ public sealed class GramineQuoteProviderTests : IDisposable
         File.Delete(_root.Combine("quote"));
         using GramineQuoteProvider provider = Provider();
         var e = await Assert.ThrowsAsync<EvidenceException>(() => provider.GetQuoteAsync(new byte[64], CancellationToken.None));
-        Assert.Equal(EvidenceErrorReason.PlatformUnavailable, e.Reason);
+        Assert.Equal(EnclaveErrorReason.PlatformUnavailable, e.Reason);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class GramineQuoteProviderTests : IDisposable
         MimicGramineSgx(quote: []);
         using GramineQuoteProvider provider = Provider();
         var e = await Assert.ThrowsAsync<EvidenceException>(() => provider.GetQuoteAsync(new byte[64], CancellationToken.None));
-        Assert.Equal(EvidenceErrorReason.InvalidQuote, e.Reason);
+        Assert.Equal(EnclaveErrorReason.InvalidQuote, e.Reason);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class GramineQuoteProviderTests : IDisposable
         MimicGramineSgx(quote: new byte[QuoteConstants.MaxQuoteLength + 1]);
         using GramineQuoteProvider provider = Provider();
         var e = await Assert.ThrowsAsync<EvidenceException>(() => provider.GetQuoteAsync(new byte[64], CancellationToken.None));
-        Assert.Equal(EvidenceErrorReason.InvalidQuote, e.Reason);
+        Assert.Equal(EnclaveErrorReason.InvalidQuote, e.Reason);
     }
 
     [Fact]

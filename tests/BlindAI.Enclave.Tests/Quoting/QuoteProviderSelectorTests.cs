@@ -38,8 +38,8 @@ public sealed class QuoteProviderSelectorTests : IDisposable
     public void Gives_a_clear_error_without_any_tee_and_never_falls_back_to_simulation()
     {
         var e = Assert.Throws<EvidenceException>(() => QuoteProviderSelector.Create(Options()));
-        Assert.Equal(EvidenceErrorReason.PlatformUnavailable, e.Reason);
-        Assert.Contains("register the simulated platform", e.Message, StringComparison.Ordinal);
+        Assert.Equal(EnclaveErrorReason.PlatformUnavailable, e.Reason);
+        Assert.Contains("simulated platform by name", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -50,9 +50,12 @@ public sealed class QuoteProviderSelectorTests : IDisposable
     }
 
     [Fact]
-    public void Simulation_is_never_selected_even_by_name()
+    public void Simulation_is_never_created_by_the_selector_even_with_a_folder()
     {
-        var e = Assert.Throws<EvidenceException>(() => QuoteProviderSelector.Create(Options(QuoteProviderKind.Simulation)));
-        Assert.Equal(EvidenceErrorReason.SimulationNotConfigured, e.Reason);
+        // The simulated platform is in the separate, insecure package: the production selector cannot make one.
+        BlindAIEnclaveOptions options = Options(QuoteProviderKind.Simulation);
+        options.SimulationDirectory = _dir.Path;
+        var e = Assert.Throws<EvidenceException>(() => QuoteProviderSelector.Create(options));
+        Assert.Equal(EnclaveErrorReason.SimulationNotConfigured, e.Reason);
     }
 }

@@ -45,7 +45,7 @@ public sealed class TsmQuoteProviderTests : IDisposable
         var kernel = new FakeTsmKernel { ConcurrentWrites = 1 };
         var e = await Assert.ThrowsAsync<EvidenceException>(() => Provider(kernel).GetQuoteAsync(new byte[64], CancellationToken.None));
         await kernel.WritersCompleted();
-        Assert.Equal(EvidenceErrorReason.ConcurrentWriter, e.Reason);
+        Assert.Equal(EnclaveErrorReason.ConcurrentWriter, e.Reason);
         Assert.Empty(Directory.GetFileSystemEntries(_root.Path));
     }
 
@@ -54,7 +54,7 @@ public sealed class TsmQuoteProviderTests : IDisposable
     {
         var provider = new TsmQuoteProvider(new TsmQuoteProviderOptions { ReportRoot = _root.Combine("no-such-dir") });
         var e = await Assert.ThrowsAsync<EvidenceException>(() => provider.GetQuoteAsync(new byte[64], CancellationToken.None));
-        Assert.Equal(EvidenceErrorReason.PlatformUnavailable, e.Reason);
+        Assert.Equal(EnclaveErrorReason.PlatformUnavailable, e.Reason);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class TsmQuoteProviderTests : IDisposable
         // A plain folder: mkdir creates nothing inside, as on a kernel without a TSM provider.
         var provider = new TsmQuoteProvider(new TsmQuoteProviderOptions { ReportRoot = _root.Path });
         var e = await Assert.ThrowsAsync<EvidenceException>(() => provider.GetQuoteAsync(new byte[64], CancellationToken.None));
-        Assert.Equal(EvidenceErrorReason.PlatformUnavailable, e.Reason);
+        Assert.Equal(EnclaveErrorReason.PlatformUnavailable, e.Reason);
         Assert.Empty(Directory.GetFileSystemEntries(_root.Path));
     }
 
@@ -71,6 +71,6 @@ public sealed class TsmQuoteProviderTests : IDisposable
     public async Task Rejects_report_data_that_is_not_64_bytes()
     {
         var e = await Assert.ThrowsAsync<EvidenceException>(() => Provider(new FakeTsmKernel()).GetQuoteAsync(new byte[48], CancellationToken.None));
-        Assert.Equal(EvidenceErrorReason.InvalidReportData, e.Reason);
+        Assert.Equal(EnclaveErrorReason.InvalidReportData, e.Reason);
     }
 }

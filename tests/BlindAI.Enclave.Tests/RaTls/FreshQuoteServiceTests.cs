@@ -32,7 +32,7 @@ public sealed class FreshQuoteServiceTests
         var provider = new RecordingQuoteProvider();
         using RaTlsCertificate cert = await new RaTlsCertificateBuilder(provider).BuildAsync(new RaTlsCertificateOptions(), CancellationToken.None);
         var e = await Assert.ThrowsAsync<EvidenceException>(() => new FreshQuoteService(provider).GetFreshQuoteAsync(cert.Certificate, new byte[length], CancellationToken.None));
-        Assert.Equal(EvidenceErrorReason.InvalidReportData, e.Reason);
+        Assert.Equal(EnclaveErrorReason.InvalidReportData, e.Reason);
         Assert.Equal(2, provider.Requests.Count);
     }
 }

@@ -95,11 +95,11 @@ public sealed class RaTlsCertificateBuilderTests
     }
 
     [Theory]
-    [InlineData(RaTlsKeyAlgorithm.EcdsaP256, 256, "1.2.840.10045.4.3.2")]
-    [InlineData(RaTlsKeyAlgorithm.EcdsaP384, 384, "1.2.840.10045.4.3.3")]
-    public async Task Uses_the_requested_key_type_and_a_valid_self_signature(RaTlsKeyAlgorithm algorithm, int keySize, string signatureOid)
+    [InlineData(256, "1.2.840.10045.4.3.2")]
+    [InlineData(384, "1.2.840.10045.4.3.3")]
+    public async Task Uses_the_requested_key_type_and_a_valid_self_signature(int keySize, string signatureOid)
     {
-        (RaTlsCertificate cert, _) = await BuildAsync(new RaTlsCertificateOptions { KeyAlgorithm = algorithm });
+        (RaTlsCertificate cert, _) = await BuildAsync(new RaTlsCertificateOptions { KeySize = keySize });
         using (cert)
         {
             using ECDsa key = cert.Certificate.GetECDsaPublicKey()!;
@@ -138,11 +138,22 @@ public sealed class RaTlsCertificateBuilderTests
         await Assert.ThrowsAsync<ArgumentException>(() => builder.BuildAsync(new RaTlsCertificateOptions { IncludeDiceEvidence = false, IncludeLegacyEvidence = false }, CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData(224)]
+    [InlineData(521)]
+    public async Task Refuses_a_key_size_gramine_does_not_verify_before_asking_for_a_quote(int keySize)
+    {
+        var quotes = new RecordingQuoteProvider();
+        var builder = new RaTlsCertificateBuilder(quotes);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => builder.BuildAsync(new RaTlsCertificateOptions { KeySize = keySize }, CancellationToken.None));
+        Assert.Empty(quotes.Requests);
+    }
+
     [Fact]
     public async Task Refuses_evidence_larger_than_gramine_accepts()
     {
         var e = await Assert.ThrowsAsync<EvidenceException>(() => BuildAsync(quoteLength: 8200));
-        Assert.Equal(EvidenceErrorReason.EvidenceTooLarge, e.Reason);
+        Assert.Equal(EnclaveErrorReason.EvidenceTooLarge, e.Reason);
     }
 
     [Fact]

@@ -24,11 +24,11 @@ public sealed class RaTlsRoundTripTests : IClassFixture<SimulatedPlatformFixture
         await new RaTlsCertificateBuilder(new SimulatedQuoteProvider(_platform, quoteOptions)).BuildAsync(options ?? new RaTlsCertificateOptions(), CancellationToken.None);
 
     [Theory]
-    [InlineData(RaTlsKeyAlgorithm.EcdsaP256)]
-    [InlineData(RaTlsKeyAlgorithm.EcdsaP384)]
-    public async Task Reader_finds_both_forms_bound_and_returns_the_dice_quote(RaTlsKeyAlgorithm algorithm)
+    [InlineData(256)]
+    [InlineData(384)]
+    public async Task Reader_finds_both_forms_bound_and_returns_the_dice_quote(int keySize)
     {
-        using RaTlsCertificate cert = await BuildAsync(new RaTlsCertificateOptions { KeyAlgorithm = algorithm });
+        using RaTlsCertificate cert = await BuildAsync(new RaTlsCertificateOptions { KeySize = keySize });
         RaTlsCertificateEvidence read = RaTlsCertificateReader.Read(cert.Certificate);
 
         Assert.Equal(cert.PublicKeySha256.ToArray(), read.PublicKeySha256.Span.ToArray());

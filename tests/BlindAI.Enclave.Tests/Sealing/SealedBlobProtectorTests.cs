@@ -51,12 +51,12 @@ public sealed class SealedBlobProtectorTests : IDisposable
             byte[] tampered = (byte[])blob.Clone();
             tampered[i] ^= 0x01;
             var e = await Assert.ThrowsAsync<SealingException>(() => protector.UnsealAsync(tampered, ModelId, CancellationToken.None));
-            SealingErrorReason expected = i switch
+            EnclaveErrorReason expected = i switch
             {
-                < 4 => SealingErrorReason.Malformed,
-                4 => SealingErrorReason.UnsupportedVersion,
-                5 => SealingErrorReason.KeyKindMismatch,
-                _ => SealingErrorReason.AuthenticationFailed,
+                < 4 => EnclaveErrorReason.SealedBlobMalformed,
+                4 => EnclaveErrorReason.SealedBlobUnsupportedVersion,
+                5 => EnclaveErrorReason.SealingKeyKindMismatch,
+                _ => EnclaveErrorReason.SealedBlobAuthenticationFailed,
             };
             Assert.Equal(expected, e.Reason);
         }
@@ -68,7 +68,7 @@ public sealed class SealedBlobProtectorTests : IDisposable
         var protector = new SealedBlobProtector(GramineKey(SealingKeyKind.MrEnclave));
         byte[] blob = await protector.SealAsync(Model, ModelId, CancellationToken.None);
         var e = await Assert.ThrowsAsync<SealingException>(() => protector.UnsealAsync(blob, "model-43"u8.ToArray(), CancellationToken.None));
-        Assert.Equal(SealingErrorReason.AuthenticationFailed, e.Reason);
+        Assert.Equal(EnclaveErrorReason.SealedBlobAuthenticationFailed, e.Reason);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class SealedBlobProtectorTests : IDisposable
         byte[] blob = await new SealedBlobProtector(GramineKey(SealingKeyKind.MrEnclave)).SealAsync(Model, ModelId, CancellationToken.None);
         var otherEnclave = new SealedBlobProtector(GramineKey(SealingKeyKind.MrEnclave));
         var e = await Assert.ThrowsAsync<SealingException>(() => otherEnclave.UnsealAsync(blob, ModelId, CancellationToken.None));
-        Assert.Equal(SealingErrorReason.AuthenticationFailed, e.Reason);
+        Assert.Equal(EnclaveErrorReason.SealedBlobAuthenticationFailed, e.Reason);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class SealedBlobProtectorTests : IDisposable
         byte[] key = RandomNumberGenerator.GetBytes(16);
         byte[] blob = await new SealedBlobProtector(GramineKey(SealingKeyKind.MrSigner, key)).SealAsync(Model, ModelId, CancellationToken.None);
         var e = await Assert.ThrowsAsync<SealingException>(() => new SealedBlobProtector(GramineKey(SealingKeyKind.MrEnclave, key)).UnsealAsync(blob, ModelId, CancellationToken.None));
-        Assert.Equal(SealingErrorReason.KeyKindMismatch, e.Reason);
+        Assert.Equal(EnclaveErrorReason.SealingKeyKindMismatch, e.Reason);
     }
 
     [Theory]
@@ -97,7 +97,7 @@ public sealed class SealedBlobProtectorTests : IDisposable
     {
         var protector = new SealedBlobProtector(GramineKey(SealingKeyKind.MrEnclave));
         var e = await Assert.ThrowsAsync<SealingException>(() => protector.UnsealAsync(new byte[length], ModelId, CancellationToken.None));
-        Assert.Equal(SealingErrorReason.Malformed, e.Reason);
+        Assert.Equal(EnclaveErrorReason.SealedBlobMalformed, e.Reason);
     }
 
     [Fact]
@@ -113,14 +113,14 @@ public sealed class SealedBlobProtectorTests : IDisposable
     {
         var provider = new GramineSealingKeyProvider(new GramineSealingKeyProviderOptions { AttestationRoot = _dir.Combine("nowhere") });
         var e = await Assert.ThrowsAsync<SealingException>(() => new SealedBlobProtector(provider).SealAsync(Model, ModelId, CancellationToken.None));
-        Assert.Equal(SealingErrorReason.KeyUnavailable, e.Reason);
+        Assert.Equal(EnclaveErrorReason.SealingKeyUnavailable, e.Reason);
     }
 
     [Fact]
     public async Task Gramine_key_of_the_wrong_length_is_refused()
     {
         var e = await Assert.ThrowsAsync<SealingException>(() => GramineKey(SealingKeyKind.MrEnclave, new byte[15]).GetKeyAsync(CancellationToken.None));
-        Assert.Equal(SealingErrorReason.InvalidKey, e.Reason);
+        Assert.Equal(EnclaveErrorReason.InvalidSealingKey, e.Reason);
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class SealedBlobProtectorTests : IDisposable
     {
         var provider = new FileSealingKeyProvider(new FileSealingKeyProviderOptions { KeyFile = _dir.Combine("absent.key") });
         var e = await Assert.ThrowsAsync<SealingException>(() => provider.GetKeyAsync(CancellationToken.None));
-        Assert.Equal(SealingErrorReason.KeyUnavailable, e.Reason);
+        Assert.Equal(EnclaveErrorReason.SealingKeyUnavailable, e.Reason);
         Assert.False(File.Exists(_dir.Combine("absent.key")));
     }
 
@@ -182,7 +182,7 @@ public sealed class SealedBlobProtectorTests : IDisposable
         byte[] platformKey = Enumerable.Repeat((byte)0xA5, length).ToArray();
         var provider = new FixedKey(SealingKeyKind.MrEnclave, platformKey);
         var seal = await Assert.ThrowsAsync<SealingException>(() => new SealedBlobProtector(provider).SealAsync(Model, ModelId, CancellationToken.None));
-        Assert.Equal(SealingErrorReason.InvalidKey, seal.Reason);
+        Assert.Equal(EnclaveErrorReason.InvalidSealingKey, seal.Reason);
         Assert.Contains($"is {length} bytes; expected at least 16", seal.Message, StringComparison.Ordinal);
         Assert.All(provider.Handed, key => Assert.All(key, b => Assert.Equal(0, b)));
     }
@@ -210,7 +210,7 @@ public sealed class SealedBlobProtectorTests : IDisposable
         byte[] previous = RandomNumberGenerator.GetBytes(length);
         previous[0] = 1;
         var e = await Assert.ThrowsAsync<SealingException>(() => new SealedBlobProtector(GramineKey(SealingKeyKind.MrEnclave)).UnsealAsync(previous, ModelId, CancellationToken.None));
-        Assert.Equal(SealingErrorReason.UnsupportedVersion, e.Reason);
+        Assert.Equal(EnclaveErrorReason.SealedBlobUnsupportedVersion, e.Reason);
         Assert.Contains("previous version", e.Message, StringComparison.Ordinal);
     }
 
@@ -220,7 +220,7 @@ public sealed class SealedBlobProtectorTests : IDisposable
         // The inference engine restores a store by skipping blobs that throw CryptographicException (it does not reference this package).
         var protector = new SealedBlobProtector(GramineKey(SealingKeyKind.MrEnclave));
         CryptographicException e = await Assert.ThrowsAnyAsync<CryptographicException>(() => protector.UnsealAsync(new byte[40], ModelId, CancellationToken.None));
-        Assert.Equal(SealingErrorReason.Malformed, Assert.IsType<SealingException>(e).Reason);
+        Assert.Equal(EnclaveErrorReason.SealedBlobMalformed, Assert.IsType<SealingException>(e).Reason);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using BlindAI.Attestation;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -81,9 +82,9 @@ public sealed class SimulatedCollateralTests : IClassFixture<SimulatedPlatformFi
     {
         SimulatedCollateral collateral = _platform.CreateCollateral(new SimulatedCollateralOptions
         {
-            PlatformTcbStatus = SimulatedTcbStatus.ConfigurationAndSWHardeningNeeded,
+            PlatformTcbStatus = TcbStatus.ConfigurationAndSWHardeningNeeded,
             PlatformAdvisoryIds = ["INTEL-SA-00289", "INTEL-SA-00615"],
-            QeTcbStatus = SimulatedTcbStatus.OutOfDate,
+            QeTcbStatus = TcbStatus.OutOfDate,
         });
         JsonElement tcbInfo = JsonDocument.Parse(collateral.TcbInfo).RootElement;
         JsonElement level = tcbInfo.GetProperty("tcbLevels")[0];

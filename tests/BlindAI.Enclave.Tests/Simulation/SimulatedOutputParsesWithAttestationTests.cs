@@ -64,7 +64,7 @@ public sealed class SimulatedOutputParsesWithAttestationTests : IClassFixture<Si
         SimulatedCollateral simulated = _platform.CreateCollateral(new SimulatedCollateralOptions
         {
             Tdx = tdx,
-            PlatformTcbStatus = SimulatedTcbStatus.SWHardeningNeeded,
+            PlatformTcbStatus = TcbStatus.SWHardeningNeeded,
             PlatformAdvisoryIds = ["INTEL-SA-00615"],
         });
         QuoteCollateral collateral = DcapQvlCollateralJson.Parse(Encoding.UTF8.GetBytes(simulated.ToDcapQvlJson()));
@@ -125,14 +125,14 @@ public sealed class SimulatedOutputParsesWithAttestationTests : IClassFixture<Si
     }
 
     [Theory]
-    [InlineData(SimulatedTcbStatus.UpToDate, TcbStatus.UpToDate)]
-    [InlineData(SimulatedTcbStatus.SWHardeningNeeded, TcbStatus.SWHardeningNeeded)]
-    [InlineData(SimulatedTcbStatus.ConfigurationNeeded, TcbStatus.ConfigurationNeeded)]
-    [InlineData(SimulatedTcbStatus.ConfigurationAndSWHardeningNeeded, TcbStatus.ConfigurationAndSWHardeningNeeded)]
-    [InlineData(SimulatedTcbStatus.OutOfDate, TcbStatus.OutOfDate)]
-    [InlineData(SimulatedTcbStatus.OutOfDateConfigurationNeeded, TcbStatus.OutOfDateConfigurationNeeded)]
-    [InlineData(SimulatedTcbStatus.Revoked, TcbStatus.Revoked)]
-    public void Every_tcb_status_is_written_as_attestation_reads_it(SimulatedTcbStatus simulated, TcbStatus expected)
+    [InlineData(TcbStatus.UpToDate, TcbStatus.UpToDate)]
+    [InlineData(TcbStatus.SWHardeningNeeded, TcbStatus.SWHardeningNeeded)]
+    [InlineData(TcbStatus.ConfigurationNeeded, TcbStatus.ConfigurationNeeded)]
+    [InlineData(TcbStatus.ConfigurationAndSWHardeningNeeded, TcbStatus.ConfigurationAndSWHardeningNeeded)]
+    [InlineData(TcbStatus.OutOfDate, TcbStatus.OutOfDate)]
+    [InlineData(TcbStatus.OutOfDateConfigurationNeeded, TcbStatus.OutOfDateConfigurationNeeded)]
+    [InlineData(TcbStatus.Revoked, TcbStatus.Revoked)]
+    public void Every_tcb_status_is_written_as_attestation_reads_it(TcbStatus simulated, TcbStatus expected)
     {
         QuoteCollateral collateral = DcapQvlCollateralJson.Parse(Encoding.UTF8.GetBytes(_platform.CreateCollateral(new SimulatedCollateralOptions
         {

@@ -85,14 +85,14 @@ public sealed class SimulatedPlatformThroughVerifierTests : IClassFixture<Simula
     }
 
     [Theory]
-    [InlineData(SimulatedTcbStatus.UpToDate, TcbStatus.UpToDate)]
-    [InlineData(SimulatedTcbStatus.SWHardeningNeeded, TcbStatus.SWHardeningNeeded)]
-    [InlineData(SimulatedTcbStatus.ConfigurationNeeded, TcbStatus.ConfigurationNeeded)]
-    [InlineData(SimulatedTcbStatus.ConfigurationAndSWHardeningNeeded, TcbStatus.ConfigurationAndSWHardeningNeeded)]
-    [InlineData(SimulatedTcbStatus.OutOfDate, TcbStatus.OutOfDate)]
-    [InlineData(SimulatedTcbStatus.OutOfDateConfigurationNeeded, TcbStatus.OutOfDateConfigurationNeeded)]
-    [InlineData(SimulatedTcbStatus.Revoked, TcbStatus.Revoked)]
-    public void Each_platform_tcb_status_comes_out_of_the_verifier_and_only_up_to_date_passes_the_strict_policy(SimulatedTcbStatus simulated, TcbStatus expected)
+    [InlineData(TcbStatus.UpToDate, TcbStatus.UpToDate)]
+    [InlineData(TcbStatus.SWHardeningNeeded, TcbStatus.SWHardeningNeeded)]
+    [InlineData(TcbStatus.ConfigurationNeeded, TcbStatus.ConfigurationNeeded)]
+    [InlineData(TcbStatus.ConfigurationAndSWHardeningNeeded, TcbStatus.ConfigurationAndSWHardeningNeeded)]
+    [InlineData(TcbStatus.OutOfDate, TcbStatus.OutOfDate)]
+    [InlineData(TcbStatus.OutOfDateConfigurationNeeded, TcbStatus.OutOfDateConfigurationNeeded)]
+    [InlineData(TcbStatus.Revoked, TcbStatus.Revoked)]
+    public void Each_platform_tcb_status_comes_out_of_the_verifier_and_only_up_to_date_passes_the_strict_policy(TcbStatus simulated, TcbStatus expected)
     {
         QuoteVerificationResult result = Verify(collateral: new SimulatedCollateralOptions { PlatformTcbStatus = simulated, PlatformAdvisoryIds = ["INTEL-SA-00615"] });
         Assert.Equal(expected, result.TcbStatus);
@@ -113,14 +113,14 @@ public sealed class SimulatedPlatformThroughVerifierTests : IClassFixture<Simula
     [InlineData(SimulatedQuoteFormat.TdxV5TdReport15)]
     public void Tdx_statuses_and_module_status_come_through(SimulatedQuoteFormat format)
     {
-        Assert.Equal(TcbStatus.OutOfDate, Verify(new SimulatedQuoteOptions { Format = format }, new SimulatedCollateralOptions { PlatformTcbStatus = SimulatedTcbStatus.OutOfDate }).TcbStatus);
-        Assert.Equal(TcbStatus.OutOfDate, Verify(new SimulatedQuoteOptions { Format = format }, new SimulatedCollateralOptions { TdxModuleTcbStatus = SimulatedTcbStatus.OutOfDate }).TcbStatus);
+        Assert.Equal(TcbStatus.OutOfDate, Verify(new SimulatedQuoteOptions { Format = format }, new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.OutOfDate }).TcbStatus);
+        Assert.Equal(TcbStatus.OutOfDate, Verify(new SimulatedQuoteOptions { Format = format }, new SimulatedCollateralOptions { TdxModuleTcbStatus = TcbStatus.OutOfDate }).TcbStatus);
     }
 
     [Fact]
     public void An_out_of_date_quoting_enclave_makes_the_result_out_of_date()
     {
-        QuoteVerificationResult result = Verify(collateral: new SimulatedCollateralOptions { QeTcbStatus = SimulatedTcbStatus.OutOfDate });
+        QuoteVerificationResult result = Verify(collateral: new SimulatedCollateralOptions { QeTcbStatus = TcbStatus.OutOfDate });
         Assert.Equal(TcbStatus.OutOfDate, result.QeTcbStatus);
         Assert.Equal(TcbStatus.OutOfDate, result.TcbStatus);
     }
@@ -134,8 +134,8 @@ public sealed class SimulatedPlatformThroughVerifierTests : IClassFixture<Simula
         {
             TcbLevels =
             [
-                new SimulatedTcbLevel { SgxTcbComponents = higher, PceSvn = _platform.Options.Platform.PceSvn, Status = SimulatedTcbStatus.UpToDate },
-                new SimulatedTcbLevel { SgxTcbComponents = _platform.Options.Platform.SgxTcbComponents, PceSvn = _platform.Options.Platform.PceSvn, Status = SimulatedTcbStatus.OutOfDate, AdvisoryIds = ["INTEL-SA-00828"] },
+                new SimulatedTcbLevel { SgxTcbComponents = higher, PceSvn = _platform.Options.Platform.PceSvn, Status = TcbStatus.UpToDate },
+                new SimulatedTcbLevel { SgxTcbComponents = _platform.Options.Platform.SgxTcbComponents, PceSvn = _platform.Options.Platform.PceSvn, Status = TcbStatus.OutOfDate, AdvisoryIds = ["INTEL-SA-00828"] },
             ],
         });
         Assert.Equal(TcbStatus.OutOfDate, result.TcbStatus);

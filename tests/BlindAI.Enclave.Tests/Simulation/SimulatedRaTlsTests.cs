@@ -46,12 +46,10 @@ public sealed class SimulatedRaTlsTests : IClassFixture<SimulatedPlatformFixture
     }
 
     [Fact]
-    public async Task Simulation_is_used_only_when_registered_and_shares_the_saved_root()
+    public async Task A_simulated_provider_registered_before_AddBlindAIEnclave_is_kept_and_shares_the_saved_root()
     {
         using var dir = new TempDirectory();
         using SimulatedTeePlatform platform = SimulatedTeePlatform.LoadOrCreate(dir.Combine("platform"));
-
-        // The enclave package never selects the simulated platform: whoever wants it registers its provider first.
         await using ServiceProvider services = new ServiceCollection()
             .AddSingleton<IQuoteProvider>(new SimulatedQuoteProvider(platform))
             .AddBlindAIEnclave(o =>
@@ -74,5 +72,25 @@ public sealed class SimulatedRaTlsTests : IClassFixture<SimulatedPlatformFixture
         SealedBlobProtector protector = services.GetRequiredService<SealedBlobProtector>();
         byte[] blob = await protector.SealAsync("model"u8.ToArray(), "id"u8.ToArray(), CancellationToken.None);
         Assert.Equal("model"u8.ToArray(), await protector.UnsealAsync(blob, "id"u8.ToArray(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Naming_simulation_without_registering_a_simulated_provider_fails_closed()
+    {
+        // The enclave package cannot build the simulated platform (it lives in the insecure package): asking for it by
+        // name must not fall back to anything else.
+        using var dir = new TempDirectory();
+        await using ServiceProvider services = new ServiceCollection()
+            .AddBlindAIEnclave(o =>
+            {
+                o.QuoteProvider = QuoteProviderKind.Simulation;
+                o.SimulationDirectory = dir.Combine("platform");
+                o.GramineAttestationRoot = dir.Path;
+            })
+            .BuildServiceProvider();
+
+        var e = Assert.Throws<EvidenceException>(() => services.GetRequiredService<IQuoteProvider>());
+        Assert.Equal(EnclaveErrorReason.SimulationNotConfigured, e.Reason);
+        Assert.Contains("SimulatedQuoteProvider", e.Message, StringComparison.Ordinal);
     }
 }

@@ -115,7 +115,7 @@ public sealed class SimulatedTeePlatformQuoteTests : IClassFixture<SimulatedPlat
     public void Refuses_report_data_that_is_not_64_bytes()
     {
         var e = Assert.Throws<EvidenceException>(() => _platform.CreateQuote(new byte[32]));
-        Assert.Equal(EvidenceErrorReason.InvalidReportData, e.Reason);
+        Assert.Equal(EnclaveErrorReason.InvalidReportData, e.Reason);
     }
 
     [Fact]

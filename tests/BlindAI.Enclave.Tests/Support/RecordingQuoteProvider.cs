@@ -17,7 +17,7 @@ internal sealed class RecordingQuoteProvider(int quoteLength = 4600) : IQuotePro
 
     public Task<byte[]> GetQuoteAsync(ReadOnlyMemory<byte> reportData, CancellationToken cancellationToken)
     {
-        Assert.Equal(QuoteConstants.ReportDataLength, reportData.Length);
+        Assert.Equal(IQuoteProvider.ReportDataLength, reportData.Length);
         Requests.Add(reportData.ToArray());
         byte[] quote = new byte[quoteLength];
         BinaryPrimitives.WriteUInt16LittleEndian(quote, 3);

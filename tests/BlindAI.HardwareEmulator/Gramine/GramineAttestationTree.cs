@@ -26,7 +26,7 @@ internal sealed class GramineAttestationTree
     /// <summary>Gramine's QUOTE_MAX_SIZE: larger quotes make the open fail.</summary>
     private const int QuoteMaxSize = 8192;
 
-    private const int ReportDataSize = QuoteConstants.ReportDataLength;
+    private const int ReportDataSize = IQuoteProvider.ReportDataLength;
 
     private readonly EmulatedPlatform _platform;
     private readonly ILogger _logger;

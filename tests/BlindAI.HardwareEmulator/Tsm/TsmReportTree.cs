@@ -85,7 +85,7 @@ internal sealed class TsmReportTree
         }
 
         // tdx_report_new: the TDREPORT takes exactly 64 bytes of report data.
-        if (inblob.Length != QuoteConstants.ReportDataLength)
+        if (inblob.Length != IQuoteProvider.ReportDataLength)
         {
             return (null, Errno.EINVAL);
         }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using BlindAI.Enclave;
 using BlindAI.Enclave.Sealing;
 using BlindAI.Inference.Persistence;
 using BlindAI.Inference.Tests.Support;
@@ -162,7 +163,7 @@ public sealed class PersistenceTests : IDisposable
         File.Copy(Path.Combine(_directory, id.ToString("N") + ".meta"), Path.Combine(_directory, id.ToString("N") + ".model"), overwrite: true);
 
         SealingException e = await Assert.ThrowsAsync<SealingException>(() => repository.ReadAsync(id));
-        Assert.Equal(SealingErrorReason.AuthenticationFailed, e.Reason);
+        Assert.Equal(EnclaveErrorReason.SealedBlobAuthenticationFailed, e.Reason);
     }
 
     [Fact]
@@ -260,9 +261,9 @@ public sealed class PersistenceTests : IDisposable
         Assert.Equal([1, 2, 3], await protector.UnprotectAsync(blob, "model-a"u8.ToArray(), CancellationToken.None));
 
         CryptographicException other = await Assert.ThrowsAnyAsync<CryptographicException>(() => protector.UnprotectAsync(blob, "model-b"u8.ToArray(), CancellationToken.None));
-        Assert.Equal(SealingErrorReason.AuthenticationFailed, Assert.IsType<SealingException>(other).Reason);
+        Assert.Equal(EnclaveErrorReason.SealedBlobAuthenticationFailed, Assert.IsType<SealingException>(other).Reason);
         CryptographicException truncated = await Assert.ThrowsAnyAsync<CryptographicException>(() => protector.UnprotectAsync(blob.AsMemory(0, 10), "model-a"u8.ToArray(), CancellationToken.None));
-        Assert.Equal(SealingErrorReason.Malformed, Assert.IsType<SealingException>(truncated).Reason);
+        Assert.Equal(EnclaveErrorReason.SealedBlobMalformed, Assert.IsType<SealingException>(truncated).Reason);
     }
 
     /// <summary>Stands in for storage that fails (a full or read-only disk).</summary>

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BlindAI.Attestation.Quotes;
+using BlindAI.Enclave;
 using BlindAI.Enclave.Quoting;
 using BlindAI.Enclave.RaTls;
 using BlindAI.Enclave.Simulation;
@@ -320,7 +321,7 @@ public sealed class CertificateRenewalTests
             if (left > 0)
             {
                 Interlocked.Decrement(ref _failuresLeft);
-                throw new EvidenceException(EvidenceErrorReason.InvalidQuote, "The quoting enclave did not answer (test).");
+                throw new EvidenceException(EnclaveErrorReason.InvalidQuote, "The quoting enclave did not answer (test).");
             }
 
             return inner.GetQuoteAsync(reportData, cancellationToken);

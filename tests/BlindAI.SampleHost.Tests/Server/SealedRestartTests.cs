@@ -179,7 +179,7 @@ public sealed class SealedRestartTests : IDisposable
             dataDirectory: _data,
             services: services => services.AddSingleton<ISealingKeyProvider>(new ShortKey()));
 
-        Assert.Contains(host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith("No sealing key (InvalidKey)", StringComparison.Ordinal));
+        Assert.Contains(host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith("No sealing key (InvalidSealingKey)", StringComparison.Ordinal));
         SendModelReply uploaded = await Wire.UploadAsync(host.Management, TestModels.Subtract());
         Assert.Single((await Wire.RunAsync(host.Attested, ModelReference.ById(uploaded.ModelId), SubtractInputs)).GetOutputTensors());
         Assert.False(Directory.Exists(StoreFolder) && Directory.EnumerateFileSystemEntries(StoreFolder).Any(), "a model was written with a short key");

@@ -1,4 +1,5 @@
 using System.Net;
+using BlindAI.Enclave;
 using BlindAI.Enclave.Quoting;
 using BlindAI.Protocol;
 using BlindAI.Protocol.Messages;
@@ -26,7 +27,7 @@ public sealed class StartupTests
             },
             simulation: false));
 
-        Assert.Equal(EvidenceErrorReason.PlatformUnavailable, exception.Reason);
+        Assert.Equal(EnclaveErrorReason.PlatformUnavailable, exception.Reason);
     }
 
     [Fact]

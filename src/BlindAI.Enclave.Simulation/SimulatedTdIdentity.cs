@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace BlindAI.Enclave.Simulation;
 
 /// <summary>The measured identity of a simulated TDX trust domain, as written into its TD report.</summary>
-public sealed record SimulatedTdIdentity
+internal sealed record SimulatedTdIdentity
 {
     /// <summary>TDATTRIBUTES bit 0: DEBUG.</summary>
     public const ulong DebugFlag = 0x1;

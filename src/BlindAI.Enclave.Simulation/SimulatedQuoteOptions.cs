@@ -1,7 +1,7 @@
 namespace BlindAI.Enclave.Simulation;
 
 /// <summary>Per-quote choices; anything left <see langword="null"/> comes from the platform's options.</summary>
-public sealed record SimulatedQuoteOptions
+internal sealed record SimulatedQuoteOptions
 {
     /// <summary>The quote layout.</summary>
     public SimulatedQuoteFormat? Format { get; init; }

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace BlindAI.Enclave.Simulation;
 
 /// <summary>The identity of a simulated quoting enclave (SGX QE or TDX TD_QE), as its QE report states it.</summary>
-public sealed record SimulatedQuotingEnclave
+internal sealed record SimulatedQuotingEnclave
 {
     /// <summary>The quoting enclave's MRSIGNER (32 bytes).</summary>
     public ReadOnlyMemory<byte> MrSigner { get; init; } = SHA256.HashData("BlindAI simulated quoting enclave signer"u8);

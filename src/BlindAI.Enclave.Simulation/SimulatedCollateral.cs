@@ -10,6 +10,9 @@ namespace BlindAI.Enclave.Simulation;
 /// </summary>
 public sealed record SimulatedCollateral
 {
+    /// <summary>When the first of these documents stops being current (the earliest <c>nextUpdate</c>): serve them until then.</summary>
+    public required DateTimeOffset NextUpdate { get; init; }
+
     /// <summary>PEM chain of the PCK CRL issuer: PCK platform CA, then root.</summary>
     public required string PckCrlIssuerChain { get; init; }
 

@@ -9,6 +9,18 @@ namespace BlindAI.Enclave.Simulation;
 /// ECDSA attestation key. Its root says plainly that it is a BlindAI simulation root and not Intel: quotes verify only
 /// when a verifier is explicitly given <see cref="RootCertificate"/> as trust anchor.
 /// </summary>
+/// <remarks>
+/// INSECURE by design: anyone with this package mints quotes for any report data. Use it for development and tests,
+/// never as evidence of anything. The private keys are saved unencrypted by <see cref="Save"/>.
+/// </remarks>
+/// <example>
+/// <code>
+/// using SimulatedTeePlatform platform = SimulatedTeePlatform.LoadOrCreate("/tmp/blindai-simulation");
+/// byte[] quote = platform.CreateQuote(reportData); // 64 bytes in, an SGX v3 quote out
+/// SimulatedCollateral collateral = platform.CreateCollateral();
+/// File.WriteAllText("simulation-root.pem", platform.RootCertificate.ExportCertificatePem());
+/// </code>
+/// </example>
 public sealed partial class SimulatedTeePlatform : IDisposable
 {
     /// <summary>The subject of every simulation root.</summary>
@@ -45,8 +57,17 @@ public sealed partial class SimulatedTeePlatform : IDisposable
         (RootCertificate, PckPlatformCaCertificate, TcbSigningCertificate, PckCertificate) = certificates;
     }
 
+    /// <summary>The MRENCLAVE of the SGX enclave a platform made by this package imitates: what a client pins for a simulated SGX host.</summary>
+    public static ReadOnlyMemory<byte> DefaultMrEnclave { get; } = new SimulatedSgxEnclave().MrEnclave;
+
+    /// <summary>The MRTD of the TDX trust domain a platform made by this package imitates: what a client pins for a simulated TDX host.</summary>
+    public static ReadOnlyMemory<byte> DefaultMrTd { get; } = new SimulatedTdIdentity().MrTd;
+
+    /// <summary>The quote layout this platform produces unless told otherwise (SGX v3 for a new platform).</summary>
+    public SimulatedQuoteFormat QuoteFormat => Options.QuoteFormat;
+
     /// <summary>What defines this platform.</summary>
-    public SimulatedPlatformOptions Options { get; }
+    internal SimulatedPlatformOptions Options { get; }
 
     /// <summary>The simulation root CA certificate: the trust anchor a verifier must be given explicitly.</summary>
     public X509Certificate2 RootCertificate { get; }
@@ -63,11 +84,13 @@ public sealed partial class SimulatedTeePlatform : IDisposable
     /// <summary>The attestation public key as a quote carries it: raw X‖Y (64 bytes).</summary>
     public ReadOnlyMemory<byte> AttestationPublicKey => RawPublicKey(_attestationKey);
 
-    /// <summary>Creates a platform with fresh keys.</summary>
-    /// <param name="options">The platform definition; defaults when <see langword="null"/>.</param>
+    /// <summary>Creates a platform with fresh keys, imitating the default enclave and trust domain (<see cref="DefaultMrEnclave"/>, <see cref="DefaultMrTd"/>).</summary>
     /// <param name="timeProvider">The clock for certificate and collateral dates; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <returns>The platform.</returns>
-    public static SimulatedTeePlatform Create(SimulatedPlatformOptions? options = null, TimeProvider? timeProvider = null)
+    public static SimulatedTeePlatform Create(TimeProvider? timeProvider = null) => Create(new SimulatedPlatformOptions(), timeProvider);
+
+    /// <summary>Creates a platform with fresh keys and the given definition (the default one when <see langword="null"/>).</summary>
+    internal static SimulatedTeePlatform Create(SimulatedPlatformOptions? options, TimeProvider? timeProvider = null)
     {
         options ??= new SimulatedPlatformOptions();
         ValidateOptions(options);
@@ -85,7 +108,7 @@ public sealed partial class SimulatedTeePlatform : IDisposable
     /// <summary>A copy of this platform (same keys and certificates) with other options, for example another enclave identity or platform TCB.</summary>
     /// <param name="options">The new options. The PCK certificate is re-issued when the platform TCB or PKI validity changes.</param>
     /// <returns>The new platform; dispose it separately.</returns>
-    public SimulatedTeePlatform With(SimulatedPlatformOptions options)
+    internal SimulatedTeePlatform With(SimulatedPlatformOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         ValidateOptions(options);

@@ -1,7 +1,7 @@
 namespace BlindAI.Enclave.Simulation;
 
 /// <summary>Everything that defines a simulated TEE platform. Saved as <c>platform.json</c> next to its keys.</summary>
-public sealed record SimulatedPlatformOptions
+internal sealed record SimulatedPlatformOptions
 {
     /// <summary>The platform TCB (FMSPC, PCE-ID, SVNs).</summary>
     public SimulatedPlatformTcb Platform { get; init; } = new();

@@ -1,46 +1,55 @@
+using BlindAI.Attestation;
+
 namespace BlindAI.Enclave.Simulation;
 
 /// <summary>
 /// What the simulated collateral says. Defaults produce collateral under which the platform is <c>UpToDate</c>;
 /// each property changes one thing so that every TCB status and every failure can be produced with valid signatures.
+/// Every document is valid from now − 1 day to now + 30 days by the platform's clock.
 /// </summary>
+/// <example>
+/// Collateral under which a policy that refuses out-of-date platforms must fail:
+/// <code>
+/// SimulatedCollateral collateral = platform.CreateCollateral(new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.OutOfDate });
+/// </code>
+/// </example>
 public sealed record SimulatedCollateralOptions
 {
     /// <summary>Whether to produce TDX collateral (TCB Info id <c>TDX</c>, QE Identity id <c>TD_QE</c>) instead of SGX.</summary>
     public bool Tdx { get; init; }
 
     /// <summary>Default validity of every document; now − 1 day … now + 30 days when <see langword="null"/>.</summary>
-    public SimulatedValidity? Validity { get; init; }
+    internal SimulatedValidity? Validity { get; init; }
 
     /// <summary>TCB Info validity; <see cref="Validity"/> when <see langword="null"/>.</summary>
-    public SimulatedValidity? TcbInfoValidity { get; init; }
+    internal SimulatedValidity? TcbInfoValidity { get; init; }
 
     /// <summary>QE Identity validity; <see cref="Validity"/> when <see langword="null"/>.</summary>
-    public SimulatedValidity? QeIdentityValidity { get; init; }
+    internal SimulatedValidity? QeIdentityValidity { get; init; }
 
     /// <summary>Root CA CRL thisUpdate/nextUpdate; <see cref="Validity"/> when <see langword="null"/>.</summary>
-    public SimulatedValidity? RootCaCrlValidity { get; init; }
+    internal SimulatedValidity? RootCaCrlValidity { get; init; }
 
     /// <summary>PCK CRL thisUpdate/nextUpdate; <see cref="Validity"/> when <see langword="null"/>.</summary>
-    public SimulatedValidity? PckCrlValidity { get; init; }
+    internal SimulatedValidity? PckCrlValidity { get; init; }
 
     /// <summary>The status of the single default TCB level, which matches the platform exactly. Ignored when <see cref="TcbLevels"/> is set.</summary>
-    public SimulatedTcbStatus PlatformTcbStatus { get; init; } = SimulatedTcbStatus.UpToDate;
+    public TcbStatus PlatformTcbStatus { get; init; } = TcbStatus.UpToDate;
 
     /// <summary>Advisory ids of the default TCB level.</summary>
     public IReadOnlyList<string> PlatformAdvisoryIds { get; init; } = [];
 
     /// <summary>Explicit TCB levels (newest first), replacing the default single level.</summary>
-    public IReadOnlyList<SimulatedTcbLevel>? TcbLevels { get; init; }
+    internal IReadOnlyList<SimulatedTcbLevel>? TcbLevels { get; init; }
 
     /// <summary>The status of the default QE TCB level (matches the QE's ISVSVN). Ignored when <see cref="QeTcbLevels"/> is set.</summary>
-    public SimulatedTcbStatus QeTcbStatus { get; init; } = SimulatedTcbStatus.UpToDate;
+    public TcbStatus QeTcbStatus { get; init; } = TcbStatus.UpToDate;
 
     /// <summary>Explicit QE Identity TCB levels, replacing the default single level.</summary>
-    public IReadOnlyList<SimulatedQeTcbLevel>? QeTcbLevels { get; init; }
+    internal IReadOnlyList<SimulatedQeTcbLevel>? QeTcbLevels { get; init; }
 
     /// <summary>The status of the TDX module identity's TCB level (TDX only).</summary>
-    public SimulatedTcbStatus TdxModuleTcbStatus { get; init; } = SimulatedTcbStatus.UpToDate;
+    public TcbStatus TdxModuleTcbStatus { get; init; } = TcbStatus.UpToDate;
 
     /// <summary>The FMSPC written into the TCB Info; the platform's when <see langword="null"/> (set it to test a mismatch).</summary>
     public ReadOnlyMemory<byte>? TcbInfoFmspc { get; init; }

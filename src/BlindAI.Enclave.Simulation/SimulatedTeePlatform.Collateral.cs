@@ -5,6 +5,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using BlindAI.Attestation;
+using BlindAI.Attestation.Collateral;
 
 namespace BlindAI.Enclave.Simulation;
 
@@ -21,14 +23,19 @@ public sealed partial class SimulatedTeePlatform
         DateTimeOffset now = _timeProvider.GetUtcNow();
         SimulatedValidity validity = options.Validity ?? new SimulatedValidity(now.AddDays(-1), now.AddDays(30));
 
-        string tcbInfo = TcbInfoJson(options, options.TcbInfoValidity ?? validity);
-        string qeIdentity = QeIdentityJson(options, options.QeIdentityValidity ?? validity);
+        SimulatedValidity tcbInfoValidity = options.TcbInfoValidity ?? validity;
+        SimulatedValidity qeIdentityValidity = options.QeIdentityValidity ?? validity;
+        SimulatedValidity rootCaCrlValidity = options.RootCaCrlValidity ?? validity;
+        SimulatedValidity pckCrlValidity = options.PckCrlValidity ?? validity;
+        string tcbInfo = TcbInfoJson(options, tcbInfoValidity);
+        string qeIdentity = QeIdentityJson(options, qeIdentityValidity);
         string tcbChain = PemChain(TcbSigningCertificate, RootCertificate);
         return new SimulatedCollateral
         {
+            NextUpdate = new[] { tcbInfoValidity, qeIdentityValidity, rootCaCrlValidity, pckCrlValidity }.Min(v => v.NextUpdate),
             PckCrlIssuerChain = PemChain(PckPlatformCaCertificate, RootCertificate),
-            RootCaCrl = RootCaCrl(options, options.RootCaCrlValidity ?? validity),
-            PckCrl = PckCrl(options, options.PckCrlValidity ?? validity),
+            RootCaCrl = RootCaCrl(options, rootCaCrlValidity),
+            PckCrl = PckCrl(options, pckCrlValidity),
             TcbInfoIssuerChain = tcbChain,
             TcbInfo = tcbInfo,
             TcbInfoSignature = _tcbSigningKey.SignData(Encoding.UTF8.GetBytes(tcbInfo), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
@@ -203,10 +210,10 @@ public sealed partial class SimulatedTeePlatform
         writer.WriteEndArray();
     }
 
-    private static void WriteLevelTail(Utf8JsonWriter writer, DateTimeOffset tcbDate, SimulatedTcbStatus status, IReadOnlyList<string> advisoryIds)
+    private static void WriteLevelTail(Utf8JsonWriter writer, DateTimeOffset tcbDate, TcbStatus status, IReadOnlyList<string> advisoryIds)
     {
         writer.WriteString("tcbDate", IntelDate(tcbDate));
-        writer.WriteString("tcbStatus", status.ToString());
+        writer.WriteString("tcbStatus", status.ToIntelName());
         if (advisoryIds.Count > 0)
         {
             writer.WriteStartArray("advisoryIDs");

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace BlindAI.Enclave.Simulation;
 
 /// <summary>The measured identity of a simulated SGX enclave, as written into its report body.</summary>
-public sealed record SimulatedSgxEnclave
+internal sealed record SimulatedSgxEnclave
 {
     /// <summary>ATTRIBUTES.FLAGS bit 1: DEBUG.</summary>
     public const ulong DebugFlag = 0x2;

@@ -20,14 +20,18 @@ public sealed partial class SimulatedTeePlatform
 
     /// <summary>Produces a quote binding <paramref name="reportData"/>, signed by the attestation key, with a QE report signed by the PCK key.</summary>
     /// <param name="reportData">Exactly 64 bytes.</param>
-    /// <param name="options">Format, identity and chain overrides; the platform's defaults when <see langword="null"/>.</param>
+    /// <param name="format">The quote layout; <see cref="QuoteFormat"/> when <see langword="null"/>.</param>
     /// <returns>The quote.</returns>
     /// <exception cref="EvidenceException">The report data is not 64 bytes.</exception>
-    public byte[] CreateQuote(ReadOnlySpan<byte> reportData, SimulatedQuoteOptions? options = null)
+    public byte[] CreateQuote(ReadOnlySpan<byte> reportData, SimulatedQuoteFormat? format = null) =>
+        CreateQuote(reportData, new SimulatedQuoteOptions { Format = format });
+
+    /// <summary>Produces a quote with format, identity and chain overrides (for tests that need a particular or a broken quote).</summary>
+    internal byte[] CreateQuote(ReadOnlySpan<byte> reportData, SimulatedQuoteOptions? options)
     {
-        if (reportData.Length != QuoteConstants.ReportDataLength)
+        if (reportData.Length != IQuoteProvider.ReportDataLength)
         {
-            throw new EvidenceException(EvidenceErrorReason.InvalidReportData, $"Report data must be exactly {QuoteConstants.ReportDataLength} bytes; got {reportData.Length}.");
+            throw new EvidenceException(EnclaveErrorReason.InvalidReportData, $"Report data must be exactly {IQuoteProvider.ReportDataLength} bytes; got {reportData.Length}.");
         }
 
         options ??= new SimulatedQuoteOptions();

@@ -1,7 +1,7 @@
 namespace BlindAI.Enclave.Simulation;
 
 /// <summary>The platform's TCB as the PCK certificate and the quote state it.</summary>
-public sealed record SimulatedPlatformTcb
+internal sealed record SimulatedPlatformTcb
 {
     /// <summary>FMSPC (6 bytes).</summary>
     public ReadOnlyMemory<byte> Fmspc { get; init; } = new byte[] { 0xB1, 0xA1, 0x00, 0x00, 0x00, 0x00 };

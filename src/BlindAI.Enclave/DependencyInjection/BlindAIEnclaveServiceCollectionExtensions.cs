@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace BlindAI.Enclave.DependencyInjection;
 
 /// <summary>Registers the enclave-side services.</summary>
-public static class EnclaveServiceCollectionExtensions
+public static class BlindAIEnclaveServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IQuoteProvider"/> (chosen by <see cref="QuoteProviderSelector"/>),

@@ -1,7 +1,9 @@
+using BlindAI.Attestation;
+
 namespace BlindAI.Enclave.Simulation;
 
 /// <summary>One platform TCB level of a simulated TCB Info.</summary>
-public sealed record SimulatedTcbLevel
+internal sealed record SimulatedTcbLevel
 {
     /// <summary>The 16 minimum SGX TCB component SVNs.</summary>
     public required ReadOnlyMemory<byte> SgxTcbComponents { get; init; }
@@ -13,7 +15,7 @@ public sealed record SimulatedTcbLevel
     public ReadOnlyMemory<byte> TdxTcbComponents { get; init; }
 
     /// <summary>The status of a platform at this level.</summary>
-    public SimulatedTcbStatus Status { get; init; } = SimulatedTcbStatus.UpToDate;
+    public TcbStatus Status { get; init; } = TcbStatus.UpToDate;
 
     /// <summary>The level's TCB date; the collateral issue date when <see langword="null"/>.</summary>
     public DateTimeOffset? TcbDate { get; init; }

@@ -93,10 +93,13 @@ public sealed partial class SimulatedTeePlatform
 
     /// <summary>Loads the platform in <paramref name="directory"/>, or creates and saves one there when the folder holds none.</summary>
     /// <param name="directory">The folder.</param>
-    /// <param name="options">Options for a new platform; ignored when one is loaded.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <returns>The platform.</returns>
-    public static SimulatedTeePlatform LoadOrCreate(string directory, SimulatedPlatformOptions? options = null, TimeProvider? timeProvider = null)
+    public static SimulatedTeePlatform LoadOrCreate(string directory, TimeProvider? timeProvider = null) =>
+        LoadOrCreate(directory, new SimulatedPlatformOptions(), timeProvider);
+
+    /// <summary>Loads the platform in <paramref name="directory"/>, or creates one from <paramref name="options"/> and saves it there.</summary>
+    internal static SimulatedTeePlatform LoadOrCreate(string directory, SimulatedPlatformOptions? options, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         if (File.Exists(Path.Combine(directory, OptionsFileName)))

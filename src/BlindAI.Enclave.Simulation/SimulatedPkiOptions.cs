@@ -1,7 +1,7 @@
 namespace BlindAI.Enclave.Simulation;
 
 /// <summary>Validity windows of the simulated certificates (each may be set in the past or future to test expiry).</summary>
-public sealed record SimulatedPkiOptions
+internal sealed record SimulatedPkiOptions
 {
     /// <summary>Start of validity of the root, PCK platform CA and TCB signing certificates; now − 1 day when <see langword="null"/>.</summary>
     public DateTimeOffset? CaNotBefore { get; init; }
