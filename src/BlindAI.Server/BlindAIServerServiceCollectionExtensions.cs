@@ -154,7 +154,7 @@ public static class BlindAIServerServiceCollectionExtensions
             services.AddSingleton<IQuoteProvider>(sp =>
             {
                 SimulationPlatform simulation = sp.GetRequiredService<SimulationPlatform>();
-                return new SimulatedQuoteProvider(simulation.Platform, simulation.QuoteOptions);
+                return new SimulatedQuoteProvider(simulation.Platform, simulation.QuoteFormat);
             });
         }
         else
