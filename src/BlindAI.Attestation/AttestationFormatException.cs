@@ -11,7 +11,7 @@ public sealed class AttestationFormatException : FormatException
     /// <param name="message">A message that names the structure and field.</param>
     /// <param name="offset">The byte offset in the input where the problem was found, when it has one.</param>
     /// <param name="innerException">The underlying error, if any.</param>
-    public AttestationFormatException(AttestationFormatError reason, string message, long? offset = null, Exception? innerException = null)
+    public AttestationFormatException(AttestationFormatErrorReason reason, string message, long? offset = null, Exception? innerException = null)
         : base(offset is null ? message : $"{message} (at offset {offset})", innerException)
     {
         Reason = reason;
@@ -19,7 +19,7 @@ public sealed class AttestationFormatException : FormatException
     }
 
     /// <summary>Why the input could not be read.</summary>
-    public AttestationFormatError Reason { get; }
+    public AttestationFormatErrorReason Reason { get; }
 
     /// <summary>The byte offset in the input where the problem was found, or <see langword="null"/>.</summary>
     public long? Offset { get; }

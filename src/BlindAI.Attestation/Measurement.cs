@@ -50,13 +50,13 @@ public readonly struct Measurement : IEquatable<Measurement>
     /// <summary>Parses hexadecimal text (either case, an optional <c>0x</c> prefix, no separators).</summary>
     /// <param name="hex">The text.</param>
     /// <returns>The measurement.</returns>
-    /// <exception cref="AttestationFormatException">The text is not an even number of hexadecimal digits (reason <see cref="AttestationFormatError.InvalidEncoding"/>).</exception>
+    /// <exception cref="AttestationFormatException">The text is not an even number of hexadecimal digits (reason <see cref="AttestationFormatErrorReason.InvalidEncoding"/>).</exception>
     public static Measurement Parse(string hex)
     {
         ArgumentNullException.ThrowIfNull(hex);
         return TryParse(hex, out Measurement value)
             ? value
-            : throw new AttestationFormatException(AttestationFormatError.InvalidEncoding, "The value is not hexadecimal text with an even number of digits.");
+            : throw new AttestationFormatException(AttestationFormatErrorReason.InvalidEncoding, "The value is not hexadecimal text with an even number of digits.");
     }
 
     /// <summary>Parses hexadecimal text (either case, an optional <c>0x</c> prefix, no separators).</summary>

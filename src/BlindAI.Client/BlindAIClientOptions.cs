@@ -1,3 +1,4 @@
+using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Policy;
 using BlindAI.Client.Attestation;
 using BlindAI.Protocol;
@@ -32,9 +33,11 @@ public sealed class BlindAIClientOptions
 
     /// <summary>
     /// Where collateral comes from: <see langword="null"/> for the server's <c>GET /collateral</c> (safe: it is verified
-    /// against the trust anchor), or a source the client chooses (Intel PCS, a PCCS, a bundle).
+    /// against the trust anchor), or a provider the client chooses (<see cref="IntelPcsCollateralProvider"/>,
+    /// <see cref="PccsCollateralProvider"/>, <see cref="StaticCollateralProvider"/>, usually behind a
+    /// <see cref="CachingCollateralProvider"/>).
     /// </summary>
-    public CollateralResolver? CollateralResolver { get; set; }
+    public ICollateralProvider? CollateralProvider { get; set; }
 
     /// <summary>
     /// INSECURE, for development only: trust quotes signed under this simulation root instead of Intel's. Without it a

@@ -116,7 +116,7 @@ public sealed class BlindAIConnector
         AttestedPort = options.AttestedPort,
         ManagementPort = options.ManagementPort,
         Policy = options.Policy,
-        CollateralResolver = options.CollateralResolver,
+        CollateralProvider = options.CollateralProvider,
         InsecureSimulationRoot = options.InsecureSimulationRoot,
         FreshEvidence = options.FreshEvidence,
         ManagementToken = options.ManagementToken,

@@ -8,9 +8,9 @@ public sealed class AttestationExceptionTests
     [Fact]
     public void Format_exception_carries_reason_and_offset()
     {
-        var error = new AttestationFormatException(AttestationFormatError.Truncated, "The quote header needs 48 bytes, got 10.", 10);
+        var error = new AttestationFormatException(AttestationFormatErrorReason.Truncated, "The quote header needs 48 bytes, got 10.", 10);
 
-        Assert.Equal(AttestationFormatError.Truncated, error.Reason);
+        Assert.Equal(AttestationFormatErrorReason.Truncated, error.Reason);
         Assert.Equal(10, error.Offset);
         Assert.Equal("The quote header needs 48 bytes, got 10. (at offset 10)", error.Message);
         Assert.IsAssignableFrom<FormatException>(error);
@@ -19,7 +19,7 @@ public sealed class AttestationExceptionTests
     [Fact]
     public void Attestation_exception_carries_step_values_and_violations()
     {
-        PolicyViolation[] violations = [new("mrEnclave", "aa", "bb"), new("debug", "false", "true")];
+        PolicyViolation[] violations = [new(PolicyViolationKind.MrEnclave, "aa", "bb"), new(PolicyViolationKind.Debug, "false", "true")];
         var error = new AttestationException(AttestationFailureReason.PolicyViolation, VerificationStep.Policy, "Policy not satisfied.", violations: violations);
 
         Assert.Equal(VerificationStep.Policy, error.Step);

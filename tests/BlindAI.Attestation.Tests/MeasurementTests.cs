@@ -28,7 +28,7 @@ public sealed class MeasurementTests
     {
         var ex = Assert.Throws<AttestationFormatException>(() => Measurement.Parse("xyz0"));
 
-        Assert.Equal(AttestationFormatError.InvalidEncoding, ex.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidEncoding, ex.Reason);
     }
 
     [Fact]

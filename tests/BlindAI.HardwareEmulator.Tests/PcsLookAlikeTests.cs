@@ -115,7 +115,7 @@ public sealed class PcsLookAlikeTests : IDisposable
         await using HardwareEmulator emulator = await HardwareEmulator.StartGramineAsync(_folder.Mount, pcsPort: 0);
         var pccs = new PccsCollateralProvider(new HttpClient(), Options.Create(new PccsOptions { BaseAddress = emulator.PcsBaseAddress }));
 
-        var e = await Assert.ThrowsAsync<AttestationException>(() => pccs.GetCollateralAsync(new CollateralRequest(TcbInfoId.Sgx, emulator.Fmspc.Span, BlindAI.Attestation.Pck.PckCaType.Platform)));
+        var e = await Assert.ThrowsAsync<AttestationException>(() => pccs.GetCollateralAsync(new CollateralRequest(TeeType.Sgx, emulator.Fmspc.Span, BlindAI.Attestation.Pck.PckCaType.Platform)));
 
         Assert.Equal(AttestationFailureReason.EvidenceMissing, e.Reason);
     }

@@ -66,7 +66,7 @@ public sealed class AttestationAttackTests(HostFixture fixture)
         BlindAIClientOptions options = host.ClientOptions();
         options.Policy = AttestationPolicy.Strict.RequireMrTd(Measurement.FromBytes(new SimulatedTdIdentity().MrTd.Span));
         // The simulated host serves SGX collateral only; the client's own source supplies the platform's TDX collateral.
-        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { Tdx = true }));
+        options.CollateralProvider = Attack.Provider(() => Attack.Resolved(host, new SimulatedCollateralOptions { Tdx = true }));
 
         var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
 
@@ -82,7 +82,7 @@ public sealed class AttestationAttackTests(HostFixture fixture)
         host.Requests.Clear();
         BlindAIClientOptions options = host.ClientOptions();
         // The client's own collateral source (its "PCS") says this platform's TCB is out of date.
-        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.OutOfDate }));
+        options.CollateralProvider = Attack.Provider(() => Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.OutOfDate }));
 
         var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
 

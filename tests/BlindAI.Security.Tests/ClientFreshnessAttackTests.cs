@@ -113,14 +113,14 @@ public sealed class ClientFreshnessAttackTests(HostFixture fixture)
         // notAfter can refuse it.
         DateTimeOffset now = DateTimeOffset.UtcNow;
         var later = new FakeTimeProvider(now.AddDays(31));
-        CollateralResolver longLived = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { Validity = new SimulatedValidity(now.AddDays(-1), now.AddDays(90)) }));
+        ICollateralProvider longLived = Attack.Provider(() => Attack.Resolved(host, new SimulatedCollateralOptions { Validity = new SimulatedValidity(now.AddDays(-1), now.AddDays(90)) }));
         BlindAIClientOptions options = host.ClientOptions();
-        options.CollateralResolver = longLived;
+        options.CollateralProvider = longLived;
 
         var error = await Assert.ThrowsAsync<AttestationException>(() => new BlindAIConnector(timeProvider: later).ConnectAsync("127.0.0.1", options));
 
         // The generic RA-TLS handler reads the same clock for the certificate it gets in the TLS handshake.
-        using var handler = new RaTlsHttpMessageHandler(HandlerOptions(host) with { CollateralResolver = longLived }, later);
+        using var handler = new RaTlsHttpMessageHandler(HandlerOptions(host) with { CollateralProvider = longLived }, later);
         using var http = new HttpClient(handler);
         var handlerError = await Assert.ThrowsAsync<AttestationException>(() => http.PostAsync($"https://127.0.0.1:{host.AttestedPort}/run", new ByteArrayContent([1, 2, 3])));
 
@@ -262,7 +262,7 @@ public sealed class ClientFreshnessAttackTests(HostFixture fixture)
     {
         Policy = AttestationPolicy.Strict.RequireMrEnclave(SimulatedHost.SimulatedMrEnclave),
         InsecureSimulationRoot = host.Root,
-        CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions())),
+        CollateralProvider = Attack.Provider(() => Attack.Resolved(host, new SimulatedCollateralOptions())),
     };
 
     /// <summary>

@@ -152,7 +152,7 @@ public sealed class CollateralAttackTests(HostFixture fixture)
         // client's collateral source returns that CRL, all signatures valid.
         SimulatedHost host = fixture.Host;
         BlindAIClientOptions options = host.ClientOptions();
-        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { RevokePckCertificate = true }));
+        options.CollateralProvider = Attack.Provider(() => Attack.Resolved(host, new SimulatedCollateralOptions { RevokePckCertificate = true }));
         host.Requests.Clear();
 
         AttestationException error = await Attack.AssertRefusedAsync(host, options, AttestationFailureReason.CertificateRevoked, VerificationStep.PckCrl);
@@ -163,7 +163,7 @@ public sealed class CollateralAttackTests(HostFixture fixture)
     {
         SimulatedHost host = fixture.Host;
         BlindAIClientOptions options = host.ClientOptions();
-        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { RevokePckPlatformCa = true }));
+        options.CollateralProvider = Attack.Provider(() => Attack.Resolved(host, new SimulatedCollateralOptions { RevokePckPlatformCa = true }));
         host.Requests.Clear();
 
         // The root CA CRL revokes the CA that issues the PCK certificates and the PCK CRL.

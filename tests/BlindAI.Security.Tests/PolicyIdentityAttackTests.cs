@@ -40,7 +40,7 @@ public sealed class PolicyIdentityAttackTests(HostFixture fixture)
         var refused = Assert.Throws<AttestationException>(() => rtmrsOnly.EnsureSatisfied(attacker));
         Assert.Equal(AttestationFailureReason.PolicyViolation, refused.Reason);
         Assert.Equal(VerificationStep.Policy, refused.Step);
-        Assert.Equal(new PolicyViolation("identity", "a pinned MRTD", "no TDX identity pinned by the policy"), Assert.Single(refused.Violations));
+        Assert.Equal(new PolicyViolation(PolicyViolationKind.Identity, "a pinned MRTD", "no TDX identity pinned by the policy"), Assert.Single(refused.Violations));
 
         // Pinning MRTD as well tells the firmware apart.
         AttestationPolicy pinned = rtmrsOnly.RequireMrTd(Measurement.FromBytes(GenuineTd.MrTd.Span));
@@ -65,7 +65,7 @@ public sealed class PolicyIdentityAttackTests(HostFixture fixture)
 
         AttestationPolicy product = signerOnly.RequireIsvProdId(genuine.IsvProdId);
         Assert.True(product.PinsIdentity);
-        Assert.Equal(new PolicyViolation("isvProdId", "0", "7"), Assert.Single(product.Evaluate(attacker)));
+        Assert.Equal(new PolicyViolation(PolicyViolationKind.IsvProdId, "0", "7"), Assert.Single(product.Evaluate(attacker)));
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class PolicyIdentityAttackTests(HostFixture fixture)
         SimulatedHost host = fixture.Host;
         BlindAIClientOptions options = host.ClientOptions();
         // The client's collateral source says: SWHardeningNeeded because of INTEL-SA-00615.
-        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions
+        options.CollateralProvider = Attack.Provider(() => Attack.Resolved(host, new SimulatedCollateralOptions
         {
             PlatformTcbStatus = TcbStatus.SWHardeningNeeded,
             PlatformAdvisoryIds = ["INTEL-SA-00615"],
@@ -146,13 +146,13 @@ public sealed class PolicyIdentityAttackTests(HostFixture fixture)
         // No API, JSON file or combination of acceptances lets a client trust a revoked TCB.
         Assert.Throws<ArgumentException>(() => AttestationPolicy.Strict.AcceptTcbStatuses(TcbStatus.Revoked));
         var json = Assert.Throws<AttestationFormatException>(() => AttestationPolicy.FromJson("""{ "acceptedTcbStatuses": ["SWHardeningNeeded", "Revoked"] }"""));
-        Assert.Equal(AttestationFormatError.InvalidField, json.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidField, json.Reason);
 
         SimulatedHost host = fixture.Host;
         host.Requests.Clear();
         BlindAIClientOptions options = host.ClientOptions();
         options.Policy = options.Policy.AcceptTcbStatuses(Enum.GetValues<TcbStatus>().Where(s => s != TcbStatus.Revoked));
-        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.Revoked }));
+        options.CollateralProvider = Attack.Provider(() => Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.Revoked }));
 
         AttestationException error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
 
@@ -166,7 +166,7 @@ public sealed class PolicyIdentityAttackTests(HostFixture fixture)
     {
         BlindAIClientOptions options = host.ClientOptions();
         options.Policy = AttestationPolicy.Strict.RequireMrTd(Measurement.FromBytes(GenuineTd.MrTd.Span));
-        options.CollateralResolver = (_, _) => Task.FromResult(Attack.Resolved(host, new SimulatedCollateralOptions { Tdx = true }));
+        options.CollateralProvider = Attack.Provider(() => Attack.Resolved(host, new SimulatedCollateralOptions { Tdx = true }));
         return options;
     }
 

@@ -96,7 +96,9 @@ public sealed class TimingSafetyTests
     {
         // The certificate binding (SHA-256 of the attested key in the quote's report data) and the freshness nonce.
         AssertFixedTime(Method(ClientAssembly, "BlindAI.Client.Attestation.EvidenceVerifier", "CheckLegacyBinding"));
-        AssertFixedTime(Method(ClientAssembly, "BlindAI.Client.Attestation.EvidenceVerifier", "CheckFreshBinding"));
+        // The fresh-evidence contract is checked in one place, which the client calls.
+        AssertFixedTime(Method(AttestationAssembly, "BlindAI.Attestation.RaTls.QuoteReportData", "EnsureFreshEvidence"));
+        Assert.Contains("QuoteReportData.EnsureFreshEvidence", IlCalls.NamesOf(Method(ClientAssembly, "BlindAI.Client.Attestation.EvidenceVerifier", "CheckFreshBinding")));
         AssertFixedTime(Method(AttestationAssembly, "BlindAI.Attestation.RaTls.RaTlsCertificateReader", "ReadRawQuote"));
         AssertFixedTime(Method(AttestationAssembly, "BlindAI.Attestation.RaTls.RaTlsCertificateReader", "ReadDice"));
     }

@@ -76,6 +76,6 @@ public sealed class AttestedApiTests : IAsyncLifetime
         Policy = policy,
         InsecureSimulationRoot = SimulationRoot.FromFile(Path.Combine(_data, "simulation-root.pem")),
         // The collateral the app's simulated platform signs, as a PCS would serve it for real hardware.
-        CollateralResolver = CollateralResolvers.FromProvider(_app!.Services.GetRequiredService<ICollateralProvider>()),
+        CollateralProvider = _app!.Services.GetRequiredService<ICollateralProvider>(),
     };
 }

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BlindAI.Attestation.Collateral;
+using BlindAI.Attestation.Policy;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Verification;
 using BlindAI.Testing;
@@ -19,7 +20,8 @@ public class VerificationBenchmarks
     private byte[] _quote = [];
     private byte[] _bundle = [];
     private QuoteCollateral _collateral = null!;
-    private DcapQuoteVerifier _warm = null!;
+    private static readonly AttestationPolicy AnyGenuine = AttestationPolicy.Strict.AllowUnpinnedIdentity();
+    private AttestationVerifier _warm = null!;
 
     /// <summary>Loads the vectors and primes the warm verifier.</summary>
     [GlobalSetup]
@@ -27,20 +29,20 @@ public class VerificationBenchmarks
     {
         _quote = File.ReadAllBytes(TestPaths.TestData("dcap", "phala-dcap-qvl", "sgx_quote"));
         _bundle = File.ReadAllBytes(TestPaths.TestData("dcap", "phala-dcap-qvl", "sgx_quote_collateral.json"));
-        _collateral = DcapQvlCollateralJson.Parse(_bundle);
-        _warm = new DcapQuoteVerifier();
-        _warm.Verify(Quote.Parse(_quote), _collateral, Now);
+        _collateral = QuoteCollateral.FromDcapQvlJson(_bundle);
+        _warm = new AttestationVerifier(AnyGenuine);
+        _warm.Evaluate(Quote.Parse(_quote), _collateral, Now);
     }
 
     /// <summary>Everything from bytes: parse collateral and quote, verify with a fresh verifier.</summary>
     [Benchmark]
-    public QuoteVerificationResult Cold() => new DcapQuoteVerifier().Verify(Quote.Parse(_quote), DcapQvlCollateralJson.Parse(_bundle), Now);
+    public AttestationVerdict Cold() => new AttestationVerifier(AnyGenuine).Evaluate(Quote.Parse(_quote), QuoteCollateral.FromDcapQvlJson(_bundle), Now);
 
     /// <summary>Collateral verified once and cached: parse the quote, verify it.</summary>
     [Benchmark(Baseline = true)]
-    public QuoteVerificationResult Warm() => _warm.Verify(Quote.Parse(_quote), _collateral, Now);
+    public AttestationVerdict Warm() => _warm.Evaluate(Quote.Parse(_quote), _collateral, Now);
 
     /// <summary>Collateral parsing alone (JSON, certificates, CRLs).</summary>
     [Benchmark]
-    public QuoteCollateral ParseCollateral() => DcapQvlCollateralJson.Parse(_bundle);
+    public QuoteCollateral ParseCollateral() => QuoteCollateral.FromDcapQvlJson(_bundle);
 }

@@ -11,7 +11,7 @@ namespace BlindAI.Attestation.Collateral;
 /// ending with a root. A root that arrives in a chain is never trusted by itself: verification compares it with the
 /// <see cref="TrustAnchor"/>.
 /// </summary>
-public sealed class CertificateChain
+internal sealed class CertificateChain
 {
     private const int MaxCertificates = 8;
 
@@ -61,23 +61,23 @@ public sealed class CertificateChain
         {
             if (!PemEncoding.TryFind(remaining, out var fields) || !remaining[..fields.Location.Start].IsWhiteSpace())
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidPem, "A certificate chain holds text that is not a PEM block.");
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidPem, "A certificate chain holds text that is not a PEM block.");
             }
 
             if (!remaining[fields.Label].SequenceEqual("CERTIFICATE"))
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidPem, $"A certificate chain holds a PEM block labelled '{remaining[fields.Label]}'.");
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidPem, $"A certificate chain holds a PEM block labelled '{remaining[fields.Label]}'.");
             }
 
             if (certificates.Count == MaxCertificates)
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidLength, $"A certificate chain holds more than {MaxCertificates} certificates.");
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidLength, $"A certificate chain holds more than {MaxCertificates} certificates.");
             }
 
             var der = new byte[fields.DecodedDataLength];
             if (!Convert.TryFromBase64Chars(remaining[fields.Base64Data], der, out var written) || written != der.Length)
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidPem, "A PEM certificate has malformed base64.");
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidPem, "A PEM certificate has malformed base64.");
             }
 
             certificates.Add(ParsedCertificate.FromDer(der));
@@ -86,7 +86,7 @@ public sealed class CertificateChain
 
         if (certificates.Count == 0)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidPem, "A certificate chain holds no certificate.");
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidPem, "A certificate chain holds no certificate.");
         }
 
         return new CertificateChain(certificates.ToImmutable());
@@ -128,7 +128,7 @@ public sealed class CertificateChain
         ArgumentNullException.ThrowIfNull(certificates);
         var parsed = certificates.Select(c => ParsedCertificate.FromDer(c.RawData, c)).ToImmutableArray();
         return parsed.IsEmpty || parsed.Length > MaxCertificates
-            ? throw new AttestationFormatException(AttestationFormatError.InvalidLength, $"A certificate chain must hold 1 to {MaxCertificates} certificates.")
+            ? throw new AttestationFormatException(AttestationFormatErrorReason.InvalidLength, $"A certificate chain must hold 1 to {MaxCertificates} certificates.")
             : new CertificateChain(parsed);
     }
 

@@ -24,7 +24,7 @@ internal static class CollateralJson
         catch (JsonException e)
         {
             throw new AttestationFormatException(
-                AttestationFormatError.InvalidJson,
+                AttestationFormatErrorReason.InvalidJson,
                 $"{what} is not valid JSON: {e.Message}",
                 e.LineNumber == 0 ? e.BytePositionInLine : null,
                 e);
@@ -37,7 +37,7 @@ internal static class CollateralJson
     public static JsonElement Required(JsonElement obj, string name, string parent) =>
         obj.TryGetProperty(name, out var value)
             ? value
-            : throw new AttestationFormatException(AttestationFormatError.MissingField, $"{parent}.{name} is missing.");
+            : throw new AttestationFormatException(AttestationFormatErrorReason.MissingField, $"{parent}.{name} is missing.");
 
     public static bool Optional(JsonElement obj, string name, out JsonElement value) =>
         obj.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
@@ -128,5 +128,5 @@ internal static class CollateralJson
     }
 
     public static AttestationFormatException Invalid(string path, string problem) =>
-        new(AttestationFormatError.InvalidField, $"{path} {problem}.");
+        new(AttestationFormatErrorReason.InvalidField, $"{path} {problem}.");
 }

@@ -20,7 +20,7 @@ internal static class CollateralSignature
 
         if (!HexText.TryDecode(text, out var bytes))
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidEncoding, $"{what} is not hexadecimal.");
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidEncoding, $"{what} is not hexadecimal.");
         }
 
         return Normalize(bytes, what);
@@ -44,14 +44,14 @@ internal static class CollateralSignature
             var raw = new byte[Length];
             if (!TryCopyScalar(r, raw.AsSpan(0, 32)) || !TryCopyScalar(s, raw.AsSpan(32, 32)))
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidSignatureEncoding, $"{what} has an r or s longer than 32 bytes.");
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidSignatureEncoding, $"{what} has an r or s longer than 32 bytes.");
             }
 
             return raw;
         }
         catch (AsnContentException e)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidSignatureEncoding, $"{what} is neither 64 bytes r||s nor a DER ECDSA signature.", innerException: e);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidSignatureEncoding, $"{what} is neither 64 bytes r||s nor a DER ECDSA signature.", innerException: e);
         }
     }
 

@@ -15,7 +15,7 @@ internal static class CollateralText
         }
         catch (DecoderFallbackException e)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidEncoding, $"{what} is not UTF-8 text.", e.Index, e);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidEncoding, $"{what} is not UTF-8 text.", e.Index, e);
         }
     }
 }

@@ -1,7 +1,7 @@
 namespace BlindAI.Attestation.Collateral;
 
 /// <summary>How <see cref="CollateralVerifier"/> checks collateral. The defaults are strict.</summary>
-public sealed record CollateralVerificationOptions
+internal sealed record CollateralVerificationOptions
 {
     /// <summary>Strict options: no expired collateral accepted.</summary>
     public static CollateralVerificationOptions Strict { get; } = new();

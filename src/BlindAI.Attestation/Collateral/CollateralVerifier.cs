@@ -1,3 +1,4 @@
+using BlindAI.Attestation.Pck;
 using System.Security.Cryptography;
 
 namespace BlindAI.Attestation.Collateral;
@@ -12,7 +13,7 @@ namespace BlindAI.Attestation.Collateral;
 /// <see cref="VerifiedCollateral.ExpiresAt"/>, so that later quotes from the same platform type skip these checks.
 /// Matching the collateral against a quote (FMSPC, TCB levels, QE report) is the quote verifier's job.
 /// </remarks>
-public sealed class CollateralVerifier
+internal sealed class CollateralVerifier
 {
     /// <summary>Creates a verifier.</summary>
     /// <param name="trustAnchor">The root all chains must lead to; normally <see cref="TrustAnchor.IntelSgxRootCa"/>.</param>

@@ -11,7 +11,7 @@ namespace BlindAI.Attestation.Collateral;
 /// <c>tcb_info_issuer_chain</c>, <c>tcb_info</c> (the exact signed JSON text), <c>tcb_info_signature</c> (hex r||s),
 /// <c>qe_identity_issuer_chain</c>, <c>qe_identity</c> and <c>qe_identity_signature</c>. Other members are ignored.
 /// </summary>
-public static class DcapQvlCollateralJson
+internal static class DcapQvlCollateralJson
 {
     private const int MaxSize = 8 * 1024 * 1024;
 
@@ -29,7 +29,7 @@ public static class DcapQvlCollateralJson
     {
         if (utf8Json.Length > MaxSize)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidLength, $"A collateral bundle of {utf8Json.Length} bytes is larger than {MaxSize}.");
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidLength, $"A collateral bundle of {utf8Json.Length} bytes is larger than {MaxSize}.");
         }
 
         var fields = ReadFields(utf8Json);
@@ -109,7 +109,7 @@ public static class DcapQvlCollateralJson
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidJson, "A collateral bundle must be a JSON object.", reader.TokenStartIndex);
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidJson, "A collateral bundle must be a JSON object.", reader.TokenStartIndex);
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -126,12 +126,12 @@ public static class DcapQvlCollateralJson
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
                 {
-                    throw new AttestationFormatException(AttestationFormatError.InvalidField, $"Collateral bundle member '{name}' must be a string.", reader.TokenStartIndex);
+                    throw new AttestationFormatException(AttestationFormatErrorReason.InvalidField, $"Collateral bundle member '{name}' must be a string.", reader.TokenStartIndex);
                 }
 
                 if (values[index] is not null)
                 {
-                    throw new AttestationFormatException(AttestationFormatError.InvalidJson, $"Collateral bundle member '{name}' appears twice.", reader.TokenStartIndex);
+                    throw new AttestationFormatException(AttestationFormatErrorReason.InvalidJson, $"Collateral bundle member '{name}' appears twice.", reader.TokenStartIndex);
                 }
 
                 values[index] = Unescaped(ref reader);
@@ -139,24 +139,24 @@ public static class DcapQvlCollateralJson
 
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidJson, "A collateral bundle has content after its JSON object.", reader.TokenStartIndex);
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidJson, "A collateral bundle has content after its JSON object.", reader.TokenStartIndex);
             }
         }
         catch (JsonException e)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidJson, $"A collateral bundle is not valid JSON: {e.Message}", reader.BytesConsumed, e);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidJson, $"A collateral bundle is not valid JSON: {e.Message}", reader.BytesConsumed, e);
         }
         catch (InvalidOperationException e)
         {
             // Raised when a string with an invalid escape (a lone surrogate) is read.
-            throw new AttestationFormatException(AttestationFormatError.InvalidEncoding, $"A collateral bundle holds a string that is not valid text: {e.Message}", reader.BytesConsumed, e);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidEncoding, $"A collateral bundle holds a string that is not valid text: {e.Message}", reader.BytesConsumed, e);
         }
 
         for (var i = 0; i < values.Length; i++)
         {
             if (values[i] is null)
             {
-                throw new AttestationFormatException(AttestationFormatError.MissingField, $"A collateral bundle has no '{FieldNames[i]}'.");
+                throw new AttestationFormatException(AttestationFormatErrorReason.MissingField, $"A collateral bundle has no '{FieldNames[i]}'.");
             }
         }
 

@@ -1,7 +1,7 @@
 namespace BlindAI.Attestation.Collateral;
 
 /// <summary>Which Intel enclave an enclave identity (QE Identity) describes: its <c>id</c> field.</summary>
-public enum EnclaveIdentityId
+internal enum EnclaveIdentityId
 {
     /// <summary>The SGX quoting enclave (<c>"QE"</c>).</summary>
     Qe,

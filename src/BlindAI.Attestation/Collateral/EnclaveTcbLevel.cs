@@ -6,7 +6,7 @@ namespace BlindAI.Attestation.Collateral;
 /// One TCB level of an enclave identity (QE Identity) or of a TDX module identity: enclaves whose ISVSVN is at least
 /// <see cref="IsvSvn"/> get <see cref="TcbStatus"/>. Lists of them are held highest ISVSVN first.
 /// </summary>
-public sealed record EnclaveTcbLevel
+internal sealed record EnclaveTcbLevel
 {
     /// <summary>The minimum ISVSVN of the enclave (for a TDX module: TEE_TCB_SVN[0]).</summary>
     public required ushort IsvSvn { get; init; }

@@ -6,8 +6,9 @@ using BlindAI.Attestation.Cryptography;
 namespace BlindAI.Attestation.Collateral;
 
 /// <summary>
-/// An X.509 certificate decoded once with <see cref="AsnReader"/> into what chain validation needs: the exact
-/// to-be-signed bytes, signature, names, validity, CA constraints and the P-256 public point.
+/// The one DER certificate reader: an X.509 certificate decoded once with <see cref="AsnReader"/> into what chain
+/// validation and the quote need: the exact to-be-signed bytes, signature, names, validity, CA constraints, the P-256
+/// public point and, for a PCK certificate, the Intel SGX extension.
 /// </summary>
 /// <remarks>
 /// No <see cref="X509Certificate2"/> is created until asked for, and public keys are imported through the process-wide
@@ -42,6 +43,7 @@ internal sealed class ParsedCertificate
         PathLength = fields.PathLength;
         KeyUsage = fields.KeyUsage;
         publicPoint = fields.P256Point;
+        SgxExtension = fields.SgxExtension;
         certificate = existing is not null
             ? new Lazy<X509Certificate2>(existing)
             : new Lazy<X509Certificate2>(() => Load(der), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -99,6 +101,9 @@ internal sealed class ParsedCertificate
     /// <summary>The issuer for messages.</summary>
     public string Issuer => NameText(IssuerNameBytes.Span);
 
+    /// <summary>The value (OCTET STRING contents) of the Intel SGX extension, or <see langword="null"/> when absent.</summary>
+    public ReadOnlyMemory<byte>? SgxExtension { get; }
+
     /// <summary>Whether the certificate holds a P-256 public key.</summary>
     public bool HasP256Key => publicPoint is not null;
 
@@ -111,7 +116,7 @@ internal sealed class ParsedCertificate
         }
         catch (AsnContentException e)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, $"A certificate is not DER X.509: {e.Message}", innerException: e);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidCertificate, $"A certificate is not DER X.509: {e.Message}", innerException: e);
         }
     }
 
@@ -159,7 +164,7 @@ internal sealed class ParsedCertificate
         }
         catch (CryptographicException e)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, $"A certificate cannot be decoded by the platform: {e.Message}", innerException: e);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidCertificate, $"A certificate cannot be decoded by the platform: {e.Message}", innerException: e);
         }
     }
 
@@ -248,7 +253,8 @@ internal sealed class ParsedCertificate
     {
         var oid = extension.ReadObjectIdentifier();
         var critical = extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean) && extension.ReadBoolean();
-        var value = new AsnReader(extension.ReadOctetString(), AsnEncodingRules.DER);
+        var content = extension.ReadOctetString();
+        var value = new AsnReader(content, AsnEncodingRules.DER);
         extension.ThrowIfNotEmpty();
         switch (oid)
         {
@@ -274,6 +280,10 @@ internal sealed class ParsedCertificate
                 var bits = value.ReadBitString(out _);
                 fields.KeyUsage = (X509KeyUsageFlags)((bits.Length > 0 ? bits[0] : 0) | (bits.Length > 1 ? bits[1] << 8 : 0));
                 break;
+            case Pck.SgxPckExtensions.ExtensionOid when !critical:
+                // Parsed by SgxPckExtensions when asked for; like every extension it may appear only once.
+                fields.SgxExtension = fields.SgxExtension is null ? content : throw new AsnContentException($"The extension {oid} appears twice.");
+                return;
             default:
                 if (critical)
                 {
@@ -303,5 +313,6 @@ internal sealed class ParsedCertificate
         public bool IsCa;
         public int? PathLength;
         public X509KeyUsageFlags? KeyUsage;
+        public ReadOnlyMemory<byte>? SgxExtension;
     }
 }

@@ -10,7 +10,7 @@ namespace BlindAI.Attestation.Collateral;
 /// masked MISCSELECT and attributes, and the TCB levels by ISVSVN. Keeps the exact bytes of the signed
 /// <c>enclaveIdentity</c> object in <see cref="RawJson"/> for signature verification.
 /// </summary>
-public sealed class QeIdentity
+internal sealed class QeIdentity
 {
     private QeIdentity()
     {
@@ -78,7 +78,7 @@ public sealed class QeIdentity
         catch (InvalidOperationException e)
         {
             // System.Text.Json reports strings with invalid escapes (lone surrogates) only when they are read.
-            throw new AttestationFormatException(AttestationFormatError.InvalidEncoding, $"QE Identity holds a string that is not valid text: {e.Message}", innerException: e);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidEncoding, $"QE Identity holds a string that is not valid text: {e.Message}", innerException: e);
         }
     }
 
@@ -110,7 +110,7 @@ public sealed class QeIdentity
         var version = CollateralJson.RequiredInt(root, "version", P, 0, int.MaxValue);
         if (version != 2)
         {
-            throw new AttestationFormatException(AttestationFormatError.UnsupportedVersion, $"Enclave identity version {version} is not supported (2).");
+            throw new AttestationFormatException(AttestationFormatErrorReason.UnsupportedVersion, $"Enclave identity version {version} is not supported (2).");
         }
 
         var idText = CollateralJson.RequiredString(root, "id", P);

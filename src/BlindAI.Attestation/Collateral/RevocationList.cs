@@ -10,7 +10,7 @@ namespace BlindAI.Attestation.Collateral;
 /// A certificate revocation list (the Intel SGX Root CA CRL or a PCK CA CRL), decoded from DER, PEM or hex text with
 /// <see cref="AsnReader"/> (BouncyCastle's CRL parser cost several ECDSA verifications per CRL here). Parsing does not verify it: <see cref="CollateralVerifier"/> checks issuer, signature and validity window.
 /// </summary>
-public sealed class RevocationList
+internal sealed class RevocationList
 {
     private const int MaxSize = 4 * 1024 * 1024;
 
@@ -57,12 +57,12 @@ public sealed class RevocationList
     /// </summary>
     /// <param name="data">The CRL bytes or text.</param>
     /// <returns>The list.</returns>
-    /// <exception cref="AttestationFormatException">The data is not a CRL in any of those encodings (<see cref="AttestationFormatError.InvalidCrl"/>).</exception>
+    /// <exception cref="AttestationFormatException">The data is not a CRL in any of those encodings (<see cref="AttestationFormatErrorReason.InvalidCrl"/>).</exception>
     public static RevocationList Parse(ReadOnlySpan<byte> data)
     {
         if (data.Length > MaxSize)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidLength, $"A CRL of {data.Length} bytes is larger than {MaxSize}.");
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidLength, $"A CRL of {data.Length} bytes is larger than {MaxSize}.");
         }
 
         return FromDer(ToDer(data));
@@ -105,7 +105,7 @@ public sealed class RevocationList
         var trimmed = TrimAscii(data);
         if (trimmed.IsEmpty)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidCrl, "The CRL is empty.");
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidCrl, "The CRL is empty.");
         }
 
         if (trimmed[0] == 0x30)
@@ -118,7 +118,7 @@ public sealed class RevocationList
             var text = CollateralText.DecodeUtf8(trimmed, "A PEM CRL");
             if (!PemEncoding.TryFind(text, out var fields) || text.AsSpan()[fields.Label] is not "X509 CRL")
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidPem, "A PEM CRL must be one '-----BEGIN X509 CRL-----' block.");
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidPem, "A PEM CRL must be one '-----BEGIN X509 CRL-----' block.");
             }
 
             return Convert.FromBase64String(text[fields.Base64Data]);
@@ -131,7 +131,7 @@ public sealed class RevocationList
 
         return HexText.TryDecode(trimmed, out var bytes)
             ? bytes
-            : throw new AttestationFormatException(AttestationFormatError.InvalidCrl, "The CRL is neither DER, PEM nor hexadecimal text.");
+            : throw new AttestationFormatException(AttestationFormatErrorReason.InvalidCrl, "The CRL is neither DER, PEM nor hexadecimal text.");
     }
 
     private static ReadOnlySpan<byte> TrimAscii(ReadOnlySpan<byte> data)
@@ -183,7 +183,7 @@ public sealed class RevocationList
             var thisUpdate = ParsedCertificate.ReadTime(fields);
             if (!fields.HasData || !(fields.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) || fields.PeekTag().HasSameClassAndValue(Asn1Tag.GeneralizedTime)))
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidCrl, "The CRL has no nextUpdate: its freshness cannot be checked.");
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidCrl, "The CRL has no nextUpdate: its freshness cannot be checked.");
             }
 
             var nextUpdate = ParsedCertificate.ReadTime(fields);
@@ -217,11 +217,11 @@ public sealed class RevocationList
         }
         catch (AsnContentException e)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidCrl, $"The CRL is not DER: {e.Message}", innerException: e);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidCrl, $"The CRL is not DER: {e.Message}", innerException: e);
         }
         catch (CryptographicException e)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidCrl, $"The CRL cannot be decoded: {e.Message}", innerException: e);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidCrl, $"The CRL cannot be decoded: {e.Message}", innerException: e);
         }
     }
 }

@@ -19,7 +19,7 @@ internal static class SignedJsonBody
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidJson, $"{what} is not a JSON object.", reader.TokenStartIndex);
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidJson, $"{what} is not a JSON object.", reader.TokenStartIndex);
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -29,7 +29,7 @@ internal static class SignedJsonBody
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.StartObject || document is not null)
                     {
-                        throw new AttestationFormatException(AttestationFormatError.InvalidField, $"{what}: '{documentName}' must appear once, as an object.", reader.TokenStartIndex);
+                        throw new AttestationFormatException(AttestationFormatErrorReason.InvalidField, $"{what}: '{documentName}' must appear once, as an object.", reader.TokenStartIndex);
                     }
 
                     var start = (int)reader.TokenStartIndex;
@@ -41,7 +41,7 @@ internal static class SignedJsonBody
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.String || signature is not null)
                     {
-                        throw new AttestationFormatException(AttestationFormatError.InvalidField, $"{what}: 'signature' must appear once, as a string.", reader.TokenStartIndex);
+                        throw new AttestationFormatException(AttestationFormatErrorReason.InvalidField, $"{what}: 'signature' must appear once, as a string.", reader.TokenStartIndex);
                     }
 
                     signature = reader.GetString()!;
@@ -55,21 +55,21 @@ internal static class SignedJsonBody
 
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidJson, $"{what} has content after its JSON object.", reader.TokenStartIndex);
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidJson, $"{what} has content after its JSON object.", reader.TokenStartIndex);
             }
         }
         catch (JsonException e)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidJson, $"{what} is not valid JSON: {e.Message}", reader.BytesConsumed, e);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidJson, $"{what} is not valid JSON: {e.Message}", reader.BytesConsumed, e);
         }
         catch (InvalidOperationException e)
         {
             // Raised when a string with an invalid escape (a lone surrogate) is read.
-            throw new AttestationFormatException(AttestationFormatError.InvalidEncoding, $"{what} holds a string that is not valid text: {e.Message}", reader.BytesConsumed, e);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidEncoding, $"{what} holds a string that is not valid text: {e.Message}", reader.BytesConsumed, e);
         }
 
         return new Parts(
-            document ?? throw new AttestationFormatException(AttestationFormatError.MissingField, $"{what} has no '{documentName}'."),
-            signature ?? throw new AttestationFormatException(AttestationFormatError.MissingField, $"{what} has no 'signature'."));
+            document ?? throw new AttestationFormatException(AttestationFormatErrorReason.MissingField, $"{what} has no '{documentName}'."),
+            signature ?? throw new AttestationFormatException(AttestationFormatErrorReason.MissingField, $"{what} has no 'signature'."));
     }
 }

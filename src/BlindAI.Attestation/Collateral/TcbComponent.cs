@@ -4,4 +4,4 @@ namespace BlindAI.Attestation.Collateral;
 /// <param name="Svn">The minimum SVN the platform's component must have.</param>
 /// <param name="Category">Intel's category (for example <c>BIOS</c>, <c>OS/VMM</c>), when given (TCB Info v3 only).</param>
 /// <param name="Type">Intel's component type (for example <c>TDX Module</c>), when given (TCB Info v3 only).</param>
-public readonly record struct TcbComponent(byte Svn, string? Category = null, string? Type = null);
+internal readonly record struct TcbComponent(byte Svn, string? Category = null, string? Type = null);

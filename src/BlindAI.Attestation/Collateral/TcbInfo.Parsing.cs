@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace BlindAI.Attestation.Collateral;
 
-public sealed partial class TcbInfo
+internal sealed partial class TcbInfo
 {
     private const int MaxTcbLevels = 1024;
 
@@ -35,7 +35,7 @@ public sealed partial class TcbInfo
         catch (InvalidOperationException e)
         {
             // System.Text.Json reports strings with invalid escapes (lone surrogates) only when they are read.
-            throw new AttestationFormatException(AttestationFormatError.InvalidEncoding, $"TCB Info holds a string that is not valid text: {e.Message}", innerException: e);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidEncoding, $"TCB Info holds a string that is not valid text: {e.Message}", innerException: e);
         }
     }
 
@@ -67,7 +67,7 @@ public sealed partial class TcbInfo
         var version = CollateralJson.RequiredInt(root, "version", P, 0, int.MaxValue);
         if (version is not (2 or 3))
         {
-            throw new AttestationFormatException(AttestationFormatError.UnsupportedVersion, $"TCB Info version {version} is not supported (2 or 3).");
+            throw new AttestationFormatException(AttestationFormatErrorReason.UnsupportedVersion, $"TCB Info version {version} is not supported (2 or 3).");
         }
 
         var id = TcbInfoId.Sgx;
@@ -213,7 +213,7 @@ public sealed partial class TcbInfo
             }
 
             builder.Add(new TcbComponent(
-                (byte)(svn ?? throw new AttestationFormatException(AttestationFormatError.MissingField, $"{parent}.{name}[{builder.Count}].svn is missing.")),
+                (byte)(svn ?? throw new AttestationFormatException(AttestationFormatErrorReason.MissingField, $"{parent}.{name}[{builder.Count}].svn is missing.")),
                 category,
                 type));
         }

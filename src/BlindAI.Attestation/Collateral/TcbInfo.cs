@@ -11,7 +11,7 @@ namespace BlindAI.Attestation.Collateral;
 /// Parsing checks shape only (every component list has 16 entries, statuses and ids are known); whether the TCB Info
 /// is authentic and current is decided by <see cref="CollateralVerifier"/>.
 /// </remarks>
-public sealed partial class TcbInfo
+internal sealed partial class TcbInfo
 {
     private TcbInfo()
     {

@@ -6,7 +6,7 @@ namespace BlindAI.Attestation.Collateral;
 /// One platform TCB level of a TCB Info: the minimum SVNs it requires and the status Intel gives to platforms at
 /// or above them. <see cref="TcbInfo.TcbLevels"/> holds them highest first.
 /// </summary>
-public sealed record TcbLevel
+internal sealed record TcbLevel
 {
     /// <summary>The number of SGX and of TDX TCB components of a level (Intel defines exactly 16 of each).</summary>
     public const int ComponentCount = 16;

@@ -6,11 +6,11 @@ public static class TcbStatusNames
     /// <summary>Parses an Intel TCB status string (case-sensitive, as Intel spells it).</summary>
     /// <param name="value">The JSON string value, for example <c>ConfigurationAndSWHardeningNeeded</c>.</param>
     /// <returns>The status.</returns>
-    /// <exception cref="AttestationFormatException">The string is not a status Intel defines (<see cref="AttestationFormatError.InvalidField"/>).</exception>
+    /// <exception cref="AttestationFormatException">The string is not a status Intel defines (<see cref="AttestationFormatErrorReason.InvalidField"/>).</exception>
     public static TcbStatus Parse(ReadOnlySpan<char> value) =>
         TryParse(value, out var status)
             ? status
-            : throw new AttestationFormatException(AttestationFormatError.InvalidField, $"'{Truncate(value)}' is not a TCB status Intel defines.");
+            : throw new AttestationFormatException(AttestationFormatErrorReason.InvalidField, $"'{Truncate(value)}' is not a TCB status Intel defines.");
 
     /// <summary>Parses an Intel TCB status string, without throwing.</summary>
     /// <param name="value">The JSON string value.</param>

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace BlindAI.Attestation.Collateral;
 
 /// <summary>The TDX module signer and attributes a TD report must show (TCB Info v3 <c>tdxModule</c>).</summary>
-public sealed record TdxModule
+internal sealed record TdxModule
 {
     /// <summary>The expected MRSIGNERSEAM (48 bytes; all zero for Intel's modules).</summary>
     public required ImmutableArray<byte> MrSigner { get; init; }

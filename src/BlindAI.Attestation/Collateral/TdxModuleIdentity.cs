@@ -6,7 +6,7 @@ namespace BlindAI.Attestation.Collateral;
 /// A TDX module identity of TCB Info v3 (<c>tdxModuleIdentities[]</c>): the signer, attributes and TCB levels of
 /// one major version of the TDX module, selected by TEE_TCB_SVN[1].
 /// </summary>
-public sealed record TdxModuleIdentity
+internal sealed record TdxModuleIdentity
 {
     /// <summary>The identity id, <c>TDX_</c> followed by the module major version in two hex digits (for example <c>TDX_01</c>).</summary>
     public required string Id { get; init; }

@@ -173,7 +173,7 @@ public sealed class TrustAnchor
     {
         if (!root.SubjectName.SequenceEqual(root.IssuerName) || !root.IsCertificateAuthority || !root.IsSignedBy(root))
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, $"A trust anchor must be a self-signed P-256 CA certificate; '{root.Subject}' is not.");
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidCertificate, $"A trust anchor must be a self-signed P-256 CA certificate; '{root.Subject}' is not.");
         }
     }
 

@@ -11,7 +11,7 @@ namespace BlindAI.Attestation.Collateral;
 /// TCB Info and QE Identity, the PCK CRL's revocations and the earliest expiry of all pieces. Immutable and thread-safe;
 /// cache it per FMSPC and CA type and reuse it while <see cref="IsValidAt"/> holds.
 /// </summary>
-public sealed class VerifiedCollateral
+internal sealed class VerifiedCollateral
 {
     private const int PckChainCacheCapacity = 256;
 

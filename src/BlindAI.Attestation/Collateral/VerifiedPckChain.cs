@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace BlindAI.Attestation.Collateral;
 
 /// <summary>A quote's PCK certificate chain, validated by <see cref="VerifiedCollateral.ValidatePckChain(IReadOnlyList{X509Certificate2}, DateTimeOffset)"/>.</summary>
-public sealed class VerifiedPckChain
+internal sealed class VerifiedPckChain
 {
     private readonly ParsedCertificate leaf;
     private readonly ParsedCertificate pckCa;

@@ -5,6 +5,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
+using BlindAI.Attestation.Collateral;
+
 namespace BlindAI.Attestation.Pck;
 
 /// <summary>
@@ -15,10 +17,9 @@ namespace BlindAI.Attestation.Pck;
 /// certificate that cannot be decoded then raises <see cref="AttestationFormatException"/>. Nothing here is
 /// trusted: the verifier builds and checks the chain against its pinned root.
 /// </summary>
-public sealed class PckCertificateChain
+internal sealed class PckCertificateChain
 {
     private const int ChainLength = 3;
-    private const string CommonNameOid = "2.5.4.3";
     private const int PemLineLength = 64;
 
     private static ReadOnlySpan<byte> BeginMarker => "-----BEGIN CERTIFICATE-----"u8;
@@ -34,6 +35,7 @@ public sealed class PckCertificateChain
     private X509Certificate2? _leaf;
     private X509Certificate2? _intermediate;
     private X509Certificate2? _root;
+    private ParsedCertificate? _parsedLeaf;
     private SgxPckExtensions? _extensions;
     private int _caType; // 0 until computed, else a PckCaType value (an int field cannot be read torn)
 
@@ -58,15 +60,15 @@ public sealed class PckCertificateChain
     public ReadOnlyMemory<byte> RootDer { get; }
 
     /// <summary>The PCK leaf certificate.</summary>
-    /// <exception cref="AttestationFormatException">The certificate cannot be decoded (reason <see cref="AttestationFormatError.InvalidCertificate"/>).</exception>
+    /// <exception cref="AttestationFormatException">The certificate cannot be decoded (reason <see cref="AttestationFormatErrorReason.InvalidCertificate"/>).</exception>
     public X509Certificate2 Leaf => _leaf ?? Publish(ref _leaf, Decode(LeafDer, "PCK leaf"));
 
     /// <summary>The PCK Platform or Processor CA certificate.</summary>
-    /// <exception cref="AttestationFormatException">The certificate cannot be decoded (reason <see cref="AttestationFormatError.InvalidCertificate"/>).</exception>
+    /// <exception cref="AttestationFormatException">The certificate cannot be decoded (reason <see cref="AttestationFormatErrorReason.InvalidCertificate"/>).</exception>
     public X509Certificate2 Intermediate => _intermediate ?? Publish(ref _intermediate, Decode(IntermediateDer, "PCK CA"));
 
     /// <summary>The root CA certificate as the quote carries it.</summary>
-    /// <exception cref="AttestationFormatException">The certificate cannot be decoded (reason <see cref="AttestationFormatError.InvalidCertificate"/>).</exception>
+    /// <exception cref="AttestationFormatException">The certificate cannot be decoded (reason <see cref="AttestationFormatErrorReason.InvalidCertificate"/>).</exception>
     public X509Certificate2 Root => _root ?? Publish(ref _root, Decode(RootDer, "root CA"));
 
     /// <summary>The Intel SGX extensions of the PCK leaf (FMSPC, PCE-ID, TCB components, ...).</summary>
@@ -74,7 +76,7 @@ public sealed class PckCertificateChain
     public SgxPckExtensions Extensions => _extensions ?? Publish(ref _extensions, ReadExtensions());
 
     /// <summary>Which PCK CA issued the leaf (selects the PCK CRL: <c>ca=platform</c> or <c>ca=processor</c>).</summary>
-    /// <exception cref="AttestationFormatException">The leaf cannot be decoded or its issuer is neither PCK CA (reason <see cref="AttestationFormatError.InvalidCertificate"/>).</exception>
+    /// <exception cref="AttestationFormatException">The leaf cannot be decoded or its issuer is neither PCK CA (reason <see cref="AttestationFormatErrorReason.InvalidCertificate"/>).</exception>
     public PckCaType CaType
     {
         get
@@ -82,7 +84,7 @@ public sealed class PckCertificateChain
             int value = Volatile.Read(ref _caType);
             if (value == 0)
             {
-                value = (int)CaTypeOf(new X500DistinguishedName(DerCertificateReader.ReadIssuerName(LeafDer, "PCK leaf certificate").Span));
+                value = (int)PckCertificateAuthority.GetIssuerCaType(ParsedLeaf.IssuerName);
                 Volatile.Write(ref _caType, value);
             }
 
@@ -90,41 +92,14 @@ public sealed class PckCertificateChain
         }
     }
 
+    // Decoded without an X509Certificate2: on the warm verification path a platform certificate decode would cost more
+    // than the two ECDSA verifications the quote itself needs.
+    private ParsedCertificate ParsedLeaf => _parsedLeaf ?? Publish(ref _parsedLeaf, ParsedCertificate.FromDer(LeafDer.ToArray()));
+
     private SgxPckExtensions ReadExtensions() =>
-        DerCertificateReader.FindExtensionValue(LeafDer, SgxPckExtensions.ExtensionOid, "PCK leaf certificate") is { } value
+        ParsedLeaf.SgxExtension is { } value
             ? SgxPckExtensions.Parse(value.Span)
-            : throw new AttestationFormatException(AttestationFormatError.MissingField, $"The PCK leaf certificate has no SGX extension ({SgxPckExtensions.ExtensionOid}).");
-
-    /// <summary>Reads which PCK CA issued a PCK certificate, from the common name of its issuer.</summary>
-    /// <param name="pckCertificate">A PCK leaf certificate.</param>
-    /// <returns><see cref="PckCaType.Platform"/> for "Intel SGX PCK Platform CA", <see cref="PckCaType.Processor"/> for "Intel SGX PCK Processor CA".</returns>
-    /// <exception cref="AttestationFormatException">The issuer is neither (reason <see cref="AttestationFormatError.InvalidCertificate"/>).</exception>
-    public static PckCaType CaTypeOf(X509Certificate2 pckCertificate)
-    {
-        ArgumentNullException.ThrowIfNull(pckCertificate);
-        return CaTypeOf(pckCertificate.IssuerName);
-    }
-
-    private static PckCaType CaTypeOf(X500DistinguishedName issuer)
-    {
-        string? commonName = null;
-        foreach (X500RelativeDistinguishedName rdn in issuer.EnumerateRelativeDistinguishedNames())
-        {
-            if (!rdn.HasMultipleElements && rdn.GetSingleElementType().Value == CommonNameOid)
-            {
-                commonName = commonName is null
-                    ? rdn.GetSingleElementValue()
-                    : throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, "The PCK certificate's issuer has more than one common name.");
-            }
-        }
-
-        return commonName switch
-        {
-            "Intel SGX PCK Platform CA" => PckCaType.Platform,
-            "Intel SGX PCK Processor CA" => PckCaType.Processor,
-            _ => throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, $"The PCK certificate's issuer '{commonName}' is neither the Intel SGX PCK Platform CA nor the Processor CA."),
-        };
-    }
+            : throw new AttestationFormatException(AttestationFormatErrorReason.MissingField, $"The PCK leaf certificate has no SGX extension ({SgxPckExtensions.ExtensionOid}).");
 
     /// <summary>Parses a PCK certificate chain from PEM text: exactly three certificates, leaf first, separated only by whitespace.</summary>
     /// <param name="pem">The PEM text; trailing NUL characters are ignored.</param>
@@ -135,7 +110,7 @@ public sealed class PckCertificateChain
         ArgumentNullException.ThrowIfNull(pem);
         if (!Ascii.IsValid(pem))
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidPem, "The PCK certificate chain is not ASCII PEM text.", 0);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidPem, "The PCK certificate chain is not ASCII PEM text.", 0);
         }
 
         return FromCertificationData(Encoding.ASCII.GetBytes(pem), 0);
@@ -153,7 +128,7 @@ public sealed class PckCertificateChain
         text = text[..(text.LastIndexOfAnyExcept(PemWhitespace) + 1)];
         if (!Ascii.IsValid(text))
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidPem, "The PCK certificate chain is not ASCII PEM text.", baseOffset);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidPem, "The PCK certificate chain is not ASCII PEM text.", baseOffset);
         }
 
         // One buffer holds the three DER certificates; base64 never decodes to more than 3/4 of its input.
@@ -182,7 +157,7 @@ public sealed class PckCertificateChain
             if (rest.IsEmpty)
             {
                 throw new AttestationFormatException(
-                    AttestationFormatError.InvalidCertificationData,
+                    AttestationFormatErrorReason.InvalidCertificationData,
                     $"The PCK certificate chain holds {i} PEM certificate(s); it needs exactly {ChainLength} (leaf, PCK CA, root).",
                     baseOffset + position);
             }
@@ -190,14 +165,14 @@ public sealed class PckCertificateChain
             if (!rest.StartsWith(BeginMarker))
             {
                 string what = rest.StartsWith("-----BEGIN "u8) ? "a PEM block that is not a CERTIFICATE" : "text that is not a PEM block";
-                throw new AttestationFormatException(AttestationFormatError.InvalidPem, $"Certificate {i + 1} of the PCK certificate chain starts with {what}.", baseOffset + position);
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidPem, $"Certificate {i + 1} of the PCK certificate chain starts with {what}.", baseOffset + position);
             }
 
             ReadOnlySpan<byte> body = rest[BeginMarker.Length..];
             int end = body.IndexOf(EndMarker);
             if (end < 0)
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidPem, $"Certificate {i + 1} of the PCK certificate chain has no END CERTIFICATE line.", baseOffset + position);
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidPem, $"Certificate {i + 1} of the PCK certificate chain has no END CERTIFICATE line.", baseOffset + position);
             }
 
             int bodyOffset = baseOffset + position + BeginMarker.Length;
@@ -210,7 +185,7 @@ public sealed class PckCertificateChain
 
         if (SkipWhitespace(text[position..]) != text.Length - position)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidCertificationData, $"The PCK certificate chain has data after its {ChainLength} certificates.", baseOffset + position);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidCertificationData, $"The PCK certificate chain has data after its {ChainLength} certificates.", baseOffset + position);
         }
 
         return new PckCertificateChain(data[..text.Length], slices[0], slices[1], slices[2]);
@@ -238,7 +213,7 @@ public sealed class PckCertificateChain
         OperationStatus status = Base64.DecodeFromUtf8(compact[..length], destination, out int consumed, out int written);
         return status == OperationStatus.Done && consumed == length && written > 0
             ? written
-            : throw new AttestationFormatException(AttestationFormatError.InvalidPem, $"Certificate {index + 1} of the PCK certificate chain is not valid base64.", offset);
+            : throw new AttestationFormatException(AttestationFormatErrorReason.InvalidPem, $"Certificate {index + 1} of the PCK certificate chain is not valid base64.", offset);
     }
 
     private static bool IsPemWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
@@ -256,7 +231,7 @@ public sealed class PckCertificateChain
             && bytesConsumed == der.Length;
         if (!ok)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, $"Certificate {index + 1} of the PCK certificate chain is not one DER SEQUENCE.", offset);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidCertificate, $"Certificate {index + 1} of the PCK certificate chain is not one DER SEQUENCE.", offset);
         }
     }
 
@@ -281,7 +256,7 @@ public sealed class PckCertificateChain
         }
         catch (CryptographicException ex)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, $"The {name} certificate cannot be decoded: {ex.Message}", innerException: ex);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidCertificate, $"The {name} certificate cannot be decoded: {ex.Message}", innerException: ex);
         }
     }
 }

@@ -1,7 +1,7 @@
 namespace BlindAI.Attestation.Pck;
 
 /// <summary>The platform configuration a PCK Platform CA certificate states (OID 1.2.840.113741.1.13.1.7); each flag is optional.</summary>
-public sealed class PckPlatformConfiguration
+internal sealed class PckPlatformConfiguration
 {
     internal PckPlatformConfiguration(bool? dynamicPlatform, bool? cachedKeys, bool? smtEnabled)
     {

@@ -4,7 +4,7 @@ namespace BlindAI.Attestation.Pck;
 /// The TCB a PCK certificate was issued for (OID 1.2.840.113741.1.13.1.2): the 16 SGX TCB component SVNs,
 /// the PCE SVN and the CPUSVN. TCB level matching compares these values, not the quote's CPUSVN.
 /// </summary>
-public sealed class PckTcb
+internal sealed class PckTcb
 {
     internal PckTcb(byte[] sgxTcbComponents, ushort pceSvn, Measurement cpuSvn)
     {

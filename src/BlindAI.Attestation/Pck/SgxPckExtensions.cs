@@ -9,7 +9,7 @@ namespace BlindAI.Attestation.Pck;
 /// The Intel SGX extension of a PCK certificate (OID 1.2.840.113741.1.13.1): a SEQUENCE of (OID, value)
 /// pairs read by OID, never by position, since the order and the optional members vary between CA types.
 /// </summary>
-public sealed class SgxPckExtensions
+internal sealed class SgxPckExtensions
 {
     /// <summary>The OID of the SGX extension.</summary>
     public const string ExtensionOid = "1.2.840.113741.1.13.1";
@@ -67,7 +67,7 @@ public sealed class SgxPckExtensions
     /// <summary>Reads the SGX extension of a PCK certificate.</summary>
     /// <param name="certificate">The PCK leaf certificate.</param>
     /// <returns>The extension values.</returns>
-    /// <exception cref="AttestationFormatException">The extension is missing (<see cref="AttestationFormatError.MissingField"/>) or malformed (<see cref="AttestationFormatError.InvalidExtension"/>).</exception>
+    /// <exception cref="AttestationFormatException">The extension is missing (<see cref="AttestationFormatErrorReason.MissingField"/>) or malformed (<see cref="AttestationFormatErrorReason.InvalidExtension"/>).</exception>
     public static SgxPckExtensions FromCertificate(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
@@ -78,19 +78,19 @@ public sealed class SgxPckExtensions
             {
                 extension = extension is null
                     ? candidate
-                    : throw new AttestationFormatException(AttestationFormatError.InvalidExtension, "The certificate carries the SGX extension twice.");
+                    : throw new AttestationFormatException(AttestationFormatErrorReason.InvalidExtension, "The certificate carries the SGX extension twice.");
             }
         }
 
         return extension is null
-            ? throw new AttestationFormatException(AttestationFormatError.MissingField, $"The certificate has no SGX extension ({ExtensionOid}); it is not a PCK certificate.")
+            ? throw new AttestationFormatException(AttestationFormatErrorReason.MissingField, $"The certificate has no SGX extension ({ExtensionOid}); it is not a PCK certificate.")
             : Parse(extension.RawData);
     }
 
     /// <summary>Reads the DER value of the SGX extension.</summary>
     /// <param name="extensionValue">The extension's value (the content of its OCTET STRING).</param>
     /// <returns>The extension values.</returns>
-    /// <exception cref="AttestationFormatException">A required member is missing (<see cref="AttestationFormatError.MissingField"/>) or the DER is malformed (<see cref="AttestationFormatError.InvalidExtension"/>).</exception>
+    /// <exception cref="AttestationFormatException">A required member is missing (<see cref="AttestationFormatErrorReason.MissingField"/>) or the DER is malformed (<see cref="AttestationFormatErrorReason.InvalidExtension"/>).</exception>
     public static SgxPckExtensions Parse(ReadOnlySpan<byte> extensionValue)
     {
         try
@@ -99,7 +99,7 @@ public sealed class SgxPckExtensions
         }
         catch (Exception ex) when (ex is AsnContentException or CryptographicException or OverflowException)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidExtension, $"The SGX extension is not valid DER: {ex.Message}", innerException: ex);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidExtension, $"The SGX extension is not valid DER: {ex.Message}", innerException: ex);
         }
     }
 
@@ -269,8 +269,8 @@ public sealed class SgxPckExtensions
     }
 
     private static AttestationFormatException Invalid(string what) =>
-        new(AttestationFormatError.InvalidExtension, $"The SGX extension is malformed: {what}.");
+        new(AttestationFormatErrorReason.InvalidExtension, $"The SGX extension is malformed: {what}.");
 
     private static AttestationFormatException Missing(string name, string oid) =>
-        new(AttestationFormatError.MissingField, $"The SGX extension has no {name} ({oid}).");
+        new(AttestationFormatErrorReason.MissingField, $"The SGX extension has no {name} ({oid}).");
 }

@@ -1,7 +1,7 @@
 namespace BlindAI.Attestation.Pck;
 
 /// <summary>The SGX type a PCK certificate states (OID 1.2.840.113741.1.13.1.5).</summary>
-public enum SgxType
+internal enum SgxType
 {
     /// <summary>Standard SGX (client and older server parts).</summary>
     Standard = 0,

@@ -95,20 +95,20 @@ public sealed partial record AttestationPolicy
     private void EvaluateSgxAttributes(ulong flags, List<PolicyViolation> violations)
     {
         // Not relaxable: EREPORT only runs in an initialised enclave, so a report without INIT was not produced by one.
-        RequireBit("attributes.init", flags, SgxInit, set: true, "INIT set: an initialised enclave", violations);
+        RequireBit(PolicyViolationKind.SgxInit, flags, SgxInit, set: true, "INIT set: an initialised enclave", violations);
         if (!Sgx32BitEnclaveAllowed)
         {
-            RequireBit("attributes.mode64bit", flags, SgxMode64Bit, set: true, "MODE64BIT set: a 64-bit enclave; AllowSgx32BitEnclave() relaxes", violations);
+            RequireBit(PolicyViolationKind.SgxMode64Bit, flags, SgxMode64Bit, set: true, "MODE64BIT set: a 64-bit enclave; AllowSgx32BitEnclave() relaxes", violations);
         }
 
         if (!SgxProvisionKeyAllowed)
         {
-            RequireBit("attributes.provisionKey", flags, SgxProvisionKey, set: false, "PROVISIONKEY clear; AllowSgxProvisionKey() relaxes", violations);
+            RequireBit(PolicyViolationKind.SgxProvisionKey, flags, SgxProvisionKey, set: false, "PROVISIONKEY clear; AllowSgxProvisionKey() relaxes", violations);
         }
 
         if (!SgxEInitTokenKeyAllowed)
         {
-            RequireBit("attributes.einittokenKey", flags, SgxEInitTokenKey, set: false, "EINITTOKEN_KEY clear; AllowSgxEInitTokenKey() relaxes", violations);
+            RequireBit(PolicyViolationKind.SgxEInitTokenKey, flags, SgxEInitTokenKey, set: false, "EINITTOKEN_KEY clear; AllowSgxEInitTokenKey() relaxes", violations);
         }
     }
 
@@ -118,14 +118,14 @@ public sealed partial record AttestationPolicy
         ulong attributes = report.TdAttributes;
         if (!TdxSeptVeEnabledAllowed)
         {
-            RequireBit("tdAttributes.septVeDisable", attributes, TdxSeptVeDisable, set: true, "SEPT_VE_DISABLE set; AllowTdxSeptVeEnabled() relaxes", violations);
+            RequireBit(PolicyViolationKind.TdxSeptVeDisable, attributes, TdxSeptVeDisable, set: true, "SEPT_VE_DISABLE set; AllowTdxSeptVeEnabled() relaxes", violations);
         }
 
         ulong reserved = TdxReservedAttributes & ~TdxAllowedReservedAttributes;
         if ((attributes & reserved) != 0)
         {
             violations.Add(new(
-                "tdAttributes.reserved",
+                PolicyViolationKind.TdxReservedAttributes,
                 Invariant($"{new MaskedValue(0, reserved)} (reserved bits clear; AllowTdxAttributeBits(0x{attributes & reserved:x}) relaxes)"),
                 Invariant($"0x{attributes:x}")));
         }
@@ -134,13 +134,13 @@ public sealed partial record AttestationPolicy
         if (!TdxServiceTdAllowed && report.MrServiceTd is { } serviceTd && !serviceTd.IsZero)
         {
             violations.Add(new(
-                "mrServiceTd",
+                PolicyViolationKind.MrServiceTd,
                 $"{new string('0', serviceTd.Length * 2)} (no service TD; AllowTdxServiceTd() relaxes)",
                 serviceTd.ToString()));
         }
     }
 
-    private static void RequireBit(string field, ulong actual, ulong bit, bool set, string meaning, List<PolicyViolation> violations)
+    private static void RequireBit(PolicyViolationKind field, ulong actual, ulong bit, bool set, string meaning, List<PolicyViolation> violations)
     {
         var expected = new MaskedValue(set ? bit : 0, bit);
         if (!expected.Matches(actual))

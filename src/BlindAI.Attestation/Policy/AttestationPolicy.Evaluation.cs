@@ -10,7 +10,7 @@ public sealed partial record AttestationPolicy
     /// <summary>Checks a verification result against every rule of the policy.</summary>
     /// <param name="result">The result of a successful quote verification.</param>
     /// <returns>Every violation, with expected and actual values (hex for measurements); empty when the policy holds.</returns>
-    public IReadOnlyList<PolicyViolation> Evaluate(QuoteVerificationResult result)
+    internal IReadOnlyList<PolicyViolation> Evaluate(QuoteVerificationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var violations = new List<PolicyViolation>();
@@ -19,7 +19,7 @@ public sealed partial record AttestationPolicy
         Quote quote = result.Quote;
         if (quote.IsDebug && !DebugAllowed)
         {
-            violations.Add(new("debug", "false (a production enclave or TD)", "true"));
+            violations.Add(new(PolicyViolationKind.Debug, "false (a production enclave or TD)", "true"));
         }
 
         if (quote.SgxReport is { } sgx)
@@ -28,7 +28,7 @@ public sealed partial record AttestationPolicy
             EvaluateSgx(sgx, violations);
             if (HasTdxRequirements)
             {
-                violations.Add(new("teeType", "TDX (the policy pins TDX measurements)", "SGX"));
+                violations.Add(new(PolicyViolationKind.TeeType, "TDX (the policy pins TDX measurements)", "SGX"));
             }
         }
         else
@@ -37,7 +37,7 @@ public sealed partial record AttestationPolicy
             EvaluateTdx(quote.TdReport!, violations);
             if (HasSgxRequirements)
             {
-                violations.Add(new("teeType", "SGX (the policy pins SGX measurements)", "TDX"));
+                violations.Add(new(PolicyViolationKind.TeeType, "SGX (the policy pins SGX measurements)", "TDX"));
             }
         }
 
@@ -48,7 +48,7 @@ public sealed partial record AttestationPolicy
             if (!pinned)
             {
                 string expected = quote.TeeType == TeeType.Sgx ? "a pinned MRENCLAVE, or MRSIGNER with ISVPRODID" : "a pinned MRTD";
-                violations.Add(new("identity", expected, $"no {Describe(quote.TeeType)} identity pinned by the policy"));
+                violations.Add(new(PolicyViolationKind.Identity, expected, $"no {Describe(quote.TeeType)} identity pinned by the policy"));
             }
         }
 
@@ -58,7 +58,7 @@ public sealed partial record AttestationPolicy
     /// <summary>Checks a verification result and throws when any rule is broken.</summary>
     /// <param name="result">The result of a successful quote verification.</param>
     /// <exception cref="AttestationException">Reason <see cref="AttestationFailureReason.PolicyViolation"/>, step <see cref="VerificationStep.Policy"/>, carrying every violation.</exception>
-    public void EnsureSatisfied(QuoteVerificationResult result)
+    internal void EnsureSatisfied(QuoteVerificationResult result)
     {
         IReadOnlyList<PolicyViolation> violations = Evaluate(result);
         if (violations.Count > 0)
@@ -76,12 +76,12 @@ public sealed partial record AttestationPolicy
         string accepted = string.Join(", ", AcceptedTcbStatuses.Order());
         if (!AcceptedTcbStatuses.Contains(result.TcbStatus))
         {
-            violations.Add(new("tcbStatus", accepted, result.TcbStatus.ToString()));
+            violations.Add(new(PolicyViolationKind.TcbStatus, accepted, result.TcbStatus.ToString()));
         }
 
         if (!AcceptedTcbStatuses.Contains(result.QeTcbStatus))
         {
-            violations.Add(new("qeTcbStatus", accepted, result.QeTcbStatus.ToString()));
+            violations.Add(new(PolicyViolationKind.QeTcbStatus, accepted, result.QeTcbStatus.ToString()));
         }
 
         string acceptedAdvisories = AcceptedAdvisoryIds.Count == 0 ? "none" : string.Join(", ", AcceptedAdvisoryIds.Order(StringComparer.OrdinalIgnoreCase));
@@ -90,23 +90,23 @@ public sealed partial record AttestationPolicy
             if (DeniedAdvisoryIds.Contains(advisory))
             {
                 // Checked first: a denied advisory is refused even when it is accepted too.
-                violations.Add(new("advisoryIds", Invariant($"not {advisory} (denied by the policy, whatever it accepts)"), advisory));
+                violations.Add(new(PolicyViolationKind.AdvisoryIds, Invariant($"not {advisory} (denied by the policy, whatever it accepts)"), advisory));
             }
             else if (!AcceptedAdvisoryIds.Contains(advisory))
             {
-                violations.Add(new("advisoryIds", acceptedAdvisories, advisory));
+                violations.Add(new(PolicyViolationKind.AdvisoryIds, acceptedAdvisories, advisory));
             }
         }
 
         if (result.TcbEvaluationDataNumber < MinimumTcbEvaluationDataNumber)
         {
-            violations.Add(new("tcbEvaluationDataNumber", Invariant($">= {MinimumTcbEvaluationDataNumber}"), Invariant($"{result.TcbEvaluationDataNumber}")));
+            violations.Add(new(PolicyViolationKind.TcbEvaluationDataNumber, Invariant($">= {MinimumTcbEvaluationDataNumber}"), Invariant($"{result.TcbEvaluationDataNumber}")));
         }
 
         if (result.VerifiedAt > result.CollateralExpiresAt + CollateralGracePeriod)
         {
             violations.Add(new(
-                "collateralExpiresAt",
+                PolicyViolationKind.CollateralExpiresAt,
                 Invariant($"at or after {(result.VerifiedAt - CollateralGracePeriod).UtcDateTime:O} (verification time minus a grace period of {CollateralGracePeriod})"),
                 Invariant($"{result.CollateralExpiresAt.UtcDateTime:O}")));
         }
@@ -125,42 +125,42 @@ public sealed partial record AttestationPolicy
 
             if (!match)
             {
-                violations.Add(new("mrEnclave", string.Join(" | ", MrEnclaves), report.MrEnclave.ToString()));
+                violations.Add(new(PolicyViolationKind.MrEnclave, string.Join(" | ", MrEnclaves), report.MrEnclave.ToString()));
             }
         }
 
-        CheckMeasurement("mrSigner", MrSigner, report.MrSigner, violations);
+        CheckMeasurement(PolicyViolationKind.MrSigner, MrSigner, report.MrSigner, violations);
         if (IsvProdId is { } prodId && report.IsvProdId != prodId)
         {
-            violations.Add(new("isvProdId", Invariant($"{prodId}"), Invariant($"{report.IsvProdId}")));
+            violations.Add(new(PolicyViolationKind.IsvProdId, Invariant($"{prodId}"), Invariant($"{report.IsvProdId}")));
         }
 
         if (MinimumIsvSvn is { } svn && report.IsvSvn < svn)
         {
-            violations.Add(new("isvSvn", Invariant($">= {svn}"), Invariant($"{report.IsvSvn}")));
+            violations.Add(new(PolicyViolationKind.IsvSvn, Invariant($">= {svn}"), Invariant($"{report.IsvSvn}")));
         }
 
-        CheckMasked("attributes.flags", SgxAttributeFlags, report.AttributeFlags, violations);
-        CheckMasked("attributes.xfrm", SgxXfrm, report.Xfrm, violations);
-        CheckMasked("miscSelect", MiscSelect, report.MiscSelect, violations);
+        CheckMasked(PolicyViolationKind.SgxAttributeFlags, SgxAttributeFlags, report.AttributeFlags, violations);
+        CheckMasked(PolicyViolationKind.SgxXfrm, SgxXfrm, report.Xfrm, violations);
+        CheckMasked(PolicyViolationKind.MiscSelect, MiscSelect, report.MiscSelect, violations);
     }
 
     private void EvaluateTdx(TdReportBody report, List<PolicyViolation> violations)
     {
-        CheckMeasurement("mrTd", MrTd, report.MrTd, violations);
+        CheckMeasurement(PolicyViolationKind.MrTd, MrTd, report.MrTd, violations);
         for (int i = 0; i < Rtmrs.Length; i++)
         {
-            CheckMeasurement(Invariant($"rtmr{i}"), Rtmrs[i], report.Rtmrs[i], violations);
+            CheckMeasurement(PolicyViolationKind.Rtmr0 + i, Rtmrs[i], report.Rtmrs[i], violations);
         }
 
-        CheckMeasurement("mrConfigId", MrConfigId, report.MrConfigId, violations);
-        CheckMeasurement("mrOwner", MrOwner, report.MrOwner, violations);
-        CheckMeasurement("mrOwnerConfig", MrOwnerConfig, report.MrOwnerConfig, violations);
-        CheckMasked("tdAttributes", TdAttributes, report.TdAttributes, violations);
-        CheckMasked("xfam", Xfam, report.Xfam, violations);
+        CheckMeasurement(PolicyViolationKind.MrConfigId, MrConfigId, report.MrConfigId, violations);
+        CheckMeasurement(PolicyViolationKind.MrOwner, MrOwner, report.MrOwner, violations);
+        CheckMeasurement(PolicyViolationKind.MrOwnerConfig, MrOwnerConfig, report.MrOwnerConfig, violations);
+        CheckMasked(PolicyViolationKind.TdAttributes, TdAttributes, report.TdAttributes, violations);
+        CheckMasked(PolicyViolationKind.Xfam, Xfam, report.Xfam, violations);
     }
 
-    private static void CheckMeasurement(string field, Measurement? expected, Measurement actual, List<PolicyViolation> violations)
+    private static void CheckMeasurement(PolicyViolationKind field, Measurement? expected, Measurement actual, List<PolicyViolation> violations)
     {
         if (expected is { } value && value != actual)
         {
@@ -168,7 +168,7 @@ public sealed partial record AttestationPolicy
         }
     }
 
-    private static void CheckMasked(string field, MaskedValue? expected, ulong actual, List<PolicyViolation> violations)
+    private static void CheckMasked(PolicyViolationKind field, MaskedValue? expected, ulong actual, List<PolicyViolation> violations)
     {
         if (expected is { } value && !value.Matches(actual))
         {

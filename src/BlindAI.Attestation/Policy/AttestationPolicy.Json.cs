@@ -45,7 +45,7 @@ public sealed partial record AttestationPolicy
     /// </summary>
     /// <param name="json">The JSON text.</param>
     /// <returns>The policy.</returns>
-    /// <exception cref="AttestationFormatException">The text is not JSON (<see cref="AttestationFormatError.InvalidJson"/>) or a member is unknown or has a bad value (<see cref="AttestationFormatError.InvalidField"/>).</exception>
+    /// <exception cref="AttestationFormatException">The text is not JSON (<see cref="AttestationFormatErrorReason.InvalidJson"/>) or a member is unknown or has a bad value (<see cref="AttestationFormatErrorReason.InvalidField"/>).</exception>
     public static AttestationPolicy FromJson(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -66,7 +66,7 @@ public sealed partial record AttestationPolicy
         }
         catch (JsonException ex)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidJson, $"The policy is not valid JSON: {ex.Message}", ex.BytePositionInLine, ex);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidJson, $"The policy is not valid JSON: {ex.Message}", ex.BytePositionInLine, ex);
         }
 
         using (document)
@@ -160,7 +160,7 @@ public sealed partial record AttestationPolicy
         {
             if (!seen.Add(member.Name))
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidJson, $"The policy member {path}.{member.Name} appears twice.");
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidJson, $"The policy member {path}.{member.Name} appears twice.");
             }
 
             members.Add(member);
@@ -183,7 +183,7 @@ public sealed partial record AttestationPolicy
             }
         }
 
-        return CreateMasked(value ?? throw new AttestationFormatException(AttestationFormatError.MissingField, $"The policy member {path} has no value."), mask ?? max, path);
+        return CreateMasked(value ?? throw new AttestationFormatException(AttestationFormatErrorReason.MissingField, $"The policy member {path} has no value."), mask ?? max, path);
     }
 
     private static bool Boolean(JsonElement element, string path) => element.ValueKind switch
@@ -235,7 +235,7 @@ public sealed partial record AttestationPolicy
         }
         catch (ArgumentException ex)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidField, $"The policy member {path} is invalid: {ex.Message}", innerException: ex);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidField, $"The policy member {path} is invalid: {ex.Message}", innerException: ex);
         }
     }
 
@@ -248,13 +248,13 @@ public sealed partial record AttestationPolicy
         }
         catch (ArgumentException ex)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidField, $"The policy member {path} is invalid: {ex.Message}", innerException: ex);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidField, $"The policy member {path} is invalid: {ex.Message}", innerException: ex);
         }
     }
 
     private static AttestationFormatException Unknown(string path, string name) =>
-        new(AttestationFormatError.InvalidField, $"The policy member {path}.{name} is unknown.");
+        new(AttestationFormatErrorReason.InvalidField, $"The policy member {path}.{name} is unknown.");
 
     private static AttestationFormatException Invalid(string path, string what) =>
-        new(AttestationFormatError.InvalidField, $"The policy member {path} {what}.");
+        new(AttestationFormatErrorReason.InvalidField, $"The policy member {path} {what}.");
 }

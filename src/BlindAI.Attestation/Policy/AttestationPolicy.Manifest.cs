@@ -32,7 +32,7 @@ public sealed partial record AttestationPolicy
     /// </summary>
     /// <param name="toml">The manifest text.</param>
     /// <returns>The policy.</returns>
-    /// <exception cref="AttestationFormatException">The text is not TOML, a key is unknown or missing (<see cref="AttestationFormatError.MissingField"/>), or a value is malformed (<see cref="AttestationFormatError.InvalidField"/>).</exception>
+    /// <exception cref="AttestationFormatException">The text is not TOML, a key is unknown or missing (<see cref="AttestationFormatErrorReason.MissingField"/>), or a value is malformed (<see cref="AttestationFormatErrorReason.InvalidField"/>).</exception>
     public static AttestationPolicy FromBlindAiManifest(string toml)
     {
         ArgumentNullException.ThrowIfNull(toml);
@@ -43,20 +43,20 @@ public sealed partial record AttestationPolicy
         }
         catch (TomlException ex)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidField, $"The manifest is not valid TOML: {ex.Message}", innerException: ex);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidField, $"The manifest is not valid TOML: {ex.Message}", innerException: ex);
         }
 
         foreach (KeyValuePair<string, object> entry in table)
         {
             if (!ManifestKeys.Contains(entry.Key, StringComparer.Ordinal))
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidField, $"The manifest key '{entry.Key}' is unknown (known: {string.Join(", ", ManifestKeys)}).");
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidField, $"The manifest key '{entry.Key}' is unknown (known: {string.Join(", ", ManifestKeys)}).");
             }
         }
 
         AttestationPolicy policy = Strict;
         string mrEnclave = TomlString(table, "mr_enclave")
-            ?? throw new AttestationFormatException(AttestationFormatError.MissingField, "The manifest has no mr_enclave.");
+            ?? throw new AttestationFormatException(AttestationFormatErrorReason.MissingField, "The manifest has no mr_enclave.");
         policy = Apply("mr_enclave", () => policy.RequireMrEnclave(Hex(mrEnclave, "mr_enclave")));
 
         if (table.TryGetValue("allow_debug", out object? allowDebug))
@@ -113,7 +113,7 @@ public sealed partial record AttestationPolicy
         string? mask = TomlString(table, maskKey);
         if (value is null)
         {
-            return mask is null ? null : throw new AttestationFormatException(AttestationFormatError.MissingField, $"The manifest has {maskKey} but no {valueKey}.");
+            return mask is null ? null : throw new AttestationFormatException(AttestationFormatErrorReason.MissingField, $"The manifest has {maskKey} but no {valueKey}.");
         }
 
         ulong maskBits = mask is null ? max : HexNumber(mask, maskKey, max);

@@ -1,7 +1,7 @@
 namespace BlindAI.Attestation.Quotes;
 
 /// <summary>The algorithm of the quote's attestation key (header field <c>att_key_type</c>).</summary>
-public enum AttestationKeyType : ushort
+internal enum AttestationKeyType : ushort
 {
     /// <summary>ECDSA on P-256 with SHA-256: the only type the parser accepts.</summary>
     EcdsaP256 = 2,

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace BlindAI.Attestation.Quotes;
 
 /// <summary>The quote's attestation public key: an uncompressed P-256 point stored as 64 bytes, x then y, big-endian.</summary>
-public sealed class AttestationPublicKey
+internal sealed class AttestationPublicKey
 {
     internal AttestationPublicKey(ReadOnlyMemory<byte> raw) => Raw = raw;
 
@@ -18,7 +18,7 @@ public sealed class AttestationPublicKey
 
     /// <summary>Creates an ECDSA key for verifying the quote signature. The caller disposes it.</summary>
     /// <returns>The public key.</returns>
-    /// <exception cref="AttestationFormatException">The bytes are not a point on P-256 (reason <see cref="AttestationFormatError.InvalidField"/>).</exception>
+    /// <exception cref="AttestationFormatException">The bytes are not a point on P-256 (reason <see cref="AttestationFormatErrorReason.InvalidField"/>).</exception>
     public ECDsa CreateEcdsa()
     {
         var parameters = new ECParameters
@@ -32,7 +32,7 @@ public sealed class AttestationPublicKey
         }
         catch (CryptographicException ex)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidField, "The attestation public key is not a valid P-256 point.", innerException: ex);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidField, "The attestation public key is not a valid P-256 point.", innerException: ex);
         }
     }
 }

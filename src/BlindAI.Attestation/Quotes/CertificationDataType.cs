@@ -1,7 +1,7 @@
 namespace BlindAI.Attestation.Quotes;
 
 /// <summary>The type of a quote's certification data (how the verifier finds the PCK certificate).</summary>
-public enum CertificationDataType : ushort
+internal enum CertificationDataType : ushort
 {
     /// <summary>PPID in clear text with CPUSVN, PCESVN and PCE-ID (not supported).</summary>
     PpidCleartext = 1,

@@ -1,7 +1,7 @@
 namespace BlindAI.Attestation.Quotes;
 
 /// <summary>An ECDSA P-256 signature as the quote stores it: 64 bytes, r then s, each big-endian (IEEE P1363 format).</summary>
-public sealed class EcdsaSignature
+internal sealed class EcdsaSignature
 {
     internal EcdsaSignature(ReadOnlyMemory<byte> raw) => Raw = raw;
 

@@ -1,7 +1,7 @@
 namespace BlindAI.Attestation.Quotes;
 
 /// <summary>The QE authentication data: bytes the quoting enclave chose, bound into its report data together with the attestation key.</summary>
-public sealed class QeAuthenticationData
+internal sealed class QeAuthenticationData
 {
     internal QeAuthenticationData(ReadOnlyMemory<byte> data) => Data = data;
 

@@ -47,25 +47,25 @@ public sealed partial class Quote
         ushort version = reader.ReadUInt16("the header version");
         if (version is < 3 or > 5)
         {
-            throw new AttestationFormatException(AttestationFormatError.UnsupportedVersion, $"Quote version {version} is not supported (3, 4 and 5 are).", QuoteLayout.VersionOffset);
+            throw new AttestationFormatException(AttestationFormatErrorReason.UnsupportedVersion, $"Quote version {version} is not supported (3, 4 and 5 are).", QuoteLayout.VersionOffset);
         }
 
         ushort keyType = reader.ReadUInt16("the header attestation key type");
         if (keyType != (ushort)AttestationKeyType.EcdsaP256)
         {
-            throw new AttestationFormatException(AttestationFormatError.UnsupportedAttestationKeyType, $"Attestation key type {keyType} is not supported (only 2, ECDSA-256-with-P-256).", QuoteLayout.AttestationKeyTypeOffset);
+            throw new AttestationFormatException(AttestationFormatErrorReason.UnsupportedAttestationKeyType, $"Attestation key type {keyType} is not supported (only 2, ECDSA-256-with-P-256).", QuoteLayout.AttestationKeyTypeOffset);
         }
 
         uint teeType = reader.ReadUInt32("the header TEE type");
         if (teeType != (uint)TeeType.Sgx && (version == 3 || teeType != (uint)TeeType.Tdx))
         {
-            throw new AttestationFormatException(AttestationFormatError.UnsupportedTeeType, $"TEE type 0x{teeType:x8} is not supported in a version {version} quote.", QuoteLayout.TeeTypeOffset);
+            throw new AttestationFormatException(AttestationFormatErrorReason.UnsupportedTeeType, $"TEE type 0x{teeType:x8} is not supported in a version {version} quote.", QuoteLayout.TeeTypeOffset);
         }
 
         reader.Skip(QuoteLayout.HeaderSize - QuoteLayout.QeSvnOffset, "the header");
         if (!data.Slice(QuoteLayout.QeVendorIdOffset, QuoteLayout.QeVendorIdSize).SequenceEqual(QuoteLayout.IntelQeVendorId))
         {
-            throw new AttestationFormatException(AttestationFormatError.UnknownQeVendor, "The QE vendor id is not Intel's (939a7233f79c4ca9940a0db3957f0607).", QuoteLayout.QeVendorIdOffset);
+            throw new AttestationFormatException(AttestationFormatErrorReason.UnknownQeVendor, "The QE vendor id is not Intel's (939a7233f79c4ca9940a0db3957f0607).", QuoteLayout.QeVendorIdOffset);
         }
 
         QuoteBodyType bodyType;
@@ -80,17 +80,17 @@ public sealed partial class Quote
                 (ushort)QuoteBodyType.SgxEnclaveReport => (QuoteBodyType.SgxEnclaveReport, QuoteLayout.SgxReportBodySize),
                 (ushort)QuoteBodyType.TdReport10 => (QuoteBodyType.TdReport10, QuoteLayout.TdReport10Size),
                 (ushort)QuoteBodyType.TdReport15 => (QuoteBodyType.TdReport15, QuoteLayout.TdReport15Size),
-                _ => throw new AttestationFormatException(AttestationFormatError.UnsupportedTeeType, $"Body type {declaredType} is not supported (1 SGX, 2 TD report 1.0, 3 TD report 1.5).", descriptorOffset),
+                _ => throw new AttestationFormatException(AttestationFormatErrorReason.UnsupportedTeeType, $"Body type {declaredType} is not supported (1 SGX, 2 TD report 1.0, 3 TD report 1.5).", descriptorOffset),
             };
             if (declaredSize != (uint)bodySize)
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidLength, $"Body type {declaredType} is {bodySize} bytes but the quote declares {declaredSize}.", descriptorOffset + 2);
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidLength, $"Body type {declaredType} is {bodySize} bytes but the quote declares {declaredSize}.", descriptorOffset + 2);
             }
 
             bool sgxBody = bodyType == QuoteBodyType.SgxEnclaveReport;
             if (sgxBody != (teeType == (uint)TeeType.Sgx))
             {
-                throw new AttestationFormatException(AttestationFormatError.UnsupportedTeeType, $"Body type {declaredType} does not belong to TEE type 0x{teeType:x8}.", descriptorOffset);
+                throw new AttestationFormatException(AttestationFormatErrorReason.UnsupportedTeeType, $"Body type {declaredType} does not belong to TEE type 0x{teeType:x8}.", descriptorOffset);
             }
         }
         else
@@ -124,7 +124,7 @@ public sealed partial class Quote
             uint outerSize = signatureData.ReadUInt32("the certification data size");
             if (outerType != (ushort)CertificationDataType.QeReportCertificationData)
             {
-                throw new AttestationFormatException(AttestationFormatError.UnsupportedCertificationDataType, $"Certification data type {outerType} is not supported in a version {version} quote (only 6, QE report certification data).", typeOffset);
+                throw new AttestationFormatException(AttestationFormatErrorReason.UnsupportedCertificationDataType, $"Certification data type {outerType} is not supported in a version {version} quote (only 6, QE report certification data).", typeOffset);
             }
 
             QuoteReader qeReportData = signatureData.ReadNested(outerSize, "the QE report certification data");
@@ -155,7 +155,7 @@ public sealed partial class Quote
         if (type != (ushort)CertificationDataType.PckCertificateChain)
         {
             throw new AttestationFormatException(
-                AttestationFormatError.UnsupportedCertificationDataType,
+                AttestationFormatErrorReason.UnsupportedCertificationDataType,
                 $"Certification data type {type} is not supported (only 5, the PEM PCK certificate chain; types 1 to 3 need the PCK certificate fetched from Intel).",
                 typeOffset);
         }

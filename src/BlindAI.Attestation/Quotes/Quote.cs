@@ -35,7 +35,7 @@ public sealed partial class Quote
     public QuoteHeader Header { get; }
 
     /// <summary>The kind of report body.</summary>
-    public QuoteBodyType BodyType { get; }
+    internal QuoteBodyType BodyType { get; }
 
     /// <summary>The enclave report body when <see cref="TeeType"/> is SGX; otherwise <see langword="null"/>.</summary>
     public SgxReportBody? SgxReport { get; }
@@ -50,11 +50,24 @@ public sealed partial class Quote
     public bool IsDebug => SgxReport?.IsDebug ?? TdReport!.IsDebug;
 
     /// <summary>The signature, attestation key, QE report and PCK certificate chain.</summary>
-    public QuoteSignatureData SignatureData { get; }
+    internal QuoteSignatureData SignatureData { get; }
 
     /// <summary>The exact quote bytes, from the header to the end of the certification data (any trailing padding of the input is not included).</summary>
     public ReadOnlyMemory<byte> Bytes { get; }
 
     /// <summary>The bytes the quote signature covers: header and body (v5: header, 6-byte body descriptor and body).</summary>
     public ReadOnlyMemory<byte> SignedRegion { get; }
+
+    /// <summary>
+    /// Writes every parsed field as one JSON object, for logs and diagnostics (<c>blindai quote show</c> prints it): the
+    /// header, the report body, the signature data and the PCK certificates with their Intel SGX extensions. Binary values
+    /// are lower-case hex; member names are stable. Nothing written is verified.
+    /// </summary>
+    /// <param name="writer">The writer; the object is written as its next value.</param>
+    /// <exception cref="AttestationFormatException">A part read on first use (the PCK certificate's SGX extension) is malformed.</exception>
+    public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        QuoteJson.Write(writer, this);
+    }
 }

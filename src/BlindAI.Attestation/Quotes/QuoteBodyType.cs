@@ -1,7 +1,7 @@
 namespace BlindAI.Attestation.Quotes;
 
 /// <summary>The kind of report a quote carries (the v5 <c>body_type</c>; implied by the TEE type in v3 and v4).</summary>
-public enum QuoteBodyType : ushort
+internal enum QuoteBodyType : ushort
 {
     /// <summary>An SGX enclave report body (384 bytes).</summary>
     SgxEnclaveReport = 1,

@@ -22,7 +22,7 @@ public sealed class QuoteHeader
     public ushort Version { get; }
 
     /// <summary>The attestation key algorithm (always <see cref="AttestationKeyType.EcdsaP256"/> once parsed).</summary>
-    public AttestationKeyType AttestationKeyType { get; }
+    internal AttestationKeyType AttestationKeyType { get; }
 
     /// <summary>The TEE that produced the quote (v3 quotes carry 0, i.e. SGX).</summary>
     public TeeType TeeType { get; }

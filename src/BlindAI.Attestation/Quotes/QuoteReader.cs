@@ -68,7 +68,7 @@ internal ref struct QuoteReader
         if (_position != _end)
         {
             throw new AttestationFormatException(
-                AttestationFormatError.InvalidLength,
+                AttestationFormatErrorReason.InvalidLength,
                 $"{structure} declares {Remaining} more byte(s) than its fields use.",
                 _position);
         }
@@ -89,6 +89,6 @@ internal ref struct QuoteReader
     // Running out of input is truncation; overrunning the size a parent structure declared is an inconsistent length.
     private readonly AttestationFormatException Truncated(string field, uint needed) =>
         _container is null
-            ? new(AttestationFormatError.Truncated, $"The quote ends inside {field}: {needed} byte(s) needed, {Remaining} left.", _position)
-            : new(AttestationFormatError.InvalidLength, $"{field} needs {needed} byte(s) but the enclosing {_container} has only {Remaining} left.", _position);
+            ? new(AttestationFormatErrorReason.Truncated, $"The quote ends inside {field}: {needed} byte(s) needed, {Remaining} left.", _position)
+            : new(AttestationFormatErrorReason.InvalidLength, $"{field} needs {needed} byte(s) but the enclosing {_container} has only {Remaining} left.", _position);
 }

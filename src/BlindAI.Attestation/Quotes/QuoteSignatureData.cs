@@ -8,7 +8,7 @@ namespace BlindAI.Attestation.Quotes;
 /// follow each other directly; in v4/v5 the QE fields sit inside certification data of type 6, which is
 /// flattened here so both shapes read the same way.
 /// </summary>
-public sealed class QuoteSignatureData
+internal sealed class QuoteSignatureData
 {
     internal QuoteSignatureData(
         EcdsaSignature signature,

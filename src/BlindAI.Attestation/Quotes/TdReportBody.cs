@@ -44,7 +44,7 @@ public sealed class TdReportBody
     }
 
     /// <summary><see cref="QuoteBodyType.TdReport10"/> or <see cref="QuoteBodyType.TdReport15"/>.</summary>
-    public QuoteBodyType BodyType { get; }
+    internal QuoteBodyType BodyType { get; }
 
     /// <summary>TEE_TCB_SVN (16 bytes): [0] TDX module ISVSVN, [1] module major version, the rest TDX TCB components.</summary>
     public Measurement TeeTcbSvn { get; }

@@ -153,5 +153,5 @@ internal sealed class DiceEvidence
     }
 
     private static AttestationFormatException Invalid(string message, Exception? inner = null) =>
-        new(AttestationFormatError.InvalidCbor, message, innerException: inner);
+        new(AttestationFormatErrorReason.InvalidCbor, message, innerException: inner);
 }

@@ -42,7 +42,7 @@ public static class RaTlsCertificateReader
 
             if (!seen.Add(oid!))
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidExtension, $"The certificate carries the evidence extension {oid} more than once.");
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidExtension, $"The certificate carries the evidence extension {oid} more than once.");
             }
 
             evidence.Add(format == RaTlsEvidenceFormat.Dice
@@ -168,7 +168,7 @@ public static class RaTlsCertificateReader
         }
         catch (AsnContentException e)
         {
-            throw new AttestationFormatException(AttestationFormatError.InvalidCertificate, "The certificate's TBSCertificate cannot be read to its SubjectPublicKeyInfo.", innerException: e);
+            throw new AttestationFormatException(AttestationFormatErrorReason.InvalidCertificate, "The certificate's TBSCertificate cannot be read to its SubjectPublicKeyInfo.", innerException: e);
         }
     }
 }

@@ -19,7 +19,7 @@ namespace BlindAI.Attestation.Verification;
 /// stays valid, so verifying many quotes against the same collateral only costs the per-quote signatures.
 /// Instances are thread-safe.
 /// </remarks>
-public sealed class DcapQuoteVerifier
+internal sealed class DcapQuoteVerifier
 {
     private readonly CollateralVerifier _collateralVerifier;
     private readonly TimeProvider _timeProvider;
@@ -59,7 +59,7 @@ public sealed class DcapQuoteVerifier
 
         // Steps 1-4: trust anchor, CRLs, TCB Info and QE Identity signatures and validity windows.
         VerifiedCollateral verified = GetVerifiedCollateral(collateral, now);
-        verified.EnsureFor(quote.TeeType == TeeType.Tdx ? TcbInfoId.Tdx : TcbInfoId.Sgx);
+        verified.EnsureFor(TcbInfoIds.For(quote.TeeType));
 
         QuoteSignatureData signature = quote.SignatureData;
         PckCertificateChain pckChain = signature.PckCertificateChain;

@@ -3,7 +3,7 @@ using BlindAI.Attestation.Collateral;
 namespace BlindAI.Attestation.Verification;
 
 /// <summary>What a <see cref="DcapQuoteVerifier"/> trusts and how strictly it treats collateral.</summary>
-public sealed record DcapQuoteVerifierOptions
+internal sealed record DcapQuoteVerifierOptions
 {
     /// <summary>The strict defaults: the Intel SGX Root CA, no grace for expired collateral.</summary>
     public static DcapQuoteVerifierOptions Default { get; } = new();

@@ -47,13 +47,13 @@ internal static class BenchCommand
             QuoteCollateral cached = parseCollateral();
             AttestationPolicy chosen = await policy.GetPolicyAsync(parse, cancellationToken).ConfigureAwait(false);
             DateTimeOffset now = offline.GetInstant(parse, TimeProvider.System);
-            DcapQuoteVerifierOptions options = offline.GetVerifierOptions(parse, chosen);
+            AttestationVerifier verifier = offline.GetVerifier(parse, chosen);
 
             // One judged run first: timing a verification that fails (or that the policy rejects) would measure the wrong thing.
             VerificationReport report;
             try
             {
-                report = QuoteCommand.Judge(QuoteCommand.ParseEvidence(quoteBytes), cached, chosen, now, options);
+                report = QuoteCommand.Judge(QuoteCommand.ParseEvidence(quoteBytes), cached, verifier, now);
             }
             catch (AttestationException ex)
             {
@@ -66,10 +66,9 @@ internal static class BenchCommand
                 return report.ExitCode;
             }
 
-            var warmVerifier = new DcapQuoteVerifier(options);
             QuoteVerificationResult result = report.Result!;
-            double cold = Measure(count, () => new DcapQuoteVerifier(options).Verify(Quote.Parse(quoteBytes), parseCollateral(), now));
-            double warm = Measure(count, () => warmVerifier.Verify(Quote.Parse(quoteBytes), cached, now));
+            double cold = Measure(count, () => new AttestationVerifier(chosen, verifier.TrustAnchor).Verify(Quote.Parse(quoteBytes), parseCollateral(), now));
+            double warm = Measure(count, () => verifier.Verify(Quote.Parse(quoteBytes), cached, now));
 
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"quote: {result.Quote.TeeType} v{result.Quote.Version}, TCB status {result.TcbStatus}, {count} iterations")).ConfigureAwait(false);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"cold: {cold:F1} us/verification (fresh verifier, collateral parsed and verified)")).ConfigureAwait(false);

@@ -42,7 +42,7 @@ internal static class CollateralCommand
             }
 
             Quote quote = await QuoteCommand.ReadQuoteAsync(parse.GetRequiredValue(quoteFile), cancellationToken).ConfigureAwait(false);
-            CollateralRequest request = CollateralResolvers.RequestFor(quote);
+            CollateralRequest request = CollateralRequest.For(quote);
             using var http = new HttpClient();
             ICollateralProvider provider = pccsAddress is null
                 ? new IntelPcsCollateralProvider(http, Options.Create(new IntelPcsOptions { ApiKey = parse.GetValue(apiKey) }))
@@ -61,7 +61,7 @@ internal static class CollateralCommand
                 throw new CliInputException($"no collateral for {request}: {ex.Message}");
             }
 
-            byte[] bundle = DcapQvlCollateralJson.Serialize(collateral);
+            byte[] bundle = collateral.ToDcapQvlJson();
             if (parse.GetValue(output) is { } file)
             {
                 await File.WriteAllBytesAsync(file.FullName, bundle, cancellationToken).ConfigureAwait(false);

@@ -47,7 +47,7 @@ internal sealed class CollateralInputs
             }
 
             byte[] bytes = await ReadAsync(bundle, cancellationToken).ConfigureAwait(false);
-            return () => DcapQvlCollateralJson.Parse(bytes);
+            return () => QuoteCollateral.FromDcapQvlJson(bytes);
         }
 
         if (given.Length == 0)

@@ -63,15 +63,10 @@ internal sealed class OfflineInputs
         throw new CliInputException($"--at {text}: expected an RFC 3339 instant (2025-07-19T10:01:17Z) or unix seconds.");
     }
 
-    /// <summary>The verifier options: the trust anchor (Intel's, or the named simulation root) and the policy's collateral grace period.</summary>
+    /// <summary>The verifier: the policy (with its collateral grace period) and the trust anchor, Intel's or the named simulation root.</summary>
     /// <exception cref="CliInputException">The simulation root file is not a certificate.</exception>
-    public DcapQuoteVerifierOptions GetVerifierOptions(ParseResult parse, AttestationPolicy policy)
-    {
-        DcapQuoteVerifierOptions options = QuoteCommand.VerifierOptionsFor(policy);
-        return parse.GetValue(_simulationRoot) is { } root
-            ? options with { TrustAnchor = TrustAnchor.InsecureNonIntelRoot(ReadSimulationRoot(root).Certificate) }
-            : options;
-    }
+    public AttestationVerifier GetVerifier(ParseResult parse, AttestationPolicy policy) =>
+        new(policy, parse.GetValue(_simulationRoot) is { } root ? TrustAnchor.InsecureNonIntelRoot(ReadSimulationRoot(root).Certificate) : null);
 
     /// <summary>Reads a simulation root as the client SDK does (PEM or DER).</summary>
     /// <exception cref="CliInputException">The file is not a certificate.</exception>

@@ -50,13 +50,12 @@ internal static class QuoteCommand
         new(AttestationFailureReason.MalformedInput, VerificationStep.Parse, $"The evidence is malformed ({ex.Reason}): {ex.Message}", innerException: ex);
 
     /// <summary>Verifies a quote and evaluates the policy, turning rejections into a report instead of an exception.</summary>
-    public static VerificationReport Judge(Quote quote, QuoteCollateral collateral, AttestationPolicy policy, DateTimeOffset now, DcapQuoteVerifierOptions options)
+    public static VerificationReport Judge(Quote quote, QuoteCollateral collateral, AttestationVerifier verifier, DateTimeOffset now)
     {
-        var verifier = new DcapQuoteVerifier(options);
-        QuoteVerificationResult result;
+        AttestationVerdict verdict;
         try
         {
-            result = verifier.Verify(quote, collateral, now);
+            verdict = verifier.Evaluate(quote, collateral, now);
         }
         catch (AttestationException ex)
         {
@@ -71,22 +70,17 @@ internal static class QuoteCommand
         return new VerificationReport
         {
             Quote = quote,
-            Result = result,
-            PolicyViolations = policy.Evaluate(result),
-            IdentityPinned = policy.PinsIdentity,
-            NonIntelTrustAnchor = NonIntel(options),
+            Result = verdict.Result,
+            PolicyViolations = verdict.Violations,
+            IdentityPinned = verifier.Policy.PinsIdentity,
+            NonIntelTrustAnchor = NonIntel(verifier),
         };
 
-        VerificationReport Rejected(AttestationException failure) => VerificationReport.Rejected(failure, policy.PinsIdentity, quote) with { NonIntelTrustAnchor = NonIntel(options) };
+        VerificationReport Rejected(AttestationException failure) => VerificationReport.Rejected(failure, verifier.Policy.PinsIdentity, quote) with { NonIntelTrustAnchor = NonIntel(verifier) };
     }
 
-    /// <summary>The verifier options a policy implies with the Intel root: its collateral grace period, nothing else.</summary>
-    public static DcapQuoteVerifierOptions VerifierOptionsFor(AttestationPolicy policy) =>
-        policy.CollateralGracePeriod > TimeSpan.Zero
-            ? new DcapQuoteVerifierOptions { Collateral = new CollateralVerificationOptions { AcceptExpiredCollateralFor = policy.CollateralGracePeriod } }
-            : DcapQuoteVerifierOptions.Default;
-
-    private static TrustAnchor? NonIntel(DcapQuoteVerifierOptions options) => options.TrustAnchor.IsIntelSgxRootCa ? null : options.TrustAnchor;
+    /// <summary>The root the verifier trusts, when it is not Intel's (reported so that a simulation is never mistaken for a TEE).</summary>
+    public static TrustAnchor? NonIntel(AttestationVerifier verifier) => verifier.TrustAnchor.IsIntelSgxRootCa ? null : verifier.TrustAnchor;
 
     private static Command CreateShow()
     {
@@ -95,7 +89,7 @@ internal static class QuoteCommand
         CommandRunner.SetAction(command, async (parse, output, cancellationToken) =>
         {
             Quote quote = await ReadQuoteAsync(parse.GetRequiredValue(file), cancellationToken).ConfigureAwait(false);
-            await JsonOutput.WriteAsync(output, json => QuoteJson.Write(json, quote)).ConfigureAwait(false);
+            await JsonOutput.WriteAsync(output, quote.WriteJson).ConfigureAwait(false);
             return CliExitCode.Ok;
         });
         return command;
@@ -119,16 +113,16 @@ internal static class QuoteCommand
             QuoteCollateral loaded = await collateral.LoadAsync(parse, cancellationToken).ConfigureAwait(false);
             AttestationPolicy chosen = await policy.GetPolicyAsync(parse, cancellationToken).ConfigureAwait(false);
             DateTimeOffset now = offline.GetInstant(parse, TimeProvider.System);
-            DcapQuoteVerifierOptions options = offline.GetVerifierOptions(parse, chosen);
+            AttestationVerifier verifier = offline.GetVerifier(parse, chosen);
 
             VerificationReport report;
             try
             {
-                report = Judge(ParseEvidence(bytes), loaded, chosen, now, options);
+                report = Judge(ParseEvidence(bytes), loaded, verifier, now);
             }
             catch (AttestationException ex)
             {
-                report = VerificationReport.Rejected(ex, chosen.PinsIdentity) with { NonIntelTrustAnchor = NonIntel(options) };
+                report = VerificationReport.Rejected(ex, chosen.PinsIdentity) with { NonIntelTrustAnchor = NonIntel(verifier) };
             }
 
             await WriteReportAsync(output, report, parse.GetValue(asJson)).ConfigureAwait(false);

@@ -65,9 +65,9 @@ internal static class RaTlsCommand
             QuoteCollateral loaded = await collateral.LoadAsync(parse, cancellationToken).ConfigureAwait(false);
             AttestationPolicy chosen = await policy.GetPolicyAsync(parse, cancellationToken).ConfigureAwait(false);
             DateTimeOffset now = offline.GetInstant(parse, TimeProvider.System);
-            DcapQuoteVerifierOptions options = offline.GetVerifierOptions(parse, chosen);
+            AttestationVerifier verifier = offline.GetVerifier(parse, chosen);
 
-            VerificationReport report = Judge(certificate, loaded, chosen, now, options);
+            VerificationReport report = Judge(certificate, loaded, verifier, now);
             await QuoteCommand.WriteReportAsync(output, report, parse.GetValue(asJson)).ConfigureAwait(false);
             return report.ExitCode;
         });
@@ -78,14 +78,14 @@ internal static class RaTlsCommand
     /// Reads the certificate's evidence, picks the bound one as the client does, and judges its quote. Evidence that is
     /// missing, unbound or malformed is a rejection with its reason and step (the certificate itself was readable).
     /// </summary>
-    private static VerificationReport Judge(X509Certificate2 certificate, QuoteCollateral collateral, AttestationPolicy policy, DateTimeOffset now, DcapQuoteVerifierOptions options)
+    private static VerificationReport Judge(X509Certificate2 certificate, QuoteCollateral collateral, AttestationVerifier verifier, DateTimeOffset now)
     {
         RaTlsCertificateEvidence? evidence = null;
         try
         {
             evidence = RaTlsCertificateReader.Read(certificate);
             RaTlsEvidence bound = evidence.GetBoundEvidence();
-            return QuoteCommand.Judge(bound.Quote!, collateral, policy, now, options) with { Checks = [new("bindingVerified", true)] };
+            return QuoteCommand.Judge(bound.Quote!, collateral, verifier, now) with { Checks = [new("bindingVerified", true)] };
         }
         catch (AttestationException ex)
         {
@@ -98,10 +98,10 @@ internal static class RaTlsCommand
 
         // Not bound to this key, missing or unreadable: report the quote that is there (if any), rejected.
         VerificationReport Unbound(AttestationException failure) =>
-            VerificationReport.Rejected(failure, policy.PinsIdentity, evidence?.Evidence.FirstOrDefault(e => e.Quote is not null)?.Quote) with
+            VerificationReport.Rejected(failure, verifier.Policy.PinsIdentity, evidence?.Evidence.FirstOrDefault(e => e.Quote is not null)?.Quote) with
             {
                 Checks = [new("bindingVerified", false)],
-                NonIntelTrustAnchor = options.TrustAnchor.IsIntelSgxRootCa ? null : options.TrustAnchor,
+                NonIntelTrustAnchor = QuoteCommand.NonIntel(verifier),
             };
     }
 

@@ -231,7 +231,7 @@ internal sealed record VerificationReport
     {
         try
         {
-            return quote.SignatureData.PckCertificateChain.Extensions.Fmspc.ToString();
+            return CollateralRequest.For(quote).FmspcHex;
         }
         catch (AttestationFormatException)
         {

@@ -34,7 +34,7 @@ internal static class CertificateValidity
                 AttestationFailureReason.MalformedInput,
                 VerificationStep.Parse,
                 "The server's certificate validity cannot be read.",
-                innerException: new AttestationFormatException(AttestationFormatError.InvalidCertificate, "The certificate's Validity is not DER UTCTime or GeneralizedTime.", innerException: e));
+                innerException: new AttestationFormatException(AttestationFormatErrorReason.InvalidCertificate, "The certificate's Validity is not DER UTCTime or GeneralizedTime.", innerException: e));
         }
     }
 

@@ -19,35 +19,19 @@ internal sealed class EvidenceVerifier
 {
     private const int HashLength = 32;
 
-    private readonly DcapQuoteVerifier _verifier;
-    private readonly AttestationPolicy _policy;
+    private readonly AttestationVerifier _verifier;
     private readonly TimeProvider _timeProvider;
 
     public EvidenceVerifier(AttestationPolicy policy, SimulationRoot? simulationRoot, TimeProvider timeProvider)
     {
-        _policy = policy;
         _timeProvider = timeProvider;
-        TrustAnchor = simulationRoot?.ToTrustAnchor() ?? TrustAnchor.IntelSgxRootCa;
-        _verifier = new DcapQuoteVerifier(
-            new DcapQuoteVerifierOptions
-            {
-                TrustAnchor = TrustAnchor,
-
-                // The policy's explicit collateral grace period is the only relaxation the verifier itself applies.
-                Collateral = new CollateralVerificationOptions { AcceptExpiredCollateralFor = policy.CollateralGracePeriod },
-            },
-            timeProvider);
+        _verifier = new AttestationVerifier(policy, simulationRoot?.ToTrustAnchor(), timeProvider);
     }
 
-    public TrustAnchor TrustAnchor { get; }
+    public TrustAnchor TrustAnchor => _verifier.TrustAnchor;
 
     /// <summary>DCAP verification, then the policy; every violation is reported at once.</summary>
-    public QuoteVerificationResult Verify(Quote quote, QuoteCollateral collateral)
-    {
-        QuoteVerificationResult result = _verifier.Verify(quote, collateral);
-        _policy.EnsureSatisfied(result);
-        return result;
-    }
+    public QuoteVerificationResult Verify(Quote quote, QuoteCollateral collateral) => _verifier.Verify(quote, collateral);
 
     /// <summary>
     /// Refuses a certificate outside its notBefore..notAfter window at the clock that also judges the collateral. The
@@ -104,32 +88,12 @@ internal sealed class EvidenceVerifier
     }
 
     /// <summary>
-    /// The binding of a fresh quote: report data = SHA-256(SubjectPublicKeyInfo) || nonce, and the same enclave identity
-    /// as the certificate's quote.
+    /// The binding of a fresh quote: the report-data contract of <see cref="QuoteReportData"/> (the attested certificate's
+    /// key and this session's nonce), and the same enclave identity as the certificate's quote.
     /// </summary>
-    public static void CheckFreshBinding(Quote fresh, Quote attested, ReadOnlySpan<byte> publicKeySha256, ReadOnlySpan<byte> nonce)
+    public static void CheckFreshBinding(Quote fresh, Quote attested, X509Certificate2 certificate, ReadOnlySpan<byte> nonce)
     {
-        ReadOnlySpan<byte> reportData = fresh.ReportData.Span;
-        if (reportData.Length != 2 * HashLength || !CryptographicOperations.FixedTimeEquals(reportData[..HashLength], publicKeySha256))
-        {
-            throw new AttestationException(
-                AttestationFailureReason.CertificateBindingMismatch,
-                VerificationStep.CertificateBinding,
-                "The fresh quote does not bind the attested certificate's public key.",
-                expected: Convert.ToHexStringLower(publicKeySha256),
-                actual: Convert.ToHexStringLower(reportData[..Math.Min(HashLength, reportData.Length)]));
-        }
-
-        if (!CryptographicOperations.FixedTimeEquals(reportData[HashLength..], nonce))
-        {
-            throw new AttestationException(
-                AttestationFailureReason.NonceMismatch,
-                VerificationStep.Freshness,
-                "The fresh quote is bound to another nonce: it was replayed, not made for this session.",
-                expected: Convert.ToHexStringLower(nonce),
-                actual: Convert.ToHexStringLower(reportData[HashLength..]));
-        }
-
+        QuoteReportData.EnsureFreshEvidence(fresh, certificate.PublicKey.ExportSubjectPublicKeyInfo(), nonce);
         if (!SameIdentity(fresh, attested))
         {
             throw new AttestationException(

@@ -1,3 +1,4 @@
+using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Policy;
 
 namespace BlindAI.Client.Attestation;
@@ -11,8 +12,11 @@ public sealed record RaTlsHandlerOptions
     /// </summary>
     public AttestationPolicy Policy { get; init; } = AttestationPolicy.Strict;
 
-    /// <summary>Where the collateral of a server's quote comes from (Intel PCS, a PCCS, a bundle). Required: a generic RA-TLS server serves none.</summary>
-    public required CollateralResolver CollateralResolver { get; init; }
+    /// <summary>
+    /// Where the collateral of a server's quote comes from (<see cref="IntelPcsCollateralProvider"/>, <see cref="PccsCollateralProvider"/>,
+    /// a <see cref="StaticCollateralProvider"/>, usually behind a <see cref="CachingCollateralProvider"/>). Required: a generic RA-TLS server serves none.
+    /// </summary>
+    public required ICollateralProvider CollateralProvider { get; init; }
 
     /// <summary>INSECURE, for development only: trust quotes signed under this simulation root instead of Intel's.</summary>
     public SimulationRoot? InsecureSimulationRoot { get; init; }

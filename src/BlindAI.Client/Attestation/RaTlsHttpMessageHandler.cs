@@ -38,7 +38,7 @@ public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.Policy);
-        ArgumentNullException.ThrowIfNull(options.CollateralResolver);
+        ArgumentNullException.ThrowIfNull(options.CollateralProvider);
         if (!options.Policy.PinsIdentity && !options.Policy.UnpinnedIdentityAllowed)
         {
             throw new ArgumentException($"Invalid RA-TLS handler options: {nameof(RaTlsHandlerOptions.Policy)} {BlindAIClientOptions.UnpinnedPolicyProblem}", nameof(options));
@@ -221,7 +221,7 @@ public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
         X509Certificate2 certificate = await GetHandshakeCertificateAsync(uri, timeout.Token).ConfigureAwait(false);
         _verifier.CheckCertificateValidity(certificate);
         Quote quote = EvidenceVerifier.ReadBoundQuote(certificate);
-        QuoteCollateral collateral = await _options.CollateralResolver(quote, timeout.Token).ConfigureAwait(false);
+        QuoteCollateral collateral = await _options.CollateralProvider.GetCollateralAsync(CollateralRequest.For(quote), timeout.Token).ConfigureAwait(false);
         QuoteVerificationResult result = _verifier.Verify(quote, collateral);
         return new AttestationReport
         {

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Quotes;
+using BlindAI.Attestation.RaTls;
 using BlindAI.Attestation.Verification;
 using BlindAI.Client.Attestation;
 using BlindAI.Client.Diagnostics;
@@ -87,7 +88,7 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
         }
         else
         {
-            fresh = await VerifyFreshEvidenceAsync(quote, collateral, publicKeySha256, cancellationToken).ConfigureAwait(false);
+            fresh = await VerifyFreshEvidenceAsync(quote, collateral, certificate, cancellationToken).ConfigureAwait(false);
         }
 
         return new AttestationReport
@@ -104,7 +105,7 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
         };
     }
 
-    private async Task<QuoteVerificationResult> VerifyFreshEvidenceAsync(Quote attested, QuoteCollateral collateral, byte[] publicKeySha256, CancellationToken cancellationToken)
+    private async Task<QuoteVerificationResult> VerifyFreshEvidenceAsync(Quote attested, QuoteCollateral collateral, X509Certificate2 certificate, CancellationToken cancellationToken)
     {
         byte[] nonce = RandomNumberGenerator.GetBytes(FreshEvidenceRequest.NonceLength);
         using var content = new ByteArrayContent(MessageCodec.Default.EncodeFreshEvidenceRequest(new FreshEvidenceRequest(nonce)));
@@ -132,29 +133,20 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
         }
 
         Quote fresh = Quote.Parse(reply.Evidence.Span);
-        EvidenceVerifier.CheckFreshBinding(fresh, attested, publicKeySha256, nonce);
+        EvidenceVerifier.CheckFreshBinding(fresh, attested, certificate, nonce);
         return verifier.Verify(fresh, collateral);
     }
 
     private async Task<QuoteCollateral> GetCollateralAsync(Quote quote, CancellationToken cancellationToken)
     {
-        if (options.CollateralResolver is { } resolver)
+        if (options.CollateralProvider is { } provider)
         {
-            return await resolver(quote, cancellationToken).ConfigureAwait(false);
+            return await provider.GetCollateralAsync(CollateralRequest.For(quote), cancellationToken).ConfigureAwait(false);
         }
 
         using HttpResponseMessage response = await GetAsync(ProtocolRoutes.Collateral, optional: false, cancellationToken).ConfigureAwait(false);
         SgxCollateral wire = Decode(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), static (c, b) => c.DecodeCollateral(b), "collateral");
-        return QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
-        {
-            TcbInfoBody = System.Text.Encoding.UTF8.GetBytes(wire.TcbInfo),
-            TcbInfoIssuerChain = wire.TcbInfoIssuerChain,
-            QeIdentityBody = System.Text.Encoding.UTF8.GetBytes(wire.QeIdentity),
-            QeIdentityIssuerChain = wire.QeIdentityIssuerChain,
-            PckCrl = System.Text.Encoding.ASCII.GetBytes(wire.PckCrl),
-            PckCrlIssuerChain = wire.PckCrlIssuerChain,
-            RootCaCrl = System.Text.Encoding.ASCII.GetBytes(wire.RootCaCrl),
-        });
+        return QuoteCollateral.FromSgxCollateral(wire);
     }
 
     private async Task<ServerCapabilities?> GetCapabilitiesAsync(CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using BlindAI.Attestation.RaTls;
 using BlindAI.Enclave.Logging;
 using BlindAI.Enclave.Quoting;
 using Microsoft.Extensions.Logging;
@@ -13,8 +13,8 @@ namespace BlindAI.Enclave.RaTls;
 /// </summary>
 public sealed class FreshQuoteService
 {
-    /// <summary>The nonce length a client must send: exactly 32 bytes.</summary>
-    public const int NonceLength = 32;
+    /// <summary>The nonce length a client must send: exactly 32 bytes (<see cref="QuoteReportData.NonceLength"/>).</summary>
+    public const int NonceLength = QuoteReportData.NonceLength;
 
     private readonly IQuoteProvider _quoteProvider;
     private readonly ILogger _logger;
@@ -44,7 +44,7 @@ public sealed class FreshQuoteService
         return quote;
     }
 
-    /// <summary>The report data a fresh quote carries: SHA-256(<paramref name="subjectPublicKeyInfo"/>) followed by <paramref name="nonce"/>.</summary>
+    /// <summary>The report data a fresh quote carries (<see cref="QuoteReportData.ForFreshEvidence"/>): SHA-256(<paramref name="subjectPublicKeyInfo"/>) followed by <paramref name="nonce"/>.</summary>
     /// <param name="subjectPublicKeyInfo">The DER SubjectPublicKeyInfo of the certificate.</param>
     /// <param name="nonce">Exactly <see cref="NonceLength"/> bytes.</param>
     /// <returns>64 bytes of report data.</returns>
@@ -56,9 +56,6 @@ public sealed class FreshQuoteService
             throw new EvidenceException(EnclaveErrorReason.InvalidReportData, $"The nonce must be exactly {NonceLength} bytes; got {nonce.Length}.");
         }
 
-        byte[] reportData = new byte[IQuoteProvider.ReportDataLength];
-        SHA256.HashData(subjectPublicKeyInfo, reportData);
-        nonce.CopyTo(reportData.AsSpan(32));
-        return reportData;
+        return QuoteReportData.ForFreshEvidence(subjectPublicKeyInfo, nonce);
     }
 }

@@ -10,7 +10,7 @@ public sealed class CollateralFormatErrorTests
 
     private static string SgxQeIdentity() => Encoding.UTF8.GetString(CollateralVectors.SgxBundle().QeIdentity.RawJson.Span);
 
-    private static AttestationFormatError TcbInfoError(string json) =>
+    private static AttestationFormatErrorReason TcbInfoError(string json) =>
         Assert.Throws<AttestationFormatException>(() => TcbInfo.Parse(Encoding.UTF8.GetBytes(json))).Reason;
 
     [Fact]
@@ -18,7 +18,7 @@ public sealed class CollateralFormatErrorTests
     {
         var json = SgxTcbInfo();
         var first = json.IndexOf("{\"svn\":11},", StringComparison.Ordinal);
-        Assert.Equal(AttestationFormatError.InvalidField, TcbInfoError(json.Remove(first, "{\"svn\":11},".Length)));
+        Assert.Equal(AttestationFormatErrorReason.InvalidField, TcbInfoError(json.Remove(first, "{\"svn\":11},".Length)));
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class CollateralFormatErrorTests
     {
         var node = System.Text.Json.Nodes.JsonNode.Parse(CollateralVectors.TdxBundle().TcbInfo.RawJson.Span)!.AsObject();
         node["tcbLevels"]![0]!["tcb"]!.AsObject().Remove("tdxtcbcomponents");
-        Assert.Equal(AttestationFormatError.MissingField, TcbInfoError(node.ToJsonString()));
+        Assert.Equal(AttestationFormatErrorReason.MissingField, TcbInfoError(node.ToJsonString()));
     }
 
     [Fact]
@@ -35,23 +35,23 @@ public sealed class CollateralFormatErrorTests
         var body = CollateralVectors.AutomataText("tcbinfov2.json").Replace("\"sgxtcbcomp16svn\":0,", string.Empty, StringComparison.Ordinal);
         var responses = CollateralVectors.AutomataSgxResponses() with { TcbInfoBody = Encoding.UTF8.GetBytes(body) };
         var error = Assert.Throws<AttestationFormatException>(() => QuoteCollateral.FromPcsResponses(responses));
-        Assert.Equal(AttestationFormatError.MissingField, error.Reason);
+        Assert.Equal(AttestationFormatErrorReason.MissingField, error.Reason);
         Assert.Contains("sgxtcbcomp16svn", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("\"tcbStatus\":\"SWHardeningNeeded\"", "\"tcbStatus\":\"Fine\"", AttestationFormatError.InvalidField)]
-    [InlineData("\"fmspc\":\"00A067110000\"", "\"fmspc\":\"00A0671100\"", AttestationFormatError.InvalidField)]
-    [InlineData("\"fmspc\":\"00A067110000\"", "\"fmspc\":\"00A06711000G\"", AttestationFormatError.InvalidField)]
-    [InlineData("\"id\":\"SGX\"", "\"id\":\"SEV\"", AttestationFormatError.InvalidField)]
-    [InlineData("\"version\":3", "\"version\":4", AttestationFormatError.UnsupportedVersion)]
-    [InlineData("\"issueDate\":\"2025-06-19T10:56:11Z\"", "\"issueDate\":\"yesterday\"", AttestationFormatError.InvalidField)]
-    [InlineData("\"pceId\":\"0000\",", "", AttestationFormatError.MissingField)]
-    [InlineData("{\"svn\":11}", "{\"svn\":256}", AttestationFormatError.InvalidField)]
-    [InlineData("{\"svn\":11}", "{\"svn\":\"11\"}", AttestationFormatError.InvalidField)]
-    [InlineData("\"pcesvn\":13", "\"pcesvn\":-1", AttestationFormatError.InvalidField)]
-    [InlineData("\"tcbType\":0,", "\"tcbType\":0,\"tcbType\":1,", AttestationFormatError.InvalidJson)]
-    public void Malformed_tcb_info_fields_are_typed_errors(string find, string replace, AttestationFormatError expected)
+    [InlineData("\"tcbStatus\":\"SWHardeningNeeded\"", "\"tcbStatus\":\"Fine\"", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("\"fmspc\":\"00A067110000\"", "\"fmspc\":\"00A0671100\"", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("\"fmspc\":\"00A067110000\"", "\"fmspc\":\"00A06711000G\"", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("\"id\":\"SGX\"", "\"id\":\"SEV\"", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("\"version\":3", "\"version\":4", AttestationFormatErrorReason.UnsupportedVersion)]
+    [InlineData("\"issueDate\":\"2025-06-19T10:56:11Z\"", "\"issueDate\":\"yesterday\"", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("\"pceId\":\"0000\",", "", AttestationFormatErrorReason.MissingField)]
+    [InlineData("{\"svn\":11}", "{\"svn\":256}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"svn\":11}", "{\"svn\":\"11\"}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("\"pcesvn\":13", "\"pcesvn\":-1", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("\"tcbType\":0,", "\"tcbType\":0,\"tcbType\":1,", AttestationFormatErrorReason.InvalidJson)]
+    public void Malformed_tcb_info_fields_are_typed_errors(string find, string replace, AttestationFormatErrorReason expected)
     {
         var json = SgxTcbInfo();
         Assert.Contains(find, json, StringComparison.Ordinal);
@@ -59,13 +59,13 @@ public sealed class CollateralFormatErrorTests
     }
 
     [Theory]
-    [InlineData("\"id\":\"QE\"", "\"id\":\"PCE\"", AttestationFormatError.InvalidField)]
-    [InlineData("\"version\":2", "\"version\":1", AttestationFormatError.UnsupportedVersion)]
-    [InlineData("\"miscselect\":\"00000000\"", "\"miscselect\":\"000000\"", AttestationFormatError.InvalidField)]
-    [InlineData("\"isvprodid\":1,", "", AttestationFormatError.MissingField)]
-    [InlineData("\"isvsvn\":8", "\"isvsvn\":70000", AttestationFormatError.InvalidField)]
-    [InlineData("\"tcbStatus\":\"UpToDate\"", "\"tcbStatus\":null", AttestationFormatError.InvalidField)]
-    public void Malformed_qe_identity_fields_are_typed_errors(string find, string replace, AttestationFormatError expected)
+    [InlineData("\"id\":\"QE\"", "\"id\":\"PCE\"", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("\"version\":2", "\"version\":1", AttestationFormatErrorReason.UnsupportedVersion)]
+    [InlineData("\"miscselect\":\"00000000\"", "\"miscselect\":\"000000\"", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("\"isvprodid\":1,", "", AttestationFormatErrorReason.MissingField)]
+    [InlineData("\"isvsvn\":8", "\"isvsvn\":70000", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("\"tcbStatus\":\"UpToDate\"", "\"tcbStatus\":null", AttestationFormatErrorReason.InvalidField)]
+    public void Malformed_qe_identity_fields_are_typed_errors(string find, string replace, AttestationFormatErrorReason expected)
     {
         var json = SgxQeIdentity();
         Assert.Contains(find, json, StringComparison.Ordinal);
@@ -88,21 +88,21 @@ public sealed class CollateralFormatErrorTests
     }
 
     [Theory]
-    [InlineData("zz", AttestationFormatError.InvalidEncoding)]
-    [InlineData("0011", AttestationFormatError.InvalidSignatureEncoding)]
-    [InlineData("3006020101020101ff", AttestationFormatError.InvalidSignatureEncoding)]
-    public void Malformed_signatures_are_typed_errors(string signature, AttestationFormatError expected)
+    [InlineData("zz", AttestationFormatErrorReason.InvalidEncoding)]
+    [InlineData("0011", AttestationFormatErrorReason.InvalidSignatureEncoding)]
+    [InlineData("3006020101020101ff", AttestationFormatErrorReason.InvalidSignatureEncoding)]
+    public void Malformed_signatures_are_typed_errors(string signature, AttestationFormatErrorReason expected)
     {
         var bundle = CollateralVectors.WithMember(CollateralVectors.PhalaBundleBytes("sgx_quote_collateral.json"), "qe_identity_signature", signature);
         Assert.Equal(expected, Assert.Throws<AttestationFormatException>(() => DcapQvlCollateralJson.Parse(bundle)).Reason);
     }
 
     [Theory]
-    [InlineData("", AttestationFormatError.InvalidCrl)]
-    [InlineData("hello", AttestationFormatError.InvalidCrl)]
-    [InlineData("30020500", AttestationFormatError.InvalidCrl)]
-    [InlineData("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", AttestationFormatError.InvalidPem)]
-    public void Malformed_crls_are_typed_errors(string text, AttestationFormatError expected)
+    [InlineData("", AttestationFormatErrorReason.InvalidCrl)]
+    [InlineData("hello", AttestationFormatErrorReason.InvalidCrl)]
+    [InlineData("30020500", AttestationFormatErrorReason.InvalidCrl)]
+    [InlineData("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", AttestationFormatErrorReason.InvalidPem)]
+    public void Malformed_crls_are_typed_errors(string text, AttestationFormatErrorReason expected)
     {
         Assert.Equal(expected, Assert.Throws<AttestationFormatException>(() => RevocationList.Parse(Encoding.ASCII.GetBytes(text))).Reason);
     }
@@ -119,12 +119,12 @@ public sealed class CollateralFormatErrorTests
     }
 
     [Theory]
-    [InlineData("", AttestationFormatError.InvalidPem)]
-    [InlineData("not pem", AttestationFormatError.InvalidPem)]
-    [InlineData("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----", AttestationFormatError.InvalidPem)]
-    [InlineData("-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----", AttestationFormatError.InvalidCertificate)]
-    [InlineData("-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----", AttestationFormatError.InvalidPem)]
-    public void Malformed_chains_are_typed_errors(string text, AttestationFormatError expected)
+    [InlineData("", AttestationFormatErrorReason.InvalidPem)]
+    [InlineData("not pem", AttestationFormatErrorReason.InvalidPem)]
+    [InlineData("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----", AttestationFormatErrorReason.InvalidPem)]
+    [InlineData("-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----", AttestationFormatErrorReason.InvalidCertificate)]
+    [InlineData("-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----", AttestationFormatErrorReason.InvalidPem)]
+    public void Malformed_chains_are_typed_errors(string text, AttestationFormatErrorReason expected)
     {
         Assert.Equal(expected, Assert.Throws<AttestationFormatException>(() => CertificateChain.Parse(text)).Reason);
     }
@@ -134,7 +134,7 @@ public sealed class CollateralFormatErrorTests
     {
         var pem = CollateralVectors.AutomataText("tcb_signing_cert.pem");
         var second = pem.IndexOf("-----BEGIN CERTIFICATE-----", 1, StringComparison.Ordinal);
-        Assert.Equal(AttestationFormatError.InvalidPem, Assert.Throws<AttestationFormatException>(() => CertificateChain.Parse(pem.Insert(second, "junk\n"))).Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidPem, Assert.Throws<AttestationFormatException>(() => CertificateChain.Parse(pem.Insert(second, "junk\n"))).Reason);
     }
 
     [Theory]
@@ -146,7 +146,7 @@ public sealed class CollateralFormatErrorTests
         var node = System.Text.Json.Nodes.JsonNode.Parse(CollateralVectors.PhalaBundleBytes("sgx_quote_collateral.json"))!.AsObject();
         node.Remove(member);
         var error = Assert.Throws<AttestationFormatException>(() => DcapQvlCollateralJson.Parse(Encoding.UTF8.GetBytes(node.ToJsonString())));
-        Assert.Equal(AttestationFormatError.MissingField, error.Reason);
+        Assert.Equal(AttestationFormatErrorReason.MissingField, error.Reason);
     }
 
     [Fact]
@@ -182,8 +182,8 @@ public sealed class CollateralFormatErrorTests
     [Fact]
     public void Lone_surrogate_inside_signed_json_is_a_typed_error()
     {
-        Assert.Equal(AttestationFormatError.InvalidEncoding, TcbInfoError(SgxTcbInfo().Replace("\"id\":\"SGX\"", "\"id\":\"\\ud800\"", StringComparison.Ordinal)));
+        Assert.Equal(AttestationFormatErrorReason.InvalidEncoding, TcbInfoError(SgxTcbInfo().Replace("\"id\":\"SGX\"", "\"id\":\"\\ud800\"", StringComparison.Ordinal)));
         var qe = SgxQeIdentity().Replace("\"id\":\"QE\"", "\"id\":\"\\udc00\"", StringComparison.Ordinal);
-        Assert.Equal(AttestationFormatError.InvalidEncoding, Assert.Throws<AttestationFormatException>(() => QeIdentity.Parse(Encoding.UTF8.GetBytes(qe))).Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidEncoding, Assert.Throws<AttestationFormatException>(() => QeIdentity.Parse(Encoding.UTF8.GetBytes(qe))).Reason);
     }
 }

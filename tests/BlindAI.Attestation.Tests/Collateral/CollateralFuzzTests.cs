@@ -64,7 +64,7 @@ public sealed class CollateralFuzzTests
                 }
                 catch (AttestationFormatException e)
                 {
-                    Assert.Equal(AttestationFormatError.InvalidCertificate, e.Reason);
+                    Assert.Equal(AttestationFormatErrorReason.InvalidCertificate, e.Reason);
                 }
             }
         }

@@ -1,3 +1,4 @@
+using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Pck;
 using System.Security.Cryptography;
 
@@ -14,7 +15,7 @@ public sealed class CollateralProviderTests
 {
     private static readonly CollateralVerifier Intel = new(TrustAnchor.IntelSgxRootCa);
 
-    private static CollateralRequest Request(TcbInfoId tee, string fmspc, PckCaType ca = PckCaType.Platform) => new(tee, Convert.FromHexString(fmspc), ca);
+    private static CollateralRequest Request(TeeType tee, string fmspc, PckCaType ca = PckCaType.Platform) => new(tee, Convert.FromHexString(fmspc), ca);
 
     private static IntelPcsCollateralProvider Pcs(PcsTestServer server, HttpClient http, string? apiKey = null) =>
         new(http, Options.Create(new IntelPcsOptions { BaseAddress = server.BaseAddress, RootCaCrlAddress = new Uri(server.BaseAddress, "IntelSGXRootCA.der"), ApiKey = apiKey }));
@@ -25,7 +26,7 @@ public sealed class CollateralProviderTests
         await using var server = await PcsTestServer.StartAsync();
         using var http = new HttpClient();
 
-        var collateral = await Pcs(server, http, apiKey: "secret-key").GetCollateralAsync(Request(TcbInfoId.Sgx, PcsTestServer.SgxFmspc));
+        var collateral = await Pcs(server, http, apiKey: "secret-key").GetCollateralAsync(Request(TeeType.Sgx, PcsTestServer.SgxFmspc));
 
         var verified = Intel.Verify(collateral, CollateralVectors.AutomataNow);
         Assert.Equal(PcsTestServer.SgxFmspc, verified.TcbInfo.FmspcHex);
@@ -42,7 +43,7 @@ public sealed class CollateralProviderTests
         await using var server = await PcsTestServer.StartAsync();
         using var http = new HttpClient();
 
-        var collateral = await Pcs(server, http).GetCollateralAsync(Request(TcbInfoId.Tdx, PcsTestServer.TdxFmspc));
+        var collateral = await Pcs(server, http).GetCollateralAsync(Request(TeeType.Tdx, PcsTestServer.TdxFmspc));
 
         var verified = Intel.Verify(collateral, CollateralVectors.AutomataNow);
         verified.EnsureFor(TcbInfoId.Tdx);
@@ -56,7 +57,7 @@ public sealed class CollateralProviderTests
         await using var server = await PcsTestServer.StartAsync();
         using var http = new HttpClient();
 
-        var error = await Assert.ThrowsAsync<AttestationException>(() => Pcs(server, http).GetCollateralAsync(Request(TcbInfoId.Sgx, "112233445566")));
+        var error = await Assert.ThrowsAsync<AttestationException>(() => Pcs(server, http).GetCollateralAsync(Request(TeeType.Sgx, "112233445566")));
 
         Assert.Equal(AttestationFailureReason.EvidenceMissing, error.Reason);
         Assert.Equal("404", error.Actual);
@@ -68,7 +69,7 @@ public sealed class CollateralProviderTests
     {
         await using var server = await PcsTestServer.StartAsync();
         using var http = new HttpClient();
-        var error = await Assert.ThrowsAsync<AttestationException>(() => Pcs(server, http).GetCollateralAsync(Request(TcbInfoId.Sgx, PcsTestServer.SgxFmspc, PckCaType.Processor)));
+        var error = await Assert.ThrowsAsync<AttestationException>(() => Pcs(server, http).GetCollateralAsync(Request(TeeType.Sgx, PcsTestServer.SgxFmspc, PckCaType.Processor)));
         Assert.Equal(AttestationFailureReason.EvidenceMissing, error.Reason);
     }
 
@@ -77,8 +78,8 @@ public sealed class CollateralProviderTests
     {
         await using var server = await PcsTestServer.StartAsync();
         using var http = new HttpClient();
-        var error = await Assert.ThrowsAsync<AttestationFormatException>(() => Pcs(server, http).GetCollateralAsync(Request(TcbInfoId.Sgx, PcsTestServer.FmspcWithoutHeaders)));
-        Assert.Equal(AttestationFormatError.MissingField, error.Reason);
+        var error = await Assert.ThrowsAsync<AttestationFormatException>(() => Pcs(server, http).GetCollateralAsync(Request(TeeType.Sgx, PcsTestServer.FmspcWithoutHeaders)));
+        Assert.Equal(AttestationFormatErrorReason.MissingField, error.Reason);
         Assert.Contains("TCB-Info-Issuer-Chain", error.Message, StringComparison.Ordinal);
     }
 
@@ -93,7 +94,7 @@ public sealed class CollateralProviderTests
 
         using var http = new HttpClient();
         var provider = new IntelPcsCollateralProvider(http, Options.Create(new IntelPcsOptions { BaseAddress = address, RootCaCrlAddress = new Uri(address, "IntelSGXRootCA.der") }));
-        var error = await Assert.ThrowsAsync<AttestationException>(() => provider.GetCollateralAsync(Request(TcbInfoId.Sgx, PcsTestServer.SgxFmspc)));
+        var error = await Assert.ThrowsAsync<AttestationException>(() => provider.GetCollateralAsync(Request(TeeType.Sgx, PcsTestServer.SgxFmspc)));
         Assert.Equal(AttestationFailureReason.EvidenceMissing, error.Reason);
         Assert.IsType<HttpRequestException>(error.InnerException);
     }
@@ -105,7 +106,7 @@ public sealed class CollateralProviderTests
         using var http = new HttpClient();
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Pcs(server, http).GetCollateralAsync(Request(TcbInfoId.Sgx, PcsTestServer.SgxFmspc), cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Pcs(server, http).GetCollateralAsync(Request(TeeType.Sgx, PcsTestServer.SgxFmspc), cancelled.Token));
     }
 
     [Fact]
@@ -116,7 +117,7 @@ public sealed class CollateralProviderTests
         var strict = new PccsOptions { BaseAddress = server.BaseAddress };
         var pinned = new PccsOptions { BaseAddress = server.BaseAddress, DangerousAcceptSelfSignedCertificateSha256 = Convert.ToHexString(SHA256.HashData(certificate.RawData)) };
         var wrongPin = new PccsOptions { BaseAddress = server.BaseAddress, DangerousAcceptSelfSignedCertificateSha256 = new string('a', 64) };
-        var request = Request(TcbInfoId.Sgx, PcsTestServer.SgxFmspc);
+        var request = Request(TeeType.Sgx, PcsTestServer.SgxFmspc);
 
         foreach (var refused in new[] { strict, wrongPin })
         {
@@ -167,7 +168,7 @@ public sealed class CollateralProviderTests
 
         var collateralProvider = provider.GetRequiredService<ICollateralProvider>();
         Assert.IsType<IntelPcsCollateralProvider>(Assert.IsType<CachingCollateralProvider>(collateralProvider).Inner);
-        await collateralProvider.GetCollateralAsync(Request(TcbInfoId.Sgx, PcsTestServer.SgxFmspc));
+        await collateralProvider.GetCollateralAsync(Request(TeeType.Sgx, PcsTestServer.SgxFmspc));
 
         var bad = new ServiceCollection();
         bad.AddIntelPcsCollateralProvider(o => o.BaseAddress = new Uri("http://pcs.example/"));
@@ -182,10 +183,10 @@ public sealed class CollateralProviderTests
         using var http = new HttpClient();
         var clock = new FakeTimeProvider(CollateralVectors.AutomataNow);
         var cache = new CachingCollateralProvider(Pcs(server, http), clock);
-        var request = Request(TcbInfoId.Sgx, PcsTestServer.SgxFmspc);
+        var request = Request(TeeType.Sgx, PcsTestServer.SgxFmspc);
 
         var first = await cache.GetCollateralAsync(request);
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => cache.GetCollateralAsync(Request(TcbInfoId.Sgx, PcsTestServer.SgxFmspc))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => cache.GetCollateralAsync(Request(TeeType.Sgx, PcsTestServer.SgxFmspc))));
         Assert.All(results, r => Assert.Same(first, r));
         Assert.Equal(1, server.Count("/sgx/certification/v4/tcb"));
 
@@ -202,7 +203,7 @@ public sealed class CollateralProviderTests
         await using var server = await PcsTestServer.StartAsync();
         using var http = new HttpClient();
         var cache = new CachingCollateralProvider(Pcs(server, http), new FakeTimeProvider(CollateralVectors.AutomataNow));
-        var request = Request(TcbInfoId.Sgx, "112233445566");
+        var request = Request(TeeType.Sgx, "112233445566");
 
         await Assert.ThrowsAsync<AttestationException>(() => cache.GetCollateralAsync(request));
         await Assert.ThrowsAsync<AttestationException>(() => cache.GetCollateralAsync(request));
@@ -217,8 +218,8 @@ public sealed class CollateralProviderTests
         var tdx = CollateralVectors.TdxBundle();
         var cache = new CachingCollateralProvider(new StaticCollateralProvider(sgx, tdx), new FakeTimeProvider(CollateralVectors.SgxNow));
 
-        Assert.Same(sgx, await cache.GetCollateralAsync(Request(TcbInfoId.Sgx, sgx.TcbInfo.FmspcHex, PckCaType.Processor)));
-        Assert.Same(tdx, await cache.GetCollateralAsync(Request(TcbInfoId.Tdx, tdx.TcbInfo.FmspcHex, PckCaType.Platform)));
+        Assert.Same(sgx, await cache.GetCollateralAsync(Request(TeeType.Sgx, sgx.TcbInfo.FmspcHex, PckCaType.Processor)));
+        Assert.Same(tdx, await cache.GetCollateralAsync(Request(TeeType.Tdx, tdx.TcbInfo.FmspcHex, PckCaType.Platform)));
     }
 
     [Fact]
@@ -226,10 +227,10 @@ public sealed class CollateralProviderTests
     {
         var provider = await StaticCollateralProvider.FromFileAsync(TestPaths.TestData("dcap", "phala-dcap-qvl", "sgx_quote_collateral.json"));
 
-        var collateral = await provider.GetCollateralAsync(Request(TcbInfoId.Sgx, "00a067110000", PckCaType.Processor));
+        var collateral = await provider.GetCollateralAsync(Request(TeeType.Sgx, "00a067110000", PckCaType.Processor));
         Intel.Verify(collateral, CollateralVectors.SgxNow);
 
-        foreach (var wrong in new[] { Request(TcbInfoId.Tdx, "00a067110000", PckCaType.Processor), Request(TcbInfoId.Sgx, "00a067110001", PckCaType.Processor), Request(TcbInfoId.Sgx, "00a067110000", PckCaType.Platform) })
+        foreach (var wrong in new[] { Request(TeeType.Tdx, "00a067110000", PckCaType.Processor), Request(TeeType.Sgx, "00a067110001", PckCaType.Processor), Request(TeeType.Sgx, "00a067110000", PckCaType.Platform) })
         {
             var error = await Assert.ThrowsAsync<AttestationException>(() => provider.GetCollateralAsync(wrong));
             Assert.Equal(AttestationFailureReason.EvidenceMissing, error.Reason);
@@ -239,8 +240,8 @@ public sealed class CollateralProviderTests
     [Fact]
     public void Requests_need_a_six_byte_fmspc()
     {
-        Assert.Throws<ArgumentException>(() => new CollateralRequest(TcbInfoId.Sgx, new byte[5], PckCaType.Platform));
-        Assert.Equal(Request(TcbInfoId.Sgx, "00A067110000"), Request(TcbInfoId.Sgx, "00a067110000"));
+        Assert.Throws<ArgumentException>(() => new CollateralRequest(TeeType.Sgx, new byte[5], PckCaType.Platform));
+        Assert.Equal(Request(TeeType.Sgx, "00A067110000"), Request(TeeType.Sgx, "00a067110000"));
     }
 
     [Fact]
@@ -257,7 +258,7 @@ public sealed class CollateralProviderTests
         });
         await using var provider = services.BuildServiceProvider(validateScopes: true);
 
-        var collateral = await provider.GetRequiredService<ICollateralProvider>().GetCollateralAsync(Request(TcbInfoId.Tdx, PcsTestServer.TdxFmspc));
+        var collateral = await provider.GetRequiredService<ICollateralProvider>().GetCollateralAsync(Request(TeeType.Tdx, PcsTestServer.TdxFmspc));
 
         Intel.Verify(collateral, CollateralVectors.AutomataNow).EnsureFor(TcbInfoId.Tdx);
     }
@@ -269,7 +270,7 @@ public sealed class CollateralProviderTests
         services.AddStaticCollateralProvider(CollateralVectors.SgxBundle(), CollateralVectors.TdxBundle());
         await using var provider = services.BuildServiceProvider(validateScopes: true);
 
-        var collateral = await provider.GetRequiredService<ICollateralProvider>().GetCollateralAsync(Request(TcbInfoId.Tdx, "b0c06f000000", PckCaType.Platform));
+        var collateral = await provider.GetRequiredService<ICollateralProvider>().GetCollateralAsync(Request(TeeType.Tdx, "b0c06f000000", PckCaType.Platform));
 
         Assert.Equal(TcbInfoId.Tdx, collateral.TcbInfo.Id);
     }

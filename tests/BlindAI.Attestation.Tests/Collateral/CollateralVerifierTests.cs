@@ -246,7 +246,7 @@ public sealed class CollateralVerifierTests
     {
         using var pki = new TestPki();
         var error = Assert.Throws<AttestationFormatException>(() => TrustAnchor.InsecureNonIntelRoot(pki.Leaf));
-        Assert.Equal(AttestationFormatError.InvalidCertificate, error.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidCertificate, error.Reason);
         Assert.False(pki.Anchor.IsIntelSgxRootCa);
         Assert.StartsWith("NON-INTEL", pki.Anchor.ToString(), StringComparison.Ordinal);
     }

@@ -33,7 +33,7 @@ public sealed class PckChainValidationTests
         var pck = verified.ValidatePckChain(chain, now);
 
         Assert.Equal(caType, pck.CaType);
-        Assert.Equal(caType, PckCertificateAuthority.GetCaType(chain[0]));
+        Assert.Equal(caType, PckCertificateAuthority.GetIssuerCaType(chain[0].IssuerName.RawData));
         Assert.Equal(chain[0].RawData, pck.Leaf.RawData);
         Assert.Same(pck, verified.ValidatePckChain(chain, now));
     }
@@ -146,7 +146,7 @@ public sealed class PckChainValidationTests
         Assert.Equal(chain[0].RawData, fromDer.LeafDer.ToArray());
         Assert.Equal(chain[0].RawData, fromDer.Leaf.RawData);
         Assert.Same(fromDer, verified.ValidatePckChain(chain, CollateralVectors.SgxNow));
-        Assert.Equal(AttestationFormatError.InvalidCertificate, Assert.Throws<AttestationFormatException>(() => verified.ValidatePckChain([new byte[] { 0x30, 0x03, 0x02, 0x01, 0x01 }, chain[1].RawData], CollateralVectors.SgxNow)).Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidCertificate, Assert.Throws<AttestationFormatException>(() => verified.ValidatePckChain([new byte[] { 0x30, 0x03, 0x02, 0x01, 0x01 }, chain[1].RawData], CollateralVectors.SgxNow)).Reason);
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class PckChainValidationTests
 
         var error = Assert.Throws<AttestationFormatException>(() => CertificateChain.Parse(certificate.ExportCertificatePem()));
 
-        Assert.Equal(AttestationFormatError.InvalidCertificate, error.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidCertificate, error.Reason);
     }
 
     [Theory]
@@ -195,7 +195,7 @@ public sealed class PckChainValidationTests
 
         var error = Assert.Throws<AttestationFormatException>(() => CertificateChain.Parse(PemEncoding.WriteString("CERTIFICATE", der)));
 
-        Assert.Equal(AttestationFormatError.InvalidCertificate, error.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidCertificate, error.Reason);
         Assert.Contains("twice", error.Message, StringComparison.Ordinal);
     }
 

@@ -39,7 +39,7 @@ public sealed class TcbStatusTests
     public void Unknown_strings_are_typed_format_errors(string name)
     {
         var error = Assert.Throws<AttestationFormatException>(() => TcbStatusNames.Parse(name));
-        Assert.Equal(AttestationFormatError.InvalidField, error.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidField, error.Reason);
         Assert.False(TcbStatusNames.TryParse(name, out _));
     }
 }

@@ -59,18 +59,18 @@ public sealed class PckCertificateChainTests
     }
 
     [Theory]
-    [InlineData("junk\n{0}{1}{2}", AttestationFormatError.InvalidPem)]
-    [InlineData("{0}junk\n{1}{2}", AttestationFormatError.InvalidPem)]
-    [InlineData("{0}{1}{2}junk", AttestationFormatError.InvalidCertificationData)]
-    [InlineData("{0}{1}{2}{2}", AttestationFormatError.InvalidCertificationData)]
-    [InlineData("{0}{1}", AttestationFormatError.InvalidCertificationData)]
-    [InlineData("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n{1}{2}", AttestationFormatError.InvalidPem)]
-    [InlineData("-----BEGIN CERTIFICATE-----\nMIIB\n{1}{2}", AttestationFormatError.InvalidPem)]
-    [InlineData("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n{1}{2}", AttestationFormatError.InvalidPem)]
-    [InlineData("-----BEGIN CERTIFICATE-----\nMII=B\n-----END CERTIFICATE-----\n{1}{2}", AttestationFormatError.InvalidPem)]
-    [InlineData("-----BEGIN CERTIFICATE-----\nAgEF\n-----END CERTIFICATE-----\n{1}{2}", AttestationFormatError.InvalidCertificate)]
-    [InlineData("{0}\u00e9{1}{2}", AttestationFormatError.InvalidPem)]
-    public void Malformed_chains_are_typed_errors(string template, AttestationFormatError reason)
+    [InlineData("junk\n{0}{1}{2}", AttestationFormatErrorReason.InvalidPem)]
+    [InlineData("{0}junk\n{1}{2}", AttestationFormatErrorReason.InvalidPem)]
+    [InlineData("{0}{1}{2}junk", AttestationFormatErrorReason.InvalidCertificationData)]
+    [InlineData("{0}{1}{2}{2}", AttestationFormatErrorReason.InvalidCertificationData)]
+    [InlineData("{0}{1}", AttestationFormatErrorReason.InvalidCertificationData)]
+    [InlineData("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n{1}{2}", AttestationFormatErrorReason.InvalidPem)]
+    [InlineData("-----BEGIN CERTIFICATE-----\nMIIB\n{1}{2}", AttestationFormatErrorReason.InvalidPem)]
+    [InlineData("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n{1}{2}", AttestationFormatErrorReason.InvalidPem)]
+    [InlineData("-----BEGIN CERTIFICATE-----\nMII=B\n-----END CERTIFICATE-----\n{1}{2}", AttestationFormatErrorReason.InvalidPem)]
+    [InlineData("-----BEGIN CERTIFICATE-----\nAgEF\n-----END CERTIFICATE-----\n{1}{2}", AttestationFormatErrorReason.InvalidCertificate)]
+    [InlineData("{0}\u00e9{1}{2}", AttestationFormatErrorReason.InvalidPem)]
+    public void Malformed_chains_are_typed_errors(string template, AttestationFormatErrorReason reason)
     {
         string pem = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, Block(Real.LeafDer), Block(Real.IntermediateDer), Block(Real.RootDer));
 

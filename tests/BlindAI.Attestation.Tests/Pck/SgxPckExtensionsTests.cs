@@ -98,7 +98,7 @@ public sealed class SgxPckExtensionsTests
 
         var ex = Assert.Throws<AttestationFormatException>(() => SgxPckExtensions.Parse(value));
 
-        Assert.Equal(AttestationFormatError.MissingField, ex.Reason);
+        Assert.Equal(AttestationFormatErrorReason.MissingField, ex.Reason);
         Assert.Contains("FMSPC", ex.Message, StringComparison.Ordinal);
     }
 
@@ -107,7 +107,7 @@ public sealed class SgxPckExtensionsTests
     {
         byte[] value = Rewrite(RealExtensionValue(), members => members.Concat(members.Where(m => Oid(m) == "1.2.840.113741.1.13.1.4")));
 
-        Assert.Equal(AttestationFormatError.InvalidExtension, Assert.Throws<AttestationFormatException>(() => SgxPckExtensions.Parse(value)).Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidExtension, Assert.Throws<AttestationFormatException>(() => SgxPckExtensions.Parse(value)).Reason);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class SgxPckExtensionsTests
         for (int length = 0; length < value.Length; length++)
         {
             var ex = Assert.Throws<AttestationFormatException>(() => SgxPckExtensions.Parse(value.AsSpan(0, length)));
-            Assert.True(ex.Reason is AttestationFormatError.InvalidExtension or AttestationFormatError.MissingField, ex.Reason.ToString());
+            Assert.True(ex.Reason is AttestationFormatErrorReason.InvalidExtension or AttestationFormatErrorReason.MissingField, ex.Reason.ToString());
         }
 
         Assert.False(SgxPckExtensions.TryParse([0x30, 0x03, 0x01, 0x01, 0xff], out _));
@@ -128,8 +128,8 @@ public sealed class SgxPckExtensionsTests
     {
         using X509Certificate2 root = X509CertificateLoader.LoadCertificate(TestPaths.ReadTestData("dcap", "phala-dcap-qvl", "TrustedRootCA.der"));
 
-        Assert.Equal(AttestationFormatError.MissingField, Assert.Throws<AttestationFormatException>(() => SgxPckExtensions.FromCertificate(root)).Reason);
-        Assert.Equal(AttestationFormatError.InvalidCertificate, Assert.Throws<AttestationFormatException>(() => PckCertificateChain.CaTypeOf(root)).Reason);
+        Assert.Equal(AttestationFormatErrorReason.MissingField, Assert.Throws<AttestationFormatException>(() => SgxPckExtensions.FromCertificate(root)).Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidCertificate, Assert.Throws<AttestationFormatException>(() => PckCertificateAuthority.GetIssuerCaType(root.IssuerName.RawData)).Reason);
     }
 
     private static byte[] RealExtensionValue()

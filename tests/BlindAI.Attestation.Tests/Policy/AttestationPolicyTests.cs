@@ -21,9 +21,9 @@ public sealed class AttestationPolicyTests
         IReadOnlyList<PolicyViolation> violations = AttestationPolicy.Strict.RequireMrEnclave(SgxMrEnclave).Evaluate(VerificationResults.Sgx());
 
         Assert.Equal(3, violations.Count);
-        Assert.Contains(new PolicyViolation("tcbStatus", "UpToDate", "ConfigurationAndSWHardeningNeeded"), violations);
-        Assert.Contains(new PolicyViolation("advisoryIds", "none", "INTEL-SA-00289"), violations);
-        Assert.Contains(new PolicyViolation("advisoryIds", "none", "INTEL-SA-00615"), violations);
+        Assert.Contains(new PolicyViolation(PolicyViolationKind.TcbStatus, "UpToDate", "ConfigurationAndSWHardeningNeeded"), violations);
+        Assert.Contains(new PolicyViolation(PolicyViolationKind.AdvisoryIds, "none", "INTEL-SA-00289"), violations);
+        Assert.Contains(new PolicyViolation(PolicyViolationKind.AdvisoryIds, "none", "INTEL-SA-00615"), violations);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class AttestationPolicyTests
 
         PolicyViolation violation = Assert.Single(policy.Evaluate(VerificationResults.Sgx()));
 
-        Assert.Equal(new PolicyViolation("advisoryIds", "intel-sa-00289", "INTEL-SA-00615"), violation);
+        Assert.Equal(new PolicyViolation(PolicyViolationKind.AdvisoryIds, "intel-sa-00289", "INTEL-SA-00615"), violation);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class AttestationPolicyTests
         QuoteVerificationResult debugResult = VerificationResults.Sgx(bytes);
         AttestationPolicy policy = SgxTcbAccepted.RequireMrEnclave(SgxMrEnclave);
 
-        Assert.Equal(new PolicyViolation("debug", "false (a production enclave or TD)", "true"), Assert.Single(policy.Evaluate(debugResult)));
+        Assert.Equal(new PolicyViolation(PolicyViolationKind.Debug, "false (a production enclave or TD)", "true"), Assert.Single(policy.Evaluate(debugResult)));
         Assert.Empty(policy.AllowDebug().Evaluate(debugResult));
     }
 
@@ -203,7 +203,7 @@ public sealed class AttestationPolicyTests
         QuoteVerificationResult result = VerificationResults.Tdx() with { QeTcbStatus = TcbStatus.OutOfDate };
         AttestationPolicy policy = AttestationPolicy.Strict.RequireMrTd(result.Quote.TdReport!.MrTd);
 
-        Assert.Equal(new PolicyViolation("qeTcbStatus", "UpToDate", "OutOfDate"), Assert.Single(policy.Evaluate(result)));
+        Assert.Equal(new PolicyViolation(PolicyViolationKind.QeTcbStatus, "UpToDate", "OutOfDate"), Assert.Single(policy.Evaluate(result)));
     }
 
     [Fact]
@@ -211,7 +211,7 @@ public sealed class AttestationPolicyTests
     {
         QuoteVerificationResult result = VerificationResults.Tdx() with { TcbStatus = TcbStatus.Revoked };
 
-        Assert.Contains(new PolicyViolation("tcbStatus", "UpToDate", "Revoked"), AttestationPolicy.Strict.AllowUnpinnedIdentity().Evaluate(result));
+        Assert.Contains(new PolicyViolation(PolicyViolationKind.TcbStatus, "UpToDate", "Revoked"), AttestationPolicy.Strict.AllowUnpinnedIdentity().Evaluate(result));
     }
 
     [Fact]

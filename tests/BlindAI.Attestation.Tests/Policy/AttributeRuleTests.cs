@@ -54,7 +54,8 @@ public sealed class AttributeRuleTests
 
         PolicyViolation violation = Assert.Single(SgxPolicy.Evaluate(result));
 
-        Assert.Equal(new PolicyViolation(field, expected, $"0x{flags:x}"), violation);
+        Assert.Equal(field, violation.Field);
+        Assert.Equal(new PolicyViolation(violation.Kind, expected, $"0x{flags:x}"), violation);
     }
 
     [Fact]
@@ -99,7 +100,7 @@ public sealed class AttributeRuleTests
         AttestationPolicy policy = AttestationPolicy.Strict.RequireMrTd(result.Quote.TdReport!.MrTd);
 
         Assert.Equal(
-            new PolicyViolation("tdAttributes.septVeDisable", "0x10000000 under mask 0x10000000 (SEPT_VE_DISABLE set; AllowTdxSeptVeEnabled() relaxes)", "0x0"),
+            new PolicyViolation(PolicyViolationKind.TdxSeptVeDisable, "0x10000000 under mask 0x10000000 (SEPT_VE_DISABLE set; AllowTdxSeptVeEnabled() relaxes)", "0x0"),
             Assert.Single(policy.Evaluate(result)));
         Assert.Empty(policy.AllowTdxSeptVeEnabled().Evaluate(result));
     }
@@ -158,7 +159,7 @@ public sealed class AttributeRuleTests
 
         Assert.Empty(policy.Evaluate(VerificationResults.TdReport15()));
         Assert.Equal(
-            new PolicyViolation("mrServiceTd", new string('0', 96) + " (no service TD; AllowTdxServiceTd() relaxes)", new string('0', 94) + "01"),
+            new PolicyViolation(PolicyViolationKind.MrServiceTd, new string('0', 96) + " (no service TD; AllowTdxServiceTd() relaxes)", new string('0', 94) + "01"),
             Assert.Single(policy.Evaluate(result)));
         Assert.Empty(policy.AllowTdxServiceTd().Evaluate(result));
     }

@@ -28,7 +28,7 @@ public sealed class IdentityPinningTests
             .RequireRtmr(0, td.Rtmr0).RequireRtmr(1, td.Rtmr1).RequireRtmr(2, td.Rtmr2).RequireRtmr(3, td.Rtmr3);
 
         Assert.False(rtmrsOnly.PinsIdentity);
-        Assert.Equal(new PolicyViolation("identity", "a pinned MRTD", "no TDX identity pinned by the policy"), Assert.Single(rtmrsOnly.Evaluate(result)));
+        Assert.Equal(new PolicyViolation(PolicyViolationKind.Identity, "a pinned MRTD", "no TDX identity pinned by the policy"), Assert.Single(rtmrsOnly.Evaluate(result)));
 
         AttestationPolicy withMrTd = rtmrsOnly.RequireMrTd(td.MrTd);
         Assert.True(withMrTd.PinsIdentity);
@@ -56,7 +56,7 @@ public sealed class IdentityPinningTests
 
         Assert.False(signerOnly.PinsIdentity);
         Assert.Equal(
-            new PolicyViolation("identity", "a pinned MRENCLAVE, or MRSIGNER with ISVPRODID", "no SGX identity pinned by the policy"),
+            new PolicyViolation(PolicyViolationKind.Identity, "a pinned MRENCLAVE, or MRSIGNER with ISVPRODID", "no SGX identity pinned by the policy"),
             Assert.Single(signerOnly.Evaluate(result)));
 
         AttestationPolicy product = signerOnly.RequireIsvProdId(0);
@@ -87,7 +87,7 @@ public sealed class IdentityPinningTests
         QuoteVerificationResult otherProduct = VerificationResults.Sgx(bytes);
         AttestationPolicy policy = SgxTcbAccepted.RequireMrSigner(SgxMrSigner).RequireIsvProdId(0);
 
-        Assert.Equal(new PolicyViolation("isvProdId", "0", "7"), Assert.Single(policy.Evaluate(otherProduct)));
+        Assert.Equal(new PolicyViolation(PolicyViolationKind.IsvProdId, "0", "7"), Assert.Single(policy.Evaluate(otherProduct)));
     }
 
     [Fact]

@@ -83,7 +83,7 @@ public sealed class PolicyFileHardeningTests
     {
         var error = Assert.Throws<AttestationFormatException>(() => AttestationPolicy.FromJson(json));
 
-        Assert.Equal(AttestationFormatError.InvalidField, error.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidField, error.Reason);
         Assert.Contains("$.acceptedTcbStatuses", error.Message, StringComparison.Ordinal);
         Assert.Contains("Revoked TCB can never be accepted", error.Message, StringComparison.Ordinal);
     }
@@ -105,7 +105,7 @@ public sealed class PolicyFileHardeningTests
     {
         var error = Assert.Throws<AttestationFormatException>(() => AttestationPolicy.FromJson(json));
 
-        Assert.Equal(AttestationFormatError.InvalidField, error.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidField, error.Reason);
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class PolicyFileHardeningTests
 
         var error = Assert.Throws<AttestationFormatException>(() => AttestationPolicy.FromBlindAiManifest(manifest));
 
-        Assert.Equal(AttestationFormatError.InvalidField, error.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidField, error.Reason);
         Assert.Contains("accepted_tcb_statuses", error.Message, StringComparison.Ordinal);
         Assert.Equal([TcbStatus.UpToDate], AttestationPolicy.FromBlindAiManifest($"mr_enclave = \"{VerificationResults.SgxMrEnclave}\"").AcceptedTcbStatuses);
     }

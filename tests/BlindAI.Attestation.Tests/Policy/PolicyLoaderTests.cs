@@ -78,27 +78,27 @@ public sealed class PolicyLoaderTests
     }
 
     [Theory]
-    [InlineData("{", AttestationFormatError.InvalidJson)]
-    [InlineData("{\"allowDebug\": true,}", AttestationFormatError.InvalidJson)]
-    [InlineData("[]", AttestationFormatError.InvalidField)]
-    [InlineData("{\"allowDebug\": true, \"allowDebug\": false}", AttestationFormatError.InvalidJson)]
-    [InlineData("{\"allow_debug\": true}", AttestationFormatError.InvalidField)]
-    [InlineData("{\"allowDebug\": \"yes\"}", AttestationFormatError.InvalidField)]
-    [InlineData("{\"acceptedTcbStatuses\": [\"Fine\"]}", AttestationFormatError.InvalidField)]
-    [InlineData("{\"acceptedTcbStatuses\": [\"4\"]}", AttestationFormatError.InvalidField)]
-    [InlineData("{\"acceptedTcbStatuses\": \"OutOfDate\"}", AttestationFormatError.InvalidField)]
-    [InlineData("{\"minimumTcbEvaluationDataNumber\": -1}", AttestationFormatError.InvalidField)]
-    [InlineData("{\"minimumTcbEvaluationDataNumber\": 1.5}", AttestationFormatError.InvalidField)]
-    [InlineData("{\"sgx\": {\"mrEnclave\": \"zz\"}}", AttestationFormatError.InvalidField)]
-    [InlineData("{\"sgx\": {\"mrEnclave\": \"00\"}}", AttestationFormatError.InvalidField)]
-    [InlineData("{\"sgx\": {\"mrenclave\": \"00\"}}", AttestationFormatError.InvalidField)]
-    [InlineData("{\"sgx\": {\"isvProdId\": 65536}}", AttestationFormatError.InvalidField)]
-    [InlineData("{\"sgx\": {\"miscSelect\": {\"value\": \"0x100000000\"}}}", AttestationFormatError.InvalidField)]
-    [InlineData("{\"sgx\": {\"attributeFlags\": {\"value\": \"0x2\", \"mask\": \"0x1\"}}}", AttestationFormatError.InvalidField)]
-    [InlineData("{\"sgx\": {\"attributeFlags\": {\"mask\": \"0x1\"}}}", AttestationFormatError.MissingField)]
-    [InlineData("{\"tdx\": {\"rtmr4\": \"00\"}}", AttestationFormatError.InvalidField)]
-    [InlineData("{\"tdx\": {\"mrTd\": 5}}", AttestationFormatError.InvalidField)]
-    public void Malformed_json_policies_are_typed_errors(string json, AttestationFormatError reason)
+    [InlineData("{", AttestationFormatErrorReason.InvalidJson)]
+    [InlineData("{\"allowDebug\": true,}", AttestationFormatErrorReason.InvalidJson)]
+    [InlineData("[]", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"allowDebug\": true, \"allowDebug\": false}", AttestationFormatErrorReason.InvalidJson)]
+    [InlineData("{\"allow_debug\": true}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"allowDebug\": \"yes\"}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"acceptedTcbStatuses\": [\"Fine\"]}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"acceptedTcbStatuses\": [\"4\"]}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"acceptedTcbStatuses\": \"OutOfDate\"}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"minimumTcbEvaluationDataNumber\": -1}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"minimumTcbEvaluationDataNumber\": 1.5}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"sgx\": {\"mrEnclave\": \"zz\"}}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"sgx\": {\"mrEnclave\": \"00\"}}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"sgx\": {\"mrenclave\": \"00\"}}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"sgx\": {\"isvProdId\": 65536}}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"sgx\": {\"miscSelect\": {\"value\": \"0x100000000\"}}}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"sgx\": {\"attributeFlags\": {\"value\": \"0x2\", \"mask\": \"0x1\"}}}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"sgx\": {\"attributeFlags\": {\"mask\": \"0x1\"}}}", AttestationFormatErrorReason.MissingField)]
+    [InlineData("{\"tdx\": {\"rtmr4\": \"00\"}}", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("{\"tdx\": {\"mrTd\": 5}}", AttestationFormatErrorReason.InvalidField)]
+    public void Malformed_json_policies_are_typed_errors(string json, AttestationFormatErrorReason reason)
     {
         var ex = Assert.Throws<AttestationFormatException>(() => AttestationPolicy.FromJson(json));
 
@@ -143,19 +143,19 @@ public sealed class PolicyLoaderTests
     }
 
     [Theory]
-    [InlineData("mr_enclave = ", AttestationFormatError.InvalidField)]
-    [InlineData("allow_debug = false", AttestationFormatError.MissingField)]
-    [InlineData("mr_enclave = 5", AttestationFormatError.InvalidField)]
-    [InlineData("mr_enclave = \"xyz\"", AttestationFormatError.InvalidField)]
-    [InlineData("mr_enclave = \"00\"", AttestationFormatError.InvalidField)]
-    [InlineData("MR_ENCLAVE = \"00\"", AttestationFormatError.InvalidField)]
-    [InlineData("allow_debug = \"true\"\nmr_enclave = \"MRE\"", AttestationFormatError.InvalidField)]
-    [InlineData("mr_enclave = \"MRE\"\nattributes_flags_hex = \"0xg\"", AttestationFormatError.InvalidField)]
-    [InlineData("mr_enclave = \"MRE\"\nattributes_mask_xfrm_hex = \"0xff\"", AttestationFormatError.MissingField)]
-    [InlineData("mr_enclave = \"MRE\"\nmisc_select_hex = \"0x100000000\"", AttestationFormatError.InvalidField)]
-    [InlineData("mr_enclave = \"MRE\"\nattributes_flags_hex = \"0x2\"\nattributes_mask_flags_hex = \"0xfffffffffffffffd\"", AttestationFormatError.InvalidField)]
-    [InlineData("mr_enclave = \"MRE\"\n[sgx]\nx = 1", AttestationFormatError.InvalidField)]
-    public void Malformed_blindai_manifests_are_typed_errors(string toml, AttestationFormatError reason)
+    [InlineData("mr_enclave = ", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("allow_debug = false", AttestationFormatErrorReason.MissingField)]
+    [InlineData("mr_enclave = 5", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("mr_enclave = \"xyz\"", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("mr_enclave = \"00\"", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("MR_ENCLAVE = \"00\"", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("allow_debug = \"true\"\nmr_enclave = \"MRE\"", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("mr_enclave = \"MRE\"\nattributes_flags_hex = \"0xg\"", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("mr_enclave = \"MRE\"\nattributes_mask_xfrm_hex = \"0xff\"", AttestationFormatErrorReason.MissingField)]
+    [InlineData("mr_enclave = \"MRE\"\nmisc_select_hex = \"0x100000000\"", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("mr_enclave = \"MRE\"\nattributes_flags_hex = \"0x2\"\nattributes_mask_flags_hex = \"0xfffffffffffffffd\"", AttestationFormatErrorReason.InvalidField)]
+    [InlineData("mr_enclave = \"MRE\"\n[sgx]\nx = 1", AttestationFormatErrorReason.InvalidField)]
+    public void Malformed_blindai_manifests_are_typed_errors(string toml, AttestationFormatErrorReason reason)
     {
         var ex = Assert.Throws<AttestationFormatException>(() => AttestationPolicy.FromBlindAiManifest(toml.Replace("MRE", VerificationResults.SgxMrEnclave, StringComparison.Ordinal)));
 

@@ -26,7 +26,7 @@ public sealed class TcbAcceptanceLimitTests
         AttestationPolicy policy = SgxAccepted.DenyAdvisoryIds("intel-sa-00615");
 
         Assert.Equal(
-            new PolicyViolation("advisoryIds", "not INTEL-SA-00615 (denied by the policy, whatever it accepts)", "INTEL-SA-00615"),
+            new PolicyViolation(PolicyViolationKind.AdvisoryIds, "not INTEL-SA-00615 (denied by the policy, whatever it accepts)", "INTEL-SA-00615"),
             Assert.Single(policy.Evaluate(result)));
         Assert.Equal(["intel-sa-00615"], policy.DeniedAdvisoryIds);
     }

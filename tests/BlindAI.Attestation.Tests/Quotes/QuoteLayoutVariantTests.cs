@@ -61,7 +61,7 @@ public sealed class QuoteLayoutVariantTests
             int quoteLength = Quote.Parse(data).Bytes.Length; // the TDX file's zero padding is carried over
             for (int length = 0; length < quoteLength; length++)
             {
-                Assert.Equal(AttestationFormatError.Truncated, Assert.Throws<AttestationFormatException>(() => Quote.Parse(data.AsSpan(0, length))).Reason);
+                Assert.Equal(AttestationFormatErrorReason.Truncated, Assert.Throws<AttestationFormatException>(() => Quote.Parse(data.AsSpan(0, length))).Reason);
             }
         }
     }

@@ -18,19 +18,19 @@ public sealed class QuoteRobustnessTests
         for (int length = 0; length < quoteLength; length++)
         {
             var ex = Assert.Throws<AttestationFormatException>(() => Quote.Parse(data.AsSpan(0, length)));
-            Assert.True(ex.Reason == AttestationFormatError.Truncated, $"Length {length}: {ex.Reason} {ex.Message}");
+            Assert.True(ex.Reason == AttestationFormatErrorReason.Truncated, $"Length {length}: {ex.Reason} {ex.Message}");
             Assert.NotNull(ex.Offset);
             Assert.False(Quote.TryParse(data.AsSpan(0, length), out _));
         }
     }
 
     [Theory]
-    [InlineData(0, 2, AttestationFormatError.UnsupportedVersion)]
-    [InlineData(0, 6, AttestationFormatError.UnsupportedVersion)]
-    [InlineData(2, 3, AttestationFormatError.UnsupportedAttestationKeyType)]
-    [InlineData(2, 0, AttestationFormatError.UnsupportedAttestationKeyType)]
-    [InlineData(4, 0x81, AttestationFormatError.UnsupportedTeeType)]
-    public void Sgx_v3_header_fields_outside_the_supported_set_are_rejected(int offset, int value, AttestationFormatError reason)
+    [InlineData(0, 2, AttestationFormatErrorReason.UnsupportedVersion)]
+    [InlineData(0, 6, AttestationFormatErrorReason.UnsupportedVersion)]
+    [InlineData(2, 3, AttestationFormatErrorReason.UnsupportedAttestationKeyType)]
+    [InlineData(2, 0, AttestationFormatErrorReason.UnsupportedAttestationKeyType)]
+    [InlineData(4, 0x81, AttestationFormatErrorReason.UnsupportedTeeType)]
+    public void Sgx_v3_header_fields_outside_the_supported_set_are_rejected(int offset, int value, AttestationFormatErrorReason reason)
     {
         byte[] data = QuoteVectors.SgxV3;
         BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(offset), (ushort)value);
@@ -49,7 +49,7 @@ public sealed class QuoteRobustnessTests
 
         var ex = Assert.Throws<AttestationFormatException>(() => Quote.Parse(data));
 
-        Assert.Equal(AttestationFormatError.UnknownQeVendor, ex.Reason);
+        Assert.Equal(AttestationFormatErrorReason.UnknownQeVendor, ex.Reason);
         Assert.Equal(12, ex.Offset);
     }
 
@@ -59,14 +59,14 @@ public sealed class QuoteRobustnessTests
         byte[] data = QuoteVectors.TdxV4;
         BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(4), 0x80);
 
-        Assert.Equal(AttestationFormatError.UnsupportedTeeType, Assert.Throws<AttestationFormatException>(() => Quote.Parse(data)).Reason);
+        Assert.Equal(AttestationFormatErrorReason.UnsupportedTeeType, Assert.Throws<AttestationFormatException>(() => Quote.Parse(data)).Reason);
     }
 
     [Theory]
-    [InlineData(4, 0x81, AttestationFormatError.UnsupportedTeeType)] // body type 4 unknown
-    [InlineData(1, 384, AttestationFormatError.UnsupportedTeeType)] // SGX body in a TDX quote
-    [InlineData(2, 648, AttestationFormatError.InvalidLength)] // TD 1.0 with the 1.5 size
-    public void Inconsistent_v5_body_descriptors_are_rejected(ushort bodyType, uint bodySize, AttestationFormatError reason)
+    [InlineData(4, 0x81, AttestationFormatErrorReason.UnsupportedTeeType)] // body type 4 unknown
+    [InlineData(1, 384, AttestationFormatErrorReason.UnsupportedTeeType)] // SGX body in a TDX quote
+    [InlineData(2, 648, AttestationFormatErrorReason.InvalidLength)] // TD 1.0 with the 1.5 size
+    public void Inconsistent_v5_body_descriptors_are_rejected(ushort bodyType, uint bodySize, AttestationFormatErrorReason reason)
     {
         byte[] data = QuoteVectors.TdxV5Outdated;
         BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(48), bodyType);
@@ -88,7 +88,7 @@ public sealed class QuoteRobustnessTests
         var ex = Assert.Throws<AttestationFormatException>(() => Quote.Parse(data));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.Equal(AttestationFormatError.Truncated, ex.Reason);
+        Assert.Equal(AttestationFormatErrorReason.Truncated, ex.Reason);
         Assert.Equal(48 + 384 + 4, ex.Offset);
         Assert.True(allocated < 64 * 1024, $"Allocated {allocated} bytes.");
     }
@@ -107,7 +107,7 @@ public sealed class QuoteRobustnessTests
         var ex = Assert.Throws<AttestationFormatException>(() => Quote.Parse(data));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.True(ex.Reason is AttestationFormatError.Truncated or AttestationFormatError.InvalidLength, $"{field}: {ex.Reason}");
+        Assert.True(ex.Reason is AttestationFormatErrorReason.Truncated or AttestationFormatErrorReason.InvalidLength, $"{field}: {ex.Reason}");
         Assert.True(allocated < 64 * 1024, $"{field}: allocated {allocated} bytes.");
     }
 
@@ -123,7 +123,7 @@ public sealed class QuoteRobustnessTests
 
         var ex = Assert.Throws<AttestationFormatException>(() => Quote.Parse(data));
 
-        Assert.Equal(AttestationFormatError.InvalidLength, ex.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidLength, ex.Reason);
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class QuoteRobustnessTests
         uint declared = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(lengthOffset));
         BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(lengthOffset), declared + 1);
 
-        Assert.Equal(AttestationFormatError.InvalidLength, Assert.Throws<AttestationFormatException>(() => Quote.Parse(data)).Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidLength, Assert.Throws<AttestationFormatException>(() => Quote.Parse(data)).Reason);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class QuoteRobustnessTests
 
         var ex = Assert.Throws<AttestationFormatException>(() => Quote.Parse(data));
 
-        Assert.Equal(AttestationFormatError.UnsupportedCertificationDataType, ex.Reason);
+        Assert.Equal(AttestationFormatErrorReason.UnsupportedCertificationDataType, ex.Reason);
         Assert.Equal(typeOffset, ex.Offset);
     }
 
@@ -160,7 +160,7 @@ public sealed class QuoteRobustnessTests
 
         var ex = Assert.Throws<AttestationFormatException>(() => Quote.Parse(data));
 
-        Assert.True(ex.Reason is AttestationFormatError.InvalidPem or AttestationFormatError.InvalidCertificationData, ex.Reason.ToString());
+        Assert.True(ex.Reason is AttestationFormatErrorReason.InvalidPem or AttestationFormatErrorReason.InvalidCertificationData, ex.Reason.ToString());
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class QuoteRobustnessTests
         var chain = PckCertificateChain.Parse(pem);
         var ex = Assert.Throws<AttestationFormatException>(() => chain.Leaf);
 
-        Assert.Equal(AttestationFormatError.InvalidCertificate, ex.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidCertificate, ex.Reason);
     }
 
     [Theory]
@@ -187,7 +187,7 @@ public sealed class QuoteRobustnessTests
 
         var ex = Assert.Throws<AttestationFormatException>(() => PckCertificateChain.Parse(pem));
 
-        Assert.Equal(AttestationFormatError.InvalidCertificationData, ex.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidCertificationData, ex.Reason);
     }
 
     [Fact]

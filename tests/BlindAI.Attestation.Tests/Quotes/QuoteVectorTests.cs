@@ -129,7 +129,7 @@ public sealed class QuoteVectorTests
 
         var ex = Assert.Throws<AttestationFormatException>(() => Quote.Parse(data));
 
-        Assert.Equal(AttestationFormatError.UnsupportedCertificationDataType, ex.Reason);
+        Assert.Equal(AttestationFormatErrorReason.UnsupportedCertificationDataType, ex.Reason);
         Assert.Contains("type 3", ex.Message, StringComparison.Ordinal);
         // The type field sits after header, body, signature length, signature, key, QE report, its signature and auth data.
         Assert.True(ex.Offset > 48 + 384 + 4 + 64 + 64 + 384 + 64);

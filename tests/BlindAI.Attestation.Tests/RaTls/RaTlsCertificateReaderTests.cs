@@ -125,7 +125,7 @@ public sealed class RaTlsCertificateReaderTests : IDisposable
         using X509Certificate2 cert = Certificate((RaTlsOids.DiceTaggedEvidence, Evidence(QuoteWithReportData(SHA256.HashData(claims)), claims)));
 
         var e = Assert.Throws<AttestationFormatException>(() => RaTlsCertificateReader.Read(cert));
-        Assert.Equal(AttestationFormatError.InvalidCbor, e.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidCbor, e.Reason);
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public sealed class RaTlsCertificateReaderTests : IDisposable
         der[der.AsSpan().IndexOf(sibling) + sibling.Length - 1] = 0x09;
         using X509Certificate2 cert = X509CertificateLoader.LoadCertificate(der);
         var e = Assert.Throws<AttestationFormatException>(() => RaTlsCertificateReader.Read(cert));
-        Assert.Equal(AttestationFormatError.InvalidExtension, e.Reason);
+        Assert.Equal(AttestationFormatErrorReason.InvalidExtension, e.Reason);
     }
 
     public static TheoryData<string, byte[]> MalformedDice()
@@ -244,7 +244,7 @@ public sealed class RaTlsCertificateReaderTests : IDisposable
     {
         using X509Certificate2 cert = Certificate((RaTlsOids.DiceTaggedEvidence, value));
         var e = Assert.Throws<AttestationFormatException>(() => RaTlsCertificateReader.Read(cert));
-        Assert.True(e.Reason == AttestationFormatError.InvalidCbor, what);
+        Assert.True(e.Reason == AttestationFormatErrorReason.InvalidCbor, what);
     }
 
     [Theory]
@@ -255,7 +255,7 @@ public sealed class RaTlsCertificateReaderTests : IDisposable
     {
         using X509Certificate2 cert = Certificate((RaTlsOids.LegacySgxQuote, QuoteWithReportData(new byte[32])[..length]));
         var e = Assert.Throws<AttestationFormatException>(() => RaTlsCertificateReader.Read(cert));
-        Assert.Equal(AttestationFormatError.Truncated, e.Reason);
+        Assert.Equal(AttestationFormatErrorReason.Truncated, e.Reason);
     }
 
     private static void AssertBindingMismatch(X509Certificate2 cert, string detail)

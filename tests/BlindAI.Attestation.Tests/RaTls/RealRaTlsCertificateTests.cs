@@ -94,7 +94,7 @@ public sealed class RealRaTlsCertificateTests
 
         // Certification data type 3 (encrypted PPID) is not accepted by the parser; the binding check does not need it.
         Assert.Null(legacy.Quote);
-        Assert.Equal(AttestationFormatError.UnsupportedCertificationDataType, legacy.QuoteError!.Reason);
+        Assert.Equal(AttestationFormatErrorReason.UnsupportedCertificationDataType, legacy.QuoteError!.Reason);
 
         var e = Assert.Throws<AttestationException>(() => read.GetBoundEvidence());
         Assert.Equal(AttestationFailureReason.CertificateBindingMismatch, e.Reason);

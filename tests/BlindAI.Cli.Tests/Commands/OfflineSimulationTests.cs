@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using BlindAI.Attestation.Collateral;
+using BlindAI.Attestation.Policy;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Verification;
 using BlindAI.Cli.Output;
@@ -87,9 +88,9 @@ public sealed class OfflineSimulationTests : IDisposable
     {
         // 'attest' reports freshnessVerified and simulation; a real (non-simulated) server, or one that offers no fresh
         // evidence when none is required, was printed as REJECTED while exiting 0 when they counted as checks.
-        var verifier = new DcapQuoteVerifier(new DcapQuoteVerifierOptions { TrustAnchor = TrustAnchor.InsecureNonIntelRoot(_platform.RootCertificate) });
+        var verifier = new AttestationVerifier(AttestationPolicy.Strict.AllowUnpinnedIdentity(), TrustAnchor.InsecureNonIntelRoot(_platform.RootCertificate));
         SimulatedCollateral simulated = _platform.CreateCollateral();
-        QuoteCollateral collateral = DcapQvlCollateralJson.Parse(System.Text.Encoding.UTF8.GetBytes(simulated.ToDcapQvlJson()));
+        QuoteCollateral collateral = QuoteCollateral.FromDcapQvlJson(System.Text.Encoding.UTF8.GetBytes(simulated.ToDcapQvlJson()));
         QuoteVerificationResult result = verifier.Verify(Quote.Parse(_platform.CreateQuote(new byte[IQuoteProvider.ReportDataLength])), collateral);
 
         var report = new VerificationReport

@@ -46,11 +46,11 @@ public sealed class RaTlsHandlerTests(HostFixture fixture)
     {
         Policy = policy,
         InsecureSimulationRoot = host.Root,
-        CollateralResolver = (_, _) =>
+        CollateralProvider = new DelegatingCollateralProvider(() =>
         {
             using SimulatedTeePlatform platform = host.LoadPlatform();
             SimulatedCollateral c = platform.CreateCollateral();
-            return Task.FromResult(QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
+            return QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
             {
                 TcbInfoBody = Encoding.UTF8.GetBytes(c.ToPcsTcbInfoResponse()),
                 TcbInfoIssuerChain = c.TcbInfoIssuerChain,
@@ -59,7 +59,7 @@ public sealed class RaTlsHandlerTests(HostFixture fixture)
                 PckCrl = c.PckCrl,
                 PckCrlIssuerChain = c.PckCrlIssuerChain,
                 RootCaCrl = c.RootCaCrl,
-            }));
-        },
+            });
+        }),
     };
 }

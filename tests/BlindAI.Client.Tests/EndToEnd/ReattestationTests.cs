@@ -134,11 +134,11 @@ public sealed class ReattestationTests
     {
         Policy = AttestationPolicy.Strict.RequireMrEnclave(SimulatedHost.SimulatedMrEnclave),
         InsecureSimulationRoot = host.Root,
-        CollateralResolver = (_, _) =>
+        CollateralProvider = new DelegatingCollateralProvider(() =>
         {
             using SimulatedTeePlatform platform = SimulatedTeePlatform.Load(Path.Combine(host.DataDirectory, "simulation"));
             SimulatedCollateral c = platform.CreateCollateral();
-            return Task.FromResult(QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
+            return QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
             {
                 TcbInfoBody = Encoding.UTF8.GetBytes(c.ToPcsTcbInfoResponse()),
                 TcbInfoIssuerChain = c.TcbInfoIssuerChain,
@@ -147,8 +147,8 @@ public sealed class ReattestationTests
                 PckCrl = c.PckCrl,
                 PckCrlIssuerChain = c.PckCrlIssuerChain,
                 RootCaCrl = c.RootCaCrl,
-            }));
-        },
+            });
+        }),
     };
 
     private static async Task AssertSubtractsAsync(BlindAIClient client, UploadedModel model)

@@ -51,11 +51,8 @@ internal static class Attester
         return new PccsCollateralProvider(http, Options.Create(options));
     }
 
-    /// <summary>What a quote needs, as the client's collateral resolver asks: TEE type, FMSPC and PCK CA from its PCK chain.</summary>
-    public static CollateralRequest RequestFor(Quote quote) => new(
-        quote.TeeType == TeeType.Tdx ? TcbInfoId.Tdx : TcbInfoId.Sgx,
-        quote.SignatureData.PckCertificateChain.Extensions.Fmspc.Span,
-        quote.SignatureData.PckCertificateChain.CaType);
+    /// <summary>What a quote needs, as the client asks its collateral provider: TEE type, FMSPC and PCK CA from its PCK chain.</summary>
+    public static CollateralRequest RequestFor(Quote quote) => CollateralRequest.For(quote);
 
     /// <summary>64 bytes that differ per <paramref name="seed"/>.</summary>
     public static byte[] ReportData(int seed) => SHA512.HashData(BitConverter.GetBytes(seed));

@@ -36,6 +36,12 @@ internal static class Attack
         return error;
     }
 
+    /// <summary>
+    /// A client-side collateral provider that answers every request with what <paramref name="collateral"/> returns,
+    /// whatever the quote: an attacker's source does not check that its collateral fits, the verifier must.
+    /// </summary>
+    public static ICollateralProvider Provider(Func<QuoteCollateral> collateral) => new DelegatingCollateralProvider(collateral);
+
     /// <summary>Collateral signed by the host's own simulated "Intel" with the given changes, as a client-side source returns it.</summary>
     public static QuoteCollateral Resolved(SimulatedHost host, SimulatedCollateralOptions options) => Resolved(Forge(host, options));
 

@@ -32,8 +32,8 @@ public sealed class CachingCollateralProvider : ICollateralProvider
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
-    /// <summary>The provider behind the cache.</summary>
-    public ICollateralProvider Inner => inner;
+    /// <summary>The provider behind the cache (tests check the DI registration's wiring).</summary>
+    internal ICollateralProvider Inner => inner;
 
     /// <inheritdoc />
     public async Task<QuoteCollateral> GetCollateralAsync(CollateralRequest request, CancellationToken cancellationToken = default)

@@ -23,7 +23,7 @@ internal sealed class PcsCollateralClient(HttpClient http, Uri baseAddress, Uri 
     {
         ArgumentNullException.ThrowIfNull(request);
         CollateralLog.Fetching(logger, request, source);
-        var tee = request.TeeType == TcbInfoId.Tdx ? "tdx" : "sgx";
+        var tee = request.TcbInfoId == TcbInfoId.Tdx ? "tdx" : "sgx";
         var ca = request.CaType == PckCaType.Platform ? "platform" : "processor";
         var tcbInfo = FetchAsync(new Uri(baseAddress, $"{tee}/certification/v4/tcb?fmspc={request.FmspcHex}"), [TcbInfoIssuerChainHeader, LegacyTcbInfoIssuerChainHeader], cancellationToken);
         var qeIdentity = FetchAsync(new Uri(baseAddress, $"{tee}/certification/v4/qe/identity"), [EnclaveIdentityIssuerChainHeader], cancellationToken);
@@ -80,12 +80,12 @@ internal sealed class PcsCollateralClient(HttpClient http, Uri baseAddress, Uri 
             if (chainHeaders.Length > 0)
             {
                 chain = chainHeaders.Select(h => response.Headers.TryGetValues(h, out var values) ? string.Concat(values) : null).FirstOrDefault(v => v is not null)
-                    ?? throw new AttestationFormatException(AttestationFormatError.MissingField, $"The {source} response for {url.AbsolutePath} has no {chainHeaders[0]} header.");
+                    ?? throw new AttestationFormatException(AttestationFormatErrorReason.MissingField, $"The {source} response for {url.AbsolutePath} has no {chainHeaders[0]} header.");
             }
 
             if (response.Content.Headers.ContentLength > MaxBodyBytes)
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidLength, $"The {source} response for {url.AbsolutePath} declares {response.Content.Headers.ContentLength} bytes, more than {MaxBodyBytes}.");
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidLength, $"The {source} response for {url.AbsolutePath} declares {response.Content.Headers.ContentLength} bytes, more than {MaxBodyBytes}.");
             }
 
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -105,7 +105,7 @@ internal sealed class PcsCollateralClient(HttpClient http, Uri baseAddress, Uri 
         {
             if (buffer.Length + read > MaxBodyBytes)
             {
-                throw new AttestationFormatException(AttestationFormatError.InvalidLength, $"The {source} response for {url.AbsolutePath} is larger than {MaxBodyBytes} bytes.");
+                throw new AttestationFormatException(AttestationFormatErrorReason.InvalidLength, $"The {source} response for {url.AbsolutePath} is larger than {MaxBodyBytes} bytes.");
             }
 
             buffer.Write(chunk, 0, read);

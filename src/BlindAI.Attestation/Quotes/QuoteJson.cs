@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using BlindAI.Attestation;
 using BlindAI.Attestation.Pck;
-using BlindAI.Attestation.Quotes;
 
-namespace BlindAI.Cli.Output;
+namespace BlindAI.Attestation.Quotes;
 
 /// <summary>Every parsed field of a quote as JSON (<c>blindai quote show</c>); binary values are lowercase hex.</summary>
 internal static class QuoteJson

@@ -1,7 +1,7 @@
 namespace BlindAI.Attestation;
 
 /// <summary>Why attestation input (a quote, a certificate, collateral) could not be read.</summary>
-public enum AttestationFormatError
+public enum AttestationFormatErrorReason
 {
     /// <summary>The input ends before a structure it declares.</summary>
     Truncated = 1,
