@@ -13,9 +13,8 @@ internal static class LoadRun
         string loadAtStart = LoadAverage();
         Workload workload = Workload.Load();
         await using LoadTarget target = await LoadTarget.StartAsync(options, cancellationToken).ConfigureAwait(false);
-        var connector = new BlindAIConnector();
 
-        await using BlindAIClient setup = await connector.ConnectAsync(target.Host, target.ClientOptions, cancellationToken).ConfigureAwait(false);
+        await using BlindAIClient setup = await BlindAIClient.ConnectAsync(target.ClientOptions, cancellationToken).ConfigureAwait(false);
         UploadedModel silero = await setup.UploadModelAsync(ModelSource.FromBytes(workload.Silero), new UploadModelOptions { Name = "silero-vad" }, cancellationToken).ConfigureAwait(false);
         UploadedModel miniLm = await setup.UploadModelAsync(ModelSource.FromBytes(workload.MiniLm), new UploadModelOptions { Name = "all-MiniLM-L6-v2" }, cancellationToken).ConfigureAwait(false);
         var shared = new SharedModels(
@@ -32,7 +31,7 @@ internal static class LoadRun
             for (int i = 0; i < options.Clients; i++)
             {
                 long started = Stopwatch.GetTimestamp();
-                clients.Add(await connector.ConnectAsync(target.Host, target.ClientOptions, cancellationToken).ConfigureAwait(false));
+                clients.Add(await BlindAIClient.ConnectAsync(target.ClientOptions, cancellationToken).ConfigureAwait(false));
                 connectLatencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
 

@@ -43,7 +43,7 @@ internal sealed class LoadTarget : IAsyncDisposable
         AttestationPolicy policy = AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(SimulatedTeePlatform.DefaultMrEnclave.Span));
         if (options.Host is not null)
         {
-            return new LoadTarget(options.Host, ClientOptionsFor(policy, SimulationRoot.FromFile(options.SimulationRootPath!), options.UntrustedPort, options.AttestedPort, options.ManagementPort), null, null);
+            return new LoadTarget(options.Host, ClientOptionsFor(options.Host, policy, SimulationRoot.FromFile(options.SimulationRootPath!), options.UntrustedPort, options.AttestedPort, options.ManagementPort), null, null);
         }
 
         string data = Directory.CreateTempSubdirectory("blindai-load-").FullName;
@@ -76,6 +76,7 @@ internal sealed class LoadTarget : IAsyncDisposable
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             ListenerEndpoints listeners = app.Services.GetRequiredService<ListenerEndpoints>();
             BlindAIClientOptions client = ClientOptionsFor(
+                "127.0.0.1",
                 policy,
                 SimulationRoot.FromFile(Path.Combine(data, "simulation-root.pem")),
                 listeners.GetEndPoint(ListenerRole.Untrusted).Port,
@@ -118,8 +119,9 @@ internal sealed class LoadTarget : IAsyncDisposable
         }
     }
 
-    private static BlindAIClientOptions ClientOptionsFor(AttestationPolicy policy, SimulationRoot root, int untrusted, int attested, int management) => new()
+    private static BlindAIClientOptions ClientOptionsFor(string host, AttestationPolicy policy, SimulationRoot root, int untrusted, int attested, int management) => new()
     {
+        Server = new UriBuilder(Uri.UriSchemeHttp, host).Uri,
         UntrustedPort = untrusted,
         AttestedPort = attested,
         ManagementPort = management,

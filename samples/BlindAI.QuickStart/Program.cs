@@ -32,6 +32,7 @@ await using DemoServer server = await DemoServer.StartAsync(tdx, ct);
 // domain's MRTD (with a real TD, also pin the RTMRs that measure its firmware, kernel and command line: RequireRtmr).
 var options = new BlindAIClientOptions
 {
+    Server = new Uri("http://127.0.0.1"),
     UntrustedPort = server.UntrustedPort,
     AttestedPort = server.AttestedPort,
     ManagementPort = server.ManagementPort,
@@ -42,11 +43,11 @@ var options = new BlindAIClientOptions
     FreshEvidence = FreshEvidenceMode.Required,
 };
 
-await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", options, ct);
+await using BlindAIClient client = await BlindAIClient.ConnectAsync(options, ct);
 AttestationReport report = client.Attestation;
 Console.WriteLine();
 Console.WriteLine("Attestation verified:");
-Console.WriteLine($"  evidence      {report.Source} + fresh nonce-bound quote: {report.FreshnessVerified}");
+Console.WriteLine($"  evidence      {(report.FromOriginalQuoteRoute ? "GET /quote" : "RA-TLS certificate")} + fresh nonce-bound quote: {report.FreshnessVerified}");
 if (report.Quote.TdReport is { } td)
 {
     Console.WriteLine($"  MRTD          {td.MrTd}");

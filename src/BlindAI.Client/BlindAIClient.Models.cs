@@ -34,12 +34,19 @@ public sealed partial class BlindAIClient
         ModelHash expected = ModelHash.Compute(bytes);
         byte[] body = MessageCodec.Default.EncodeUploadModel(UploadModel.Create(bytes, name, ClientInfo.Anonymous));
         IProgress<UploadProgress>? progress = options.Progress;
-        byte[] reply = await SendAsync(_management, ProtocolRoutes.Upload, () => progress is not null ? new ProgressContent(body, progress) : new ByteArrayContent(body), "upload", cancellationToken).ConfigureAwait(false);
+        using Activity? activity = ClientActivities.Start("upload", _management.BaseAddress!);
+        activity?.SetTag("blindai.model.size", bytes.Length);
+        byte[] reply = await SendAsync(_management, ProtocolRoutes.Upload, () => progress is not null ? new ProgressContent(body, progress) : new ByteArrayContent(body), "upload", activity, cancellationToken).ConfigureAwait(false);
         SendModelReply sent = MessageCodec.Default.DecodeSendModelReply(reply);
         if (sent.Hash != expected)
         {
-            throw new ProtocolException(ProtocolErrorReason.InvalidValue, $"The server reports hash {sent.Hash} for a model whose SHA-256 is {expected}.", "hash");
+            var mismatch = new ProtocolException(ProtocolErrorReason.InvalidValue, $"The server reports hash {sent.Hash} for a model whose SHA-256 is {expected}.", "hash");
+            ClientActivities.Fail(activity, mismatch);
+            throw mismatch;
         }
+
+        activity?.SetTag("blindai.model.id", sent.ModelId.ToString());
+        activity?.SetTag("blindai.model.hash", sent.Hash.ToString());
 
         _metrics.Uploaded(bytes.Length);
         ClientLog.ModelUploaded(_logger, sent.ModelId.ToString(), bytes.Length, expected.ToString());
@@ -78,7 +85,9 @@ public sealed partial class BlindAIClient
     {
         ThrowIfDisposed();
         byte[] body = MessageCodec.Default.EncodeDeleteModel(DeleteModel.For(model));
-        byte[] reply = await SendAsync(_management, ProtocolRoutes.Delete, () => new ByteArrayContent(body), "delete", cancellationToken).ConfigureAwait(false);
+        using Activity? activity = ClientActivities.Start("delete", _management.BaseAddress!);
+        activity?.SetTag("blindai.model.id", model.ToString());
+        byte[] reply = await SendAsync(_management, ProtocolRoutes.Delete, () => new ByteArrayContent(body), "delete", activity, cancellationToken).ConfigureAwait(false);
         MessageCodec.Default.DecodeDeleteModelReply(reply);
         ClientLog.ModelDeleted(_logger, model.ToString());
     }
@@ -93,7 +102,10 @@ public sealed partial class BlindAIClient
         // Large inputs (an image) go to the connection from the caller's own arrays: no encoded copy, no fresh large
         // array (which costs more than the copy). The caller's arrays are not touched until this call returns.
         var encoded = MessageCodec.Default.EncodeRunModelReferencing(request);
-        byte[] reply = await SendAsync(_attested, ProtocolRoutes.Run, () => new SequenceContent(encoded), "run", cancellationToken).ConfigureAwait(false);
+        using Activity? activity = ClientActivities.Start("run", _attested.BaseAddress!);
+        activity?.SetTag("blindai.model", model.ToString());
+        activity?.SetTag("blindai.run.inputs", request.Inputs.Length);
+        byte[] reply = await SendAsync(_attested, ProtocolRoutes.Run, () => new SequenceContent(encoded), "run", activity, cancellationToken).ConfigureAwait(false);
 
         var outputs = MessageCodec.Default.DecodeRunModelReply(reply).GetOutputTensors();
         ClientLog.ModelRan(_logger, model.ToString(), request.Inputs.Length, outputs.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Authentication;
 using BlindAI.Attestation;
 using BlindAI.Client.Attestation;
 using BlindAI.Client.Connection;
@@ -31,7 +30,7 @@ public sealed partial class BlindAIClient
         {
             using HttpResponseMessage response = await SendWithTimeoutAsync(_attested, request, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex) when (IsTlsFailure(ex))
+        catch (HttpRequestException ex) when (CertificatePins.IsTlsFailure(ex))
         {
             throw PinMismatch(ex);
         }
@@ -45,7 +44,7 @@ public sealed partial class BlindAIClient
     /// this client is already in memory (models are read before upload, run inputs are the caller's arrays), so a
     /// second attempt sends exactly the same bytes and no caller stream is ever read twice.
     /// </summary>
-    private async Task<byte[]> SendAsync(HttpClient http, string route, Func<HttpContent> createContent, string operation, CancellationToken cancellationToken)
+    private async Task<byte[]> SendAsync(HttpClient http, string route, Func<HttpContent> createContent, string operation, Activity? activity, CancellationToken cancellationToken)
     {
         long started = Stopwatch.GetTimestamp();
         bool success = false;
@@ -60,7 +59,7 @@ public sealed partial class BlindAIClient
                     success = true;
                     return reply;
                 }
-                catch (HttpRequestException ex) when (IsTlsFailure(ex))
+                catch (HttpRequestException ex) when (CertificatePins.IsTlsFailure(ex))
                 {
                     if (attempt > 0)
                     {
@@ -70,6 +69,11 @@ public sealed partial class BlindAIClient
                     await ReattestAsync(pinned, ex, cancellationToken).ConfigureAwait(false);
                 }
             }
+        }
+        catch (Exception ex)
+        {
+            ClientActivities.Fail(activity, ex);
+            throw;
         }
         finally
         {
@@ -94,7 +98,7 @@ public sealed partial class BlindAIClient
     }
 
     /// <summary>
-    /// After a handshake refused the pinned key: attests the server again exactly as <see cref="BlindAIConnector"/> did
+    /// After a handshake refused the pinned key: attests the server again exactly as <see cref="ConnectAsync"/> did
     /// (certificate, evidence, collateral, DCAP, policy, fresh nonce), then moves the pin only if the evidence names a
     /// new key of the same enclave (<see cref="Reattestation.Check"/>). One re-attestation at a time; a request that
     /// failed on a pin another request already replaced just retries.
@@ -183,21 +187,18 @@ public sealed partial class BlindAIClient
         }
 
         ClientLog.RequestFailed(_logger, route, (int)response.StatusCode, problem?.Type);
-        return new BlindAIRequestException(response.StatusCode, problem, $"POST {route} failed with HTTP {(int)response.StatusCode}: {detail}");
+        TimeSpan? retryAfter = RetryAfter(response.Headers.RetryAfter);
+        string retry = retryAfter is { } wait ? $" Retry after {wait.TotalSeconds:0} s." : string.Empty;
+        return new BlindAIRequestException(response.StatusCode, problem, $"POST {route} failed with HTTP {(int)response.StatusCode}: {detail}{retry}", retryAfter);
     }
 
-    private static bool IsTlsFailure(HttpRequestException exception)
+    /// <summary>How long the server asks the client to wait (RFC 9110 <c>Retry-After</c>: seconds, or a date read against the client's clock).</summary>
+    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
     {
-        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is AuthenticationException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - _timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
 
     private static AttestationException PinMismatch(HttpRequestException exception) => new(
         AttestationFailureReason.CertificateBindingMismatch,

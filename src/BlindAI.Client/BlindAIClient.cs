@@ -51,20 +51,28 @@ public sealed partial class BlindAIClient : IAsyncDisposable, IDisposable
     public AttestationReport Attestation => _attestation;
 
     /// <summary>
-    /// Attests the server at <paramref name="host"/> and returns a client pinned to its attested key. Nothing but a
-    /// random nonce is sent before verification succeeds.
+    /// The name of the client's <see cref="System.Diagnostics.ActivitySource"/> (spans <c>connect</c>, <c>attest</c>,
+    /// <c>upload</c>, <c>run</c>, <c>delete</c>) and of its <see cref="System.Diagnostics.Metrics.Meter"/>
+    /// (<c>blindai.client.attestations</c>, <c>blindai.client.connect.duration</c>, <c>blindai.client.request.duration</c>,
+    /// <c>blindai.client.uploaded_bytes</c>). Neither ever carries tensors, model bytes, nonces or tokens.
     /// </summary>
-    /// <param name="host">The server's host name or IP address.</param>
-    /// <param name="options">Ports, policy, collateral source and (insecure) simulation trust.</param>
+    public const string DiagnosticsName = "BlindAI.Client";
+
+    /// <summary>
+    /// Attests the server <see cref="BlindAIClientOptions.Server"/> names and returns a client pinned to its attested key.
+    /// Nothing but a random nonce is sent before verification succeeds. With dependency injection, use
+    /// <see cref="BlindAIClientFactory.ConnectAsync"/> instead (it adds the container's logging, clock and meters).
+    /// </summary>
+    /// <param name="options">Server, ports, policy, collateral source and (insecure) simulation trust; copied, later changes have no effect.</param>
     /// <param name="cancellationToken">Cancels the connection.</param>
     /// <returns>The connected client.</returns>
     /// <exception cref="BlindAI.Attestation.AttestationException">The server failed verification (reason, step, violations).</exception>
     /// <exception cref="BlindAI.Attestation.AttestationFormatException">The server's evidence is malformed.</exception>
-    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
     /// <exception cref="HttpRequestException">The server cannot be reached.</exception>
     /// <exception cref="TimeoutException">The server did not answer in time.</exception>
-    public static Task<BlindAIClient> ConnectAsync(string host, BlindAIClientOptions options, CancellationToken cancellationToken = default) =>
-        BlindAIConnector.Default.ConnectAsync(host, options, cancellationToken);
+    public static Task<BlindAIClient> ConnectAsync(BlindAIClientOptions options, CancellationToken cancellationToken = default) =>
+        ClientConnector.Default.ConnectAsync(options, cancellationToken);
 
     internal static BlindAIClient Create(ConnectedServer server, BlindAIClientOptions options, ILogger logger, ClientMetrics metrics, TimeProvider timeProvider) =>
         new(server, options, logger, metrics, timeProvider);

@@ -12,10 +12,17 @@ namespace BlindAI.Client;
 /// </summary>
 public sealed class BlindAIClientOptions
 {
-    /// <summary>The server's host, for example <c>http://enclave.example:9923</c>; only scheme-less host and port matter. Required with dependency injection.</summary>
+    /// <summary>
+    /// The server's untrusted endpoint, for example <c>http://enclave.example:9923</c>: its host, and the port serving the
+    /// certificate, evidence and collateral (plain HTTP; nothing secret goes there). Required. A port written here is the
+    /// untrusted port; without one, <see cref="UntrustedPort"/> applies. The attested and management ports are on the same host.
+    /// </summary>
     public Uri? Server { get; set; }
 
-    /// <summary>The untrusted port serving the certificate, evidence and collateral (plain HTTP; nothing secret goes there).</summary>
+    /// <summary>
+    /// The untrusted port when <see cref="Server"/> names none. Setting it to another port than the one
+    /// <see cref="Server"/> names is an error (the options would say two different things).
+    /// </summary>
     public int UntrustedPort { get; set; } = ProtocolRoutes.DefaultUntrustedPort;
 
     /// <summary>The attested port serving <c>POST /run</c> (TLS pinned to the attested key).</summary>
@@ -66,20 +73,32 @@ public sealed class BlindAIClientOptions
         + "RequireMrEnclave (SGX), RequireMrSigner together with RequireIsvProdId (SGX), or RequireMrTd (TDX); "
         + "or, to trust any enclave that passes the TCB and debug rules, name the relaxation AllowUnpinnedIdentity().";
 
-    /// <summary>Every reason these options are unusable (empty when valid).</summary>
-    /// <param name="requireServer">Whether <see cref="Server"/> must be set (dependency injection).</param>
-    /// <returns>The problems.</returns>
-    public IReadOnlyList<string> GetValidationErrors(bool requireServer)
-    {
-        var errors = new List<string>();
-        if (requireServer && Server is null)
-        {
-            errors.Add($"{nameof(Server)} is required.");
-        }
+    /// <summary>
+    /// What configuration binding could not bind (an unknown key, an unreadable policy file): reported as validation
+    /// errors, so that a misspelt or unbindable setting fails at start instead of being silently ignored.
+    /// </summary>
+    internal List<string> BindingErrors { get; } = [];
 
-        if (Server is { } server && (!server.IsAbsoluteUri || string.IsNullOrEmpty(server.Host)))
+    /// <summary>The untrusted port in effect: the one <see cref="Server"/> names, else <see cref="UntrustedPort"/>.</summary>
+    internal int EffectiveUntrustedPort => Server is { IsAbsoluteUri: true, IsDefaultPort: false } server ? server.Port : UntrustedPort;
+
+    /// <summary>Every reason these options are unusable (empty when valid).</summary>
+    internal IReadOnlyList<string> GetValidationErrors()
+    {
+        var errors = new List<string>(BindingErrors);
+        if (Server is null)
         {
-            errors.Add($"{nameof(Server)} must be an absolute URI with a host, such as http://localhost.");
+            errors.Add($"{nameof(Server)} is required, for example http://enclave.example:{ProtocolRoutes.DefaultUntrustedPort}.");
+        }
+        else if (!Server.IsAbsoluteUri || string.IsNullOrEmpty(Server.Host) || Server.Scheme != Uri.UriSchemeHttp
+            || Server.AbsolutePath != "/" || Server.Query.Length > 0 || Server.Fragment.Length > 0 || Server.UserInfo.Length > 0)
+        {
+            // Only a host and a port: the routes and the TLS of the attested ports are the client's, not the caller's to name.
+            errors.Add($"{nameof(Server)} must be http://host or http://host:port (the untrusted port is plain HTTP; no path, query or credentials), such as http://localhost:{ProtocolRoutes.DefaultUntrustedPort}; got {Server}.");
+        }
+        else if (!Server.IsDefaultPort && UntrustedPort != ProtocolRoutes.DefaultUntrustedPort && UntrustedPort != Server.Port)
+        {
+            errors.Add($"{nameof(Server)} names port {Server.Port} and {nameof(UntrustedPort)} is {UntrustedPort}: set the untrusted port in one place.");
         }
 
         CheckPort(errors, nameof(UntrustedPort), UntrustedPort);
@@ -120,11 +139,10 @@ public sealed class BlindAIClientOptions
     }
 
     /// <summary>Throws when the options are unusable.</summary>
-    /// <param name="requireServer">Whether <see cref="Server"/> must be set.</param>
     /// <exception cref="ArgumentException">Some option is invalid; the message lists all problems.</exception>
-    public void Validate(bool requireServer)
+    internal void Validate()
     {
-        IReadOnlyList<string> errors = GetValidationErrors(requireServer);
+        IReadOnlyList<string> errors = GetValidationErrors();
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid BlindAI client options: " + string.Join(" ", errors));

@@ -5,6 +5,7 @@ using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Policy;
 using BlindAI.Client;
+using BlindAI.Client.Connection;
 using BlindAI.Client.Models;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol.Cbor;
@@ -33,7 +34,7 @@ public sealed class AttestationAttackTests(HostFixture fixture)
         BlindAIClientOptions options = host.ClientOptions();
         options.Policy = AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(SHA256.HashData("another enclave"u8)));
 
-        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(options));
 
         Assert.Equal(AttestationFailureReason.PolicyViolation, error.Reason);
         Assert.Contains(error.Violations, v => v.ToString()!.Contains("MRENCLAVE", StringComparison.OrdinalIgnoreCase));
@@ -46,7 +47,7 @@ public sealed class AttestationAttackTests(HostFixture fixture)
         var debug = new SimulatedPlatformOptions { Enclave = new SimulatedSgxEnclave { AttributeFlags = 0x5 | SimulatedSgxEnclave.DebugFlag } };
         await using SimulatedHost host = await SimulatedHost.StartAsync(debug);
 
-        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", host.ClientOptions()));
+        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(host.ClientOptions()));
 
         Assert.Equal(AttestationFailureReason.PolicyViolation, error.Reason);
         Assert.Contains(error.Violations, v => v.ToString()!.Contains("debug", StringComparison.OrdinalIgnoreCase));
@@ -68,7 +69,7 @@ public sealed class AttestationAttackTests(HostFixture fixture)
         // The simulated host serves SGX collateral only; the client's own source supplies the platform's TDX collateral.
         options.CollateralProvider = Attack.Provider(() => Attack.Resolved(host, new SimulatedCollateralOptions { Tdx = true }));
 
-        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(options));
 
         Assert.Equal(AttestationFailureReason.PolicyViolation, error.Reason);
         Assert.Contains(error.Violations, v => v.ToString()!.Contains("debug", StringComparison.OrdinalIgnoreCase));
@@ -84,7 +85,7 @@ public sealed class AttestationAttackTests(HostFixture fixture)
         // The client's own collateral source (its "PCS") says this platform's TCB is out of date.
         options.CollateralProvider = Attack.Provider(() => Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.OutOfDate }));
 
-        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(options));
 
         Assert.Equal(AttestationFailureReason.PolicyViolation, error.Reason);
         Assert.Contains(error.Violations, v => v.ToString()!.Contains("OutOfDate", StringComparison.OrdinalIgnoreCase));
@@ -99,7 +100,7 @@ public sealed class AttestationAttackTests(HostFixture fixture)
         // The server's collateral is valid for 30 days; the client's clock is 60 days later.
         var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(60));
 
-        var error = await Assert.ThrowsAsync<AttestationException>(() => new BlindAIConnector(timeProvider: later).ConnectAsync("127.0.0.1", host.ClientOptions()));
+        var error = await Assert.ThrowsAsync<AttestationException>(() => new ClientConnector(timeProvider: later).ConnectAsync(host.ClientOptions(), CancellationToken.None));
 
         Assert.Equal(AttestationFailureReason.Expired, error.Reason);
         Attack.AssertNothingReached(host);
@@ -132,7 +133,7 @@ public sealed class AttestationAttackTests(HostFixture fixture)
         genuine.Requests.Clear();
         other.Requests.Clear();
 
-        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(options));
 
         Assert.Equal(AttestationFailureReason.CertificateBindingMismatch, error.Reason);
         Assert.Equal(VerificationStep.CertificateBinding, error.Step);
@@ -166,7 +167,7 @@ public sealed class AttestationAttackTests(HostFixture fixture)
         BlindAIClientOptions options = genuine.ClientOptions();
         options.AttestedPort = attested.Port;
         options.ManagementPort = management.Port;
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", options);
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(options);
         genuine.Requests.Clear();
         other.Requests.Clear();
 
@@ -200,7 +201,7 @@ public sealed class AttestationAttackTests(HostFixture fixture)
 
             return body;
         };
-        await (await BlindAIClient.ConnectAsync("127.0.0.1", options)).DisposeAsync();
+        await (await BlindAIClient.ConnectAsync(options)).DisposeAsync();
         host.Requests.Clear();
 
         // Next session: the attacker answers with the recorded quote, even relabelled with the new nonce.
@@ -215,9 +216,9 @@ public sealed class AttestationAttackTests(HostFixture fixture)
             ReadOnlyMemory<byte> nonce = MessageCodec.Default.DecodeFreshEvidenceRequest(request).Nonce;
             return MessageCodec.Default.EncodeFreshEvidenceReply(old with { Nonce = nonce });
         };
-        var relabelled = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+        var relabelled = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(options));
         attacker.Rewrite = (path, _, body) => path == "/evidence" ? recorded! : body;
-        var replayed = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+        var replayed = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(options));
 
         Assert.Equal(AttestationFailureReason.NonceMismatch, relabelled.Reason);
         Assert.Equal(VerificationStep.Freshness, relabelled.Step);
@@ -233,14 +234,14 @@ public sealed class AttestationAttackTests(HostFixture fixture)
         BlindAIClientOptions options = host.ClientOptions();
         options.InsecureSimulationRoot = null;
 
-        var declared = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+        var declared = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(options));
 
         // Hiding the simulation (no "mock" Server header, no capabilities) does not help: Intel's root rejects its quotes.
         await using UntrustedInterceptor disguise = await UntrustedInterceptor.StartAsync(host.UntrustedPort);
         disguise.ForwardServerHeader = false;
         disguise.HiddenPaths.Add("/version");
         options.UntrustedPort = disguise.Port;
-        var hidden = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+        var hidden = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(options));
 
         Assert.Equal(AttestationFailureReason.UntrustedRoot, declared.Reason);
         Assert.Equal(AttestationFailureReason.UntrustedRoot, hidden.Reason);

@@ -8,7 +8,7 @@ using BlindAI.Attestation.Policy;
 using BlindAI.Attestation.RaTls;
 using BlindAI.Client;
 using BlindAI.Client.Attestation;
-using BlindAI.Client.DependencyInjection;
+using BlindAI.Client.Connection;
 using BlindAI.Enclave.Quoting;
 using BlindAI.Enclave.RaTls;
 using BlindAI.Enclave.Simulation;
@@ -46,7 +46,7 @@ public sealed class ClientFreshnessAttackTests(HostFixture fixture)
         options.UntrustedPort = attacker.Port;
         host.Requests.Clear();
 
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", options);
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(options);
 
         // With the default options the client asked anyway, and the genuine enclave proved liveness.
         Assert.True(client.Attestation.FreshnessVerified);
@@ -84,7 +84,7 @@ public sealed class ClientFreshnessAttackTests(HostFixture fixture)
         options.UntrustedPort = original.Port;
         options.FreshEvidence = FreshEvidenceMode.InsecureSkipForOriginalServers;
 
-        await using (BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", options))
+        await using (BlindAIClient client = await BlindAIClient.ConnectAsync(options))
         {
             Assert.True(client.Attestation.FreshEvidenceSkipped);
             Assert.False(client.Attestation.FreshnessVerified);
@@ -95,7 +95,7 @@ public sealed class ClientFreshnessAttackTests(HostFixture fixture)
         // untrusted port says.
         options.UntrustedPort = host.UntrustedPort;
         host.Requests.Clear();
-        await using (BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", options))
+        await using (BlindAIClient client = await BlindAIClient.ConnectAsync(options))
         {
             Assert.True(client.Attestation.FreshEvidenceSkipped);
         }
@@ -117,7 +117,7 @@ public sealed class ClientFreshnessAttackTests(HostFixture fixture)
         BlindAIClientOptions options = host.ClientOptions();
         options.CollateralProvider = longLived;
 
-        var error = await Assert.ThrowsAsync<AttestationException>(() => new BlindAIConnector(timeProvider: later).ConnectAsync("127.0.0.1", options));
+        var error = await Assert.ThrowsAsync<AttestationException>(() => new ClientConnector(timeProvider: later).ConnectAsync(options, CancellationToken.None));
 
         // The generic RA-TLS handler reads the same clock for the certificate it gets in the TLS handshake.
         using var handler = new RaTlsHttpMessageHandler(HandlerOptions(host) with { CollateralProvider = longLived }, later);
@@ -140,7 +140,7 @@ public sealed class ClientFreshnessAttackTests(HostFixture fixture)
         // ago only the certificate was not valid yet.
         var earlier = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-2));
 
-        var error = await Assert.ThrowsAsync<AttestationException>(() => new BlindAIConnector(timeProvider: earlier).ConnectAsync("127.0.0.1", host.ClientOptions()));
+        var error = await Assert.ThrowsAsync<AttestationException>(() => new ClientConnector(timeProvider: earlier).ConnectAsync(host.ClientOptions(), CancellationToken.None));
 
         Assert.Equal(AttestationFailureReason.NotYetValid, error.Reason);
         Assert.Equal(VerificationStep.CertificateBinding, error.Step);
@@ -240,12 +240,11 @@ public sealed class ClientFreshnessAttackTests(HostFixture fixture)
             BlindAIClientOptions options = host.ClientOptions();
             options.Policy = unpinned;
 
-            var error = await Assert.ThrowsAsync<ArgumentException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+            var error = await Assert.ThrowsAsync<ArgumentException>(() => BlindAIClient.ConnectAsync(options));
             Assert.Contains("pins no enclave identity", error.Message, StringComparison.Ordinal);
             Assert.Contains("AllowUnpinnedIdentity()", error.Message, StringComparison.Ordinal);
 
-            options.Server = new Uri("http://127.0.0.1");
-            Assert.True(new BlindAIClientOptionsValidator().Validate(null, options).Failed);
+            Assert.Contains(options.GetValidationErrors(), e => e.Contains("pins no enclave identity", StringComparison.Ordinal));
             Assert.Throws<ArgumentException>(() => new RaTlsHttpMessageHandler(HandlerOptions(host) with { Policy = unpinned }));
         }
 
@@ -254,7 +253,7 @@ public sealed class ClientFreshnessAttackTests(HostFixture fixture)
         // The policy's named relaxation is the one way to trust an unpinned enclave.
         BlindAIClientOptions relaxed = host.ClientOptions();
         relaxed.Policy = AttestationPolicy.Strict.AllowUnpinnedIdentity();
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", relaxed);
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(relaxed);
         Assert.True(client.Attestation.FreshnessVerified);
     }
 

@@ -184,7 +184,7 @@ public sealed class CollateralAttackTests(HostFixture fixture)
         options.Policy = options.Policy.RequireMinimumTcbEvaluationDataNumber(17);
         host.Requests.Clear();
 
-        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+        var error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(options));
 
         Assert.Equal(AttestationFailureReason.PolicyViolation, error.Reason);
         PolicyViolation violation = Assert.Single(error.Violations);
@@ -218,7 +218,7 @@ public sealed class CollateralAttackTests(HostFixture fixture)
     {
         BlindAIClientOptions options = host.ClientOptions();
         options.UntrustedPort = attacker.Port;
-        return await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+        return await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(options));
     }
 
     private static string ChangeOneByte(string signedJson, string from, string to)

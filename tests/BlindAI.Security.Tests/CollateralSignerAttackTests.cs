@@ -51,7 +51,7 @@ public sealed class CollateralSignerAttackTests(HostFixture fixture)
         SimulatedCollateral honest = platform.CreateCollateral(new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.OutOfDate });
         attacker.Rewrite = (path, _, body) => path == ProtocolRoutes.Collateral ? Attack.ReplaceCollateral(body, honest) : body;
         host.Requests.Clear();
-        var outOfDate = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+        var outOfDate = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(options));
         Assert.Equal(AttestationFailureReason.PolicyViolation, outOfDate.Reason);
         Assert.Contains(outOfDate.Violations, v => v.ToString()!.Contains("OutOfDate", StringComparison.Ordinal));
 

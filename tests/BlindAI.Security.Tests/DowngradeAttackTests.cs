@@ -57,10 +57,13 @@ public sealed class DowngradeAttackTests(HostFixture fixture)
         SimulatedHost host = fixture.Host;
         host.Requests.Clear();
 
-        // The client takes a host, never a URL: no scheme can turn the attested ports into plain HTTP.
-        foreach (string address in new[] { $"http://127.0.0.1:{host.AttestedPort}", "http://127.0.0.1", "127.0.0.1/run" })
+        // Server names the untrusted (plain HTTP) endpoint only: the attested and management ports are always TLS pinned
+        // to the attested key, and no scheme, path or credentials in Server can change what is sent where.
+        foreach (string address in new[] { $"https://127.0.0.1:{host.AttestedPort}", "http://127.0.0.1/run", "http://user:pass@127.0.0.1", "http://127.0.0.1/?to=run", "file:///run" })
         {
-            await Assert.ThrowsAsync<ArgumentException>(() => BlindAIClient.ConnectAsync(address, host.ClientOptions()));
+            BlindAIClientOptions options = host.ClientOptions();
+            options.Server = new Uri(address);
+            await Assert.ThrowsAsync<ArgumentException>(() => BlindAIClient.ConnectAsync(options));
         }
 
         Attack.AssertNothingReached(host);
@@ -90,7 +93,7 @@ public sealed class DowngradeAttackTests(HostFixture fixture)
         BlindAIClientOptions options = host.ClientOptions();
         options.AttestedPort = attested.Port;
         options.ManagementPort = management.Port;
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", options);
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(options);
         host.Requests.Clear();
 
         // The network now leads the TLS ports to a plain-HTTP server.

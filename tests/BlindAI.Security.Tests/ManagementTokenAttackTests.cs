@@ -81,7 +81,7 @@ public sealed class ManagementTokenAttackTests : IAsyncLifetime
     {
         BlindAIClientOptions options = _host.ClientOptions();
         options.ManagementToken = token;
-        return BlindAIClient.ConnectAsync("127.0.0.1", options);
+        return BlindAIClient.ConnectAsync(options);
     }
 
     private string[] StoredModelFiles()

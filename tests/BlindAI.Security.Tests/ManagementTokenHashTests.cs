@@ -126,8 +126,9 @@ public sealed class ManagementTokenHashTests
             }
         }
 
-        public Task<BlindAIClient> ConnectAsync(string? managementToken) => BlindAIClient.ConnectAsync("127.0.0.1", new BlindAIClientOptions
+        public Task<BlindAIClient> ConnectAsync(string? managementToken) => BlindAIClient.ConnectAsync(new BlindAIClientOptions
         {
+            Server = new Uri("http://127.0.0.1"),
             UntrustedPort = _listeners.GetEndPoint(ListenerRole.Untrusted).Port,
             AttestedPort = _listeners.GetEndPoint(ListenerRole.Attested).Port,
             ManagementPort = _listeners.GetEndPoint(ListenerRole.Management).Port,

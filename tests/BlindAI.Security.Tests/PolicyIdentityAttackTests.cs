@@ -126,7 +126,7 @@ public sealed class PolicyIdentityAttackTests(HostFixture fixture)
 
         // Control: with both accepted, the same evidence connects.
         options.Policy = accepting;
-        await using (await BlindAIClient.ConnectAsync("127.0.0.1", options))
+        await using (await BlindAIClient.ConnectAsync(options))
         {
         }
 
@@ -154,7 +154,7 @@ public sealed class PolicyIdentityAttackTests(HostFixture fixture)
         options.Policy = options.Policy.AcceptTcbStatuses(Enum.GetValues<TcbStatus>().Where(s => s != TcbStatus.Revoked));
         options.CollateralProvider = Attack.Provider(() => Attack.Resolved(host, new SimulatedCollateralOptions { PlatformTcbStatus = TcbStatus.Revoked }));
 
-        AttestationException error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+        AttestationException error = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(options));
 
         Assert.True(error.Reason is AttestationFailureReason.TcbRevoked or AttestationFailureReason.PolicyViolation, error.Message);
         Assert.Contains("Revoked", error.Message, StringComparison.Ordinal);

@@ -71,7 +71,7 @@ public sealed class ProductionCollateralTests
         Assert.Equal(HttpStatusCode.OK, collateral.StatusCode);
 
         // Default collateral resolution (the host's /collateral), the emulator's root named, its MRENCLAVE pinned.
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", host.ClientOptions(AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(emulator.MrEnclave.Span)), emulator.SimulationRootPath));
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(host.ClientOptions(AttestationPolicy.Strict.RequireMrEnclave(Measurement.FromBytes(emulator.MrEnclave.Span)), emulator.SimulationRootPath));
         UploadedModel model = await client.UploadModelAsync(ModelSource.FromBytes(TestModels.Subtract()));
         Tensor[] inputs = [Tensor.Create<float>([5, 5, 5, 5, 5, 5], [2, 3], "A"), Tensor.Create<float>([1, 2, 3, 4, 5, 6], [2, 3], "B")];
         Assert.Equal(new[] { 4f, 3f, 2f, 1f, 0f, -1f }, (await client.RunModelAsync(model.Id, inputs))[0].ToArray<float>());

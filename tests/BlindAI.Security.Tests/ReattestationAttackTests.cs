@@ -32,7 +32,7 @@ public sealed class ReattestationAttackTests(HostFixture fixture)
         // Same rule as Gramine's RA-TLS verify callback, which compares the peer's measurements on every handshake.
         var signer = Measurement.FromBytes(new SimulatedSgxEnclave().MrSigner.Span);
         await using RestartableHost host = await RestartableHost.StartAsync();
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", host.ClientOptions(AttestationPolicy.Strict.RequireMrSigner(signer).RequireIsvProdId(0)));
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(host.ClientOptions(AttestationPolicy.Strict.RequireMrSigner(signer).RequireIsvProdId(0)));
         UploadedModel model = await client.UploadModelAsync(ModelSource.FromBytes(TestModels.Subtract()));
         Measurement attestedKey = client.Attestation.PublicKeySha256;
 
@@ -60,7 +60,7 @@ public sealed class ReattestationAttackTests(HostFixture fixture)
     public async Task Host_restarted_as_an_enclave_outside_the_policy_is_refused_by_the_policy_before_any_data()
     {
         await using RestartableHost host = await RestartableHost.StartAsync();
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", host.ClientOptions());
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(host.ClientOptions());
         UploadedModel model = await client.UploadModelAsync(ModelSource.FromBytes(TestModels.Subtract()));
 
         await host.RestartAsync(new SimulatedSgxEnclave { MrEnclave = SHA256.HashData("a build the policy does not name"u8) });
@@ -78,7 +78,7 @@ public sealed class ReattestationAttackTests(HostFixture fixture)
     {
         // Same MRENCLAVE, MRSIGNER and product: the identity rule alone would pass it; the policy, evaluated again, does not.
         await using RestartableHost host = await RestartableHost.StartAsync();
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", host.ClientOptions());
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(host.ClientOptions());
         UploadedModel model = await client.UploadModelAsync(ModelSource.FromBytes(TestModels.Subtract()));
 
         await host.RestartAsync(new SimulatedSgxEnclave { AttributeFlags = 0x5 | SimulatedSgxEnclave.DebugFlag });
@@ -104,7 +104,7 @@ public sealed class ReattestationAttackTests(HostFixture fixture)
         BlindAIClientOptions options = genuine.ClientOptions();
         options.UntrustedPort = untrusted.Port;
         options.AttestedPort = attested.Port;
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", options);
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(options);
         Measurement attestedKey = client.Attestation.PublicKeySha256;
         genuine.Requests.Clear();
         other.Requests.Clear();
@@ -133,7 +133,7 @@ public sealed class ReattestationAttackTests(HostFixture fixture)
         BlindAIClientOptions options = genuine.ClientOptions();
         options.UntrustedPort = untrusted.Port;
         options.AttestedPort = attested.Port;
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", options);
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(options);
         genuine.Requests.Clear();
         other.Requests.Clear();
 

@@ -56,7 +56,7 @@ public sealed partial class SealedStoreTraversalTests : IAsyncLifetime
     public async Task Model_name_path_traversal_in_the_sealed_store_writes_nothing_outside_it()
     {
         string[] before = FilesOutsideTheStore();
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", _host.ClientOptions());
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(_host.ClientOptions());
         var uploaded = new List<UploadedModel>();
 
         foreach (string name in HostileNames)
@@ -85,7 +85,7 @@ public sealed partial class SealedStoreTraversalTests : IAsyncLifetime
     [Fact]
     public async Task Model_id_path_traversal_in_run_and_delete_is_refused_before_the_store()
     {
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", _host.ClientOptions());
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(_host.ClientOptions());
         UploadedModel victim = await client.UploadModelAsync(ModelSource.FromBytes(TestModels.Subtract()));
         string[] stored = [.. Directory.GetFiles(StoreFolder).Order(StringComparer.Ordinal)];
 

@@ -59,6 +59,7 @@ public sealed class EmulatedHost : IAsyncDisposable
     /// <summary>Client options for this host's ports, with <paramref name="policy"/> and the simulation root named.</summary>
     public BlindAIClientOptions ClientOptions(AttestationPolicy policy, string simulationRoot) => new()
     {
+        Server = new Uri("http://127.0.0.1"),
         UntrustedPort = _listeners.GetEndPoint(ListenerRole.Untrusted).Port,
         AttestedPort = _listeners.GetEndPoint(ListenerRole.Attested).Port,
         ManagementPort = _listeners.GetEndPoint(ListenerRole.Management).Port,

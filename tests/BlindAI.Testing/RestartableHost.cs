@@ -62,6 +62,7 @@ public sealed class RestartableHost : IAsyncDisposable
     /// <summary>The strict policy pinning the simulated enclave's MRENCLAVE, trusting this host's simulation root.</summary>
     public BlindAIClientOptions ClientOptions(AttestationPolicy? policy = null) => new()
     {
+        Server = new Uri("http://127.0.0.1"),
         UntrustedPort = UntrustedPort,
         AttestedPort = AttestedPort,
         ManagementPort = ManagementPort,

@@ -90,6 +90,7 @@ public sealed class SimulatedHost : IAsyncDisposable
     /// </summary>
     public BlindAIClientOptions ClientOptions() => new()
     {
+        Server = new Uri("http://127.0.0.1"),
         UntrustedPort = UntrustedPort,
         AttestedPort = AttestedPort,
         ManagementPort = ManagementPort,

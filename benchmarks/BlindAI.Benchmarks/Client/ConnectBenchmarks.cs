@@ -30,7 +30,7 @@ public class ConnectBenchmarks
     [Benchmark(Description = "BlindAIClient.ConnectAsync (attestation + TLS), warm")]
     public async Task<bool> Connect()
     {
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", _host.ClientOptions).ConfigureAwait(false);
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(_host.ClientOptions).ConfigureAwait(false);
         return client.Attestation.FreshnessVerified;
     }
 }

@@ -30,6 +30,7 @@ internal sealed class LoopbackHost : IAsyncDisposable
         Engine = app.Services.GetRequiredService<IInferenceEngine>();
         ClientOptions = new BlindAIClientOptions
         {
+            Server = new Uri("http://127.0.0.1"),
             UntrustedPort = listeners.GetEndPoint(ListenerRole.Untrusted).Port,
             AttestedPort = listeners.GetEndPoint(ListenerRole.Attested).Port,
             ManagementPort = listeners.GetEndPoint(ListenerRole.Management).Port,
@@ -72,7 +73,7 @@ internal sealed class LoopbackHost : IAsyncDisposable
         return new LoopbackHost(app, data, listeners);
     }
 
-    public BlindAIClient Connect() => BlindAIClient.ConnectAsync("127.0.0.1", ClientOptions).GetAwaiter().GetResult();
+    public BlindAIClient Connect() => BlindAIClient.ConnectAsync(ClientOptions).GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {

@@ -28,7 +28,7 @@ internal static class AttestCommand
             bool pinned = options.Policy.PinsIdentity;
             try
             {
-                await using BlindAIClient client = await new BlindAIConnector().ConnectAsync(host, options, cancellationToken).ConfigureAwait(false);
+                await using BlindAIClient client = await ServerInputs.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
                 AttestationReport report = client.Attestation;
                 var verification = new VerificationReport
                 {
@@ -47,7 +47,7 @@ internal static class AttestCommand
                 else
                 {
                     verification.WriteText(output);
-                    await output.WriteLineAsync($"  Evidence: {report.Source}; TLS key SHA-256: {report.PublicKeySha256}").ConfigureAwait(false);
+                    await output.WriteLineAsync($"  Evidence: {(report.FromOriginalQuoteRoute ? "GET /quote (original server)" : "RA-TLS certificate")}; TLS key SHA-256: {report.PublicKeySha256}").ConfigureAwait(false);
                     await output.WriteLineAsync($"  Trust anchor: {(report.IsSimulation ? "SIMULATION root (not Intel)" : "Intel SGX Root CA")} {report.TrustAnchor.Sha256Hex}").ConfigureAwait(false);
                 }
 
@@ -153,22 +153,41 @@ internal static class AttestCommand
         {
             AttestationPolicy policy = await _policy.GetPolicyAsync(parse, cancellationToken).ConfigureAwait(false);
             FileInfo? root = parse.GetValue(_simulationRoot);
+            string host = parse.GetRequiredValue(_host);
+            Uri server;
+            try
+            {
+                server = new UriBuilder(Uri.UriSchemeHttp, host, parse.GetValue(_untrustedPort)).Uri;
+            }
+            catch (UriFormatException ex)
+            {
+                throw new CliInputException($"'{host}' is not a host name or IP address.", ex);
+            }
+
             var options = new BlindAIClientOptions
             {
-                UntrustedPort = parse.GetValue(_untrustedPort),
+                Server = server,
                 AttestedPort = parse.GetValue(_attestedPort),
                 ManagementPort = parse.GetValue(_managementPort),
                 Policy = policy,
                 InsecureSimulationRoot = root is null ? null : OfflineInputs.ReadSimulationRoot(root),
                 ManagementToken = _use == IdentityUse.Send ? parse.GetValue(_managementToken) : null,
             };
-            IReadOnlyList<string> errors = options.GetValidationErrors(requireServer: false);
-            if (errors.Count > 0)
-            {
-                throw new CliInputException(string.Join(" ", errors));
-            }
+            return (host, options);
+        }
 
-            return (parse.GetRequiredValue(_host), options);
+        /// <summary>Attests the server; invalid options, which the client checks before any connection, are input errors.</summary>
+        /// <exception cref="CliInputException">An option is invalid, or a sending command's policy pins no identity.</exception>
+        public static async Task<BlindAIClient> ConnectAsync(BlindAIClientOptions options, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await BlindAIClient.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliInputException(ex.Message, ex);
+            }
         }
     }
 }

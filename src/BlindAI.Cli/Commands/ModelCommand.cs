@@ -143,7 +143,7 @@ internal static partial class ModelCommand
             TextWriter error = parse.InvocationConfiguration.Error;
             try
             {
-                await using BlindAIClient client = await new BlindAIConnector().ConnectAsync(host, options, cancellationToken).ConfigureAwait(false);
+                await using BlindAIClient client = await AttestCommand.ServerInputs.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
                 return await body(parse, client, output, cancellationToken).ConfigureAwait(false);
             }
             catch (AttestationException ex)

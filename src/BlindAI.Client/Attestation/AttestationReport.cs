@@ -19,8 +19,12 @@ public sealed record AttestationReport
     /// <summary>The verified quote (its measurements: <see cref="Quote.SgxReport"/> or <see cref="Quote.TdReport"/>).</summary>
     public Quote Quote => Verification.Quote;
 
-    /// <summary>Where the quote came from.</summary>
-    public required EvidenceSource Source { get; init; }
+    /// <summary>
+    /// Where the quote came from: <see langword="false"/> for the RA-TLS certificate's evidence extension (its report
+    /// data binds the certificate's public key), <see langword="true"/> for the original BlindAI <c>GET /quote</c> route
+    /// (report data = SHA-256 of the certificate DER, then zeros).
+    /// </summary>
+    public bool FromOriginalQuoteRoute { get; init; }
 
     /// <summary>The attested certificate, whose public key every later connection must present.</summary>
     public required X509Certificate2 Certificate { get; init; }

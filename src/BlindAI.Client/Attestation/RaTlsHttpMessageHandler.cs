@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Quotes;
 using BlindAI.Attestation.Verification;
 using BlindAI.Client.Connection;
+using BlindAI.Client.Diagnostics;
 
 namespace BlindAI.Client.Attestation;
 
@@ -22,13 +23,24 @@ namespace BlindAI.Client.Attestation;
 /// certificate (renewal, restart), the refused handshake sent nothing; the origin is attested again and, if it is the
 /// same enclave with a new key, re-pinned and the request sent once more (see <see cref="SendAsync"/>).
 /// </summary>
-public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
+/// <remarks>
+/// Use it as the primary handler (<c>new HttpClient(new RaTlsHttpMessageHandler(options))</c>, or
+/// <c>ConfigurePrimaryHttpMessageHandler</c>), or as the last delegating handler of an <see cref="IHttpClientFactory"/>
+/// client (<c>AddHttpMessageHandler</c>). Either way requests leave only through the handler's own connections, whose
+/// TLS callback accepts only the key attested for the request's origin: it never forwards a request to an inner handler,
+/// whose TLS validation it cannot see. Handlers added after it would therefore be skipped, so the handler refuses to send
+/// when one is (an <see cref="InvalidOperationException"/> naming it; add such handlers before it); only the factory's
+/// own logging handler may follow it. With the factory, handlers are recycled (<c>SetHandlerLifetime</c>), and a new
+/// handler attests each origin again.
+/// </remarks>
+public sealed class RaTlsHttpMessageHandler : DelegatingHandler
 {
     private readonly RaTlsHandlerOptions _options;
     private readonly EvidenceVerifier _verifier;
     private readonly ConcurrentDictionary<Origin, AttestedOrigin> _origins = new();
     private readonly SemaphoreSlim _attesting = new(1, 1);
     private volatile bool _disposed;
+    private volatile bool _compositionChecked;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="options">Policy, collateral source and (insecure) simulation trust.</param>
@@ -65,6 +77,7 @@ public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckComposition();
         Uri uri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
         if (!uri.IsAbsoluteUri || uri.Scheme != Uri.UriSchemeHttps)
         {
@@ -77,7 +90,7 @@ public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
         {
             return await attested.Invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex) when (IsTlsFailure(ex))
+        catch (HttpRequestException ex) when (CertificatePins.IsTlsFailure(ex))
         {
             // TLS completes before any byte of the request is written: nothing was sent, and the body was not read.
             await ReattestAsync(uri, attested, pinned, ex, cancellationToken).ConfigureAwait(false);
@@ -95,7 +108,7 @@ public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
         {
             return await attested.Invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex) when (IsTlsFailure(ex))
+        catch (HttpRequestException ex) when (CertificatePins.IsTlsFailure(ex))
         {
             throw new AttestationException(
                 AttestationFailureReason.CertificateBindingMismatch,
@@ -104,6 +117,42 @@ public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
                 expected: attested.Report.PublicKeySha256.ToString(),
                 innerException: ex);
         }
+    }
+
+    /// <summary>
+    /// Refuses the synchronous path: <see cref="DelegatingHandler"/>'s own <c>Send</c> hands the request straight to the
+    /// inner handler, which in an <see cref="IHttpClientFactory"/> pipeline is an ordinary, unpinned socket handler: an
+    /// unattested request. Attestation is asynchronous, so this handler serves <c>SendAsync</c> only.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Always; nothing is sent.</exception>
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{nameof(RaTlsHttpMessageHandler)} attests asynchronously: use SendAsync (HttpClient's async methods). Nothing was sent.");
+
+    /// <summary>
+    /// Refuses a pipeline in which a delegating handler follows this one: the request would leave through this handler's
+    /// pinned connections without passing it (a retry, authentication or resilience handler the caller expects to run).
+    /// The factory's own logging handler (Microsoft.Extensions.Http) is the exception: skipping it changes nothing.
+    /// </summary>
+    private void CheckComposition()
+    {
+        if (_compositionChecked)
+        {
+            return;
+        }
+
+        for (HttpMessageHandler? inner = InnerHandler; inner is DelegatingHandler next; inner = next.InnerHandler)
+        {
+            if (next.GetType().Assembly != typeof(IHttpClientFactory).Assembly)
+            {
+                throw new InvalidOperationException(
+                    $"{next.GetType().FullName} is added after {nameof(RaTlsHttpMessageHandler)}, which sends every request over its own attested, pinned "
+                    + "connections and never to an inner handler: that handler would be skipped. Nothing was sent. Add it before "
+                    + $"{nameof(RaTlsHttpMessageHandler)} (AddHttpMessageHandler order is outermost first), or make {nameof(RaTlsHttpMessageHandler)} "
+                    + "the primary handler (ConfigurePrimaryHttpMessageHandler).");
+            }
+        }
+
+        _compositionChecked = true;
     }
 
     /// <summary>
@@ -128,19 +177,6 @@ public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
         }
 
         base.Dispose(disposing);
-    }
-
-    private static bool IsTlsFailure(HttpRequestException exception)
-    {
-        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is AuthenticationException)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private async Task<AttestedOrigin> EnsureAttestedAsync(Uri uri, CancellationToken cancellationToken)
@@ -216,6 +252,22 @@ public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
 
     private async Task<AttestationReport> AttestAsync(Uri uri, CancellationToken cancellationToken)
     {
+        using Activity? activity = ClientActivities.Start("attest", uri);
+        try
+        {
+            AttestationReport report = await AttestOnceAsync(uri, cancellationToken).ConfigureAwait(false);
+            ClientActivities.Attested(activity, report);
+            return report;
+        }
+        catch (Exception ex)
+        {
+            ClientActivities.Fail(activity, ex);
+            throw;
+        }
+    }
+
+    private async Task<AttestationReport> AttestOnceAsync(Uri uri, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ConnectTimeout);
         X509Certificate2 certificate = await GetHandshakeCertificateAsync(uri, timeout.Token).ConfigureAwait(false);
@@ -226,7 +278,6 @@ public sealed class RaTlsHttpMessageHandler : HttpMessageHandler
         return new AttestationReport
         {
             Verification = result,
-            Source = EvidenceSource.RaTlsCertificate,
             Certificate = certificate,
             PublicKeySha256 = Measurement.FromBytes(EvidenceVerifier.PublicKeySha256(certificate)),
             TrustAnchor = _verifier.TrustAnchor,

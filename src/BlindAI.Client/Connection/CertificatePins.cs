@@ -47,6 +47,23 @@ internal sealed class CertificatePins(byte[] pin)
     }
 
     /// <summary>
+    /// Whether a request failed in the TLS handshake (this pin refused the certificate, or TLS failed): TLS completes
+    /// before any byte of the request is written, so nothing was sent.
+    /// </summary>
+    public static bool IsTlsFailure(HttpRequestException exception)
+    {
+        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Security.Authentication.AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// A socket handler whose every TLS connection must present the pinned key. It follows no redirect: a redirect
     /// followed inside the socket handler would reach its target without the caller's attestation of that origin.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -35,6 +36,22 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
 
     public async Task<AttestationReport> AttestAsync(CancellationToken cancellationToken)
     {
+        using Activity? activity = ClientActivities.Start("attest", untrusted.BaseAddress!);
+        try
+        {
+            AttestationReport report = await AttestOnceAsync(cancellationToken).ConfigureAwait(false);
+            ClientActivities.Attested(activity, report);
+            return report;
+        }
+        catch (Exception ex)
+        {
+            ClientActivities.Fail(activity, ex);
+            throw;
+        }
+    }
+
+    private async Task<AttestationReport> AttestOnceAsync(CancellationToken cancellationToken)
+    {
         // 1. The certificate, and what the server says it is.
         using HttpResponseMessage certificateResponse = await GetAsync(ProtocolRoutes.Certificate, optional: false, cancellationToken).ConfigureAwait(false);
         bool declaresSimulation = certificateResponse.Headers.TryGetValues("Server", out IEnumerable<string>? servers)
@@ -59,11 +76,11 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
         // 2. Evidence bound to the certificate's key.
         byte[] publicKeySha256 = EvidenceVerifier.PublicKeySha256(certificate);
         Quote quote;
-        EvidenceSource source;
+        bool fromQuoteRoute;
         if (EvidenceVerifier.HasRaTlsEvidence(certificate))
         {
             quote = EvidenceVerifier.ReadBoundQuote(certificate);
-            source = EvidenceSource.RaTlsCertificate;
+            fromQuoteRoute = false;
         }
         else
         {
@@ -71,7 +88,7 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
             byte[] raw = Decode(await quoteResponse.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), static (c, b) => c.DecodeQuote(b).ToArray(), "quote");
             quote = Quote.Parse(raw);
             EvidenceVerifier.CheckLegacyBinding(quote, der);
-            source = EvidenceSource.QuoteRoute;
+            fromQuoteRoute = true;
         }
 
         // 3. Collateral (untrusted wherever it comes from), DCAP and policy.
@@ -94,7 +111,7 @@ internal sealed class ServerAttestor(HttpClient untrusted, BlindAIClientOptions 
         return new AttestationReport
         {
             Verification = verification,
-            Source = source,
+            FromOriginalQuoteRoute = fromQuoteRoute,
             Certificate = certificate,
             PublicKeySha256 = Measurement.FromBytes(publicKeySha256),
             TrustAnchor = verifier.TrustAnchor,

@@ -1,20 +1,18 @@
 namespace BlindAI.Client.Connection;
 
-/// <summary>The three base addresses of a BlindAI server.</summary>
+/// <summary>The three base addresses of a BlindAI server: its host with the untrusted, attested and management ports.</summary>
 internal sealed record ServerEndpoints(Uri Untrusted, Uri Attested, Uri Management)
 {
-    public static ServerEndpoints For(string host, BlindAIClientOptions options)
+    /// <summary>The endpoints of validated options: <see cref="BlindAIClientOptions.Server"/>'s host and the untrusted port it names, if any.</summary>
+    public static ServerEndpoints For(BlindAIClientOptions options)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(host);
-        string authority = Uri.CheckHostName(host) == UriHostNameType.IPv6 && !host.StartsWith('[') ? $"[{host}]" : host;
-        if (Uri.CheckHostName(authority.Trim('[', ']')) == UriHostNameType.Unknown)
-        {
-            throw new ArgumentException($"'{host}' is not a host name or IP address.", nameof(host));
-        }
+        Uri server = options.Server ?? throw new ArgumentException($"{nameof(BlindAIClientOptions.Server)} is required.", nameof(options));
 
+        // An IPv6 address needs its brackets in an authority; IdnHost drops them.
+        string host = server.HostNameType == UriHostNameType.IPv6 ? $"[{server.IdnHost}]" : server.IdnHost;
         return new ServerEndpoints(
-            new Uri($"http://{authority}:{options.UntrustedPort}/"),
-            new Uri($"https://{authority}:{options.AttestedPort}/"),
-            new Uri($"https://{authority}:{options.ManagementPort}/"));
+            new Uri($"http://{host}:{options.EffectiveUntrustedPort}/"),
+            new Uri($"https://{host}:{options.AttestedPort}/"),
+            new Uri($"https://{host}:{options.ManagementPort}/"));
     }
 }

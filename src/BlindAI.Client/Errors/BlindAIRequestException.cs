@@ -14,13 +14,22 @@ public sealed class BlindAIRequestException : Exception
     /// <param name="statusCode">The HTTP status.</param>
     /// <param name="problem">The problem details, when the server sent them.</param>
     /// <param name="message">The message.</param>
+    /// <param name="retryAfter">How long the server asked the client to wait, from its <c>Retry-After</c> header.</param>
     /// <param name="innerException">The cause.</param>
-    public BlindAIRequestException(HttpStatusCode statusCode, ProblemDetails? problem, string message, Exception? innerException = null)
+    public BlindAIRequestException(HttpStatusCode statusCode, ProblemDetails? problem, string message, TimeSpan? retryAfter = null, Exception? innerException = null)
         : base(message, innerException)
     {
         StatusCode = statusCode;
         Problem = problem;
+        RetryAfter = retryAfter;
     }
+
+    /// <summary>
+    /// How long the server asked the client to wait before trying again (its <c>Retry-After</c> header, typically with
+    /// 503 when it is busy, or 429), or <see langword="null"/> when it did not say. The client does not retry by itself:
+    /// a run or upload is the caller's to repeat.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; }
 
     /// <summary>The HTTP status of the reply.</summary>
     public HttpStatusCode StatusCode { get; }

@@ -42,7 +42,7 @@ public sealed class RaTlsHandlerTests(HostFixture fixture)
         Assert.Equal(0, host.Requests.RequestsOnPorts(host.AttestedPort));
     }
 
-    private static RaTlsHandlerOptions Options(SimulatedHost host, AttestationPolicy policy) => new()
+    internal static RaTlsHandlerOptions Options(SimulatedHost host, AttestationPolicy policy) => new()
     {
         Policy = policy,
         InsecureSimulationRoot = host.Root,

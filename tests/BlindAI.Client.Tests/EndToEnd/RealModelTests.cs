@@ -13,7 +13,7 @@ public sealed class RealModelTests(HostFixture fixture)
     [Fact]
     public async Task MiniLM_embeddings_match_the_reference_and_similar_sentences_are_close()
     {
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", fixture.Host.ClientOptions());
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(fixture.Host.ClientOptions());
         var progress = new List<UploadProgress>();
         UploadedModel model = await client.UploadModelAsync(
             ModelSource.FromBytes(TestAssets.MiniLmModel()),
@@ -43,7 +43,7 @@ public sealed class RealModelTests(HostFixture fixture)
         float[] pixels = [.. Enumerable.Range(0, 3 * 224 * 224).Select(_ => (float)random.NextDouble())];
         Tensor image = Tensor.Create<float>(pixels, [1, 3, 224, 224]);
 
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", fixture.Host.ClientOptions());
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(fixture.Host.ClientOptions());
         UploadedModel model = await client.UploadModelAsync(ModelSource.FromBytes(onnx));
         Tensor remote = Assert.Single(await client.RunModelAsync(model.Id, [image]));
         Tensor byHash = Assert.Single(await client.RunModelByHashAsync(model.Hash, [image]));
@@ -67,7 +67,7 @@ public sealed class RealModelTests(HostFixture fixture)
             Tensor.Create<float>(window, [1, 576], "input"),
         ];
 
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", fixture.Host.ClientOptions());
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(fixture.Host.ClientOptions());
         UploadedModel model = await client.UploadModelAsync(ModelSource.FromBytes(onnx), new UploadModelOptions { Name = "silero" });
         IReadOnlyList<Tensor> remote = await client.RunModelAsync(model.Id, inputs);
         await client.DeleteModelAsync(model.Id);

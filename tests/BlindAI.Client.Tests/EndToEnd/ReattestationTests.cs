@@ -4,6 +4,7 @@ using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Policy;
 using BlindAI.Client.Attestation;
+using BlindAI.Client.Connection;
 using BlindAI.Client.Models;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Protocol.Cbor;
@@ -31,7 +32,7 @@ public sealed class ReattestationTests
         // Kestrel closes idle connections after a second, so the request after the renewal needs a new handshake
         // (connections opened with the old key stay usable while they last: the old key was attested too).
         await using RestartableHost host = await RestartableHost.StartAsync(clock, new Dictionary<string, string?> { ["BlindAI:Limits:KeepAliveTimeout"] = "00:00:01" });
-        await using BlindAIClient client = await new BlindAIConnector(timeProvider: clock).ConnectAsync("127.0.0.1", host.ClientOptions());
+        await using BlindAIClient client = await new ClientConnector(timeProvider: clock).ConnectAsync(host.ClientOptions(), CancellationToken.None);
         UploadedModel model = await client.UploadModelAsync(ModelSource.FromBytes(TestModels.Subtract()));
         await AssertSubtractsAsync(client, model);
         Measurement firstKey = client.Attestation.PublicKeySha256;
@@ -58,7 +59,7 @@ public sealed class ReattestationTests
     public async Task Client_re_attests_transparently_after_the_host_restarts_on_the_same_data_folder()
     {
         await using RestartableHost host = await RestartableHost.StartAsync();
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", host.ClientOptions());
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(host.ClientOptions());
         UploadedModel model = await client.UploadModelAsync(ModelSource.FromBytes(TestModels.Subtract()));
         await AssertSubtractsAsync(client, model);
         Measurement firstKey = client.Attestation.PublicKeySha256;

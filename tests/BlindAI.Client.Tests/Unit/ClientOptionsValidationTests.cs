@@ -16,7 +16,7 @@ public sealed class ClientOptionsValidationTests
         var options = new BlindAIClientOptions();
 
         Assert.Equal(FreshEvidenceMode.Required, options.FreshEvidence);
-        Assert.Contains(options.GetValidationErrors(requireServer: false), e => e.Contains("pins no enclave identity", StringComparison.Ordinal));
+        Assert.Contains(options.GetValidationErrors(), e => e.Contains("pins no enclave identity", StringComparison.Ordinal));
     }
 
     public static TheoryData<string, bool> Policies => new()
@@ -36,6 +36,7 @@ public sealed class ClientOptionsValidationTests
     {
         var options = new BlindAIClientOptions
         {
+            Server = new Uri("http://enclave.example"),
             Policy = policy switch
             {
                 "strict" => AttestationPolicy.Strict,
@@ -48,7 +49,7 @@ public sealed class ClientOptionsValidationTests
             },
         };
 
-        Assert.Equal(accepted, options.GetValidationErrors(requireServer: false).Count == 0);
+        Assert.Equal(accepted, options.GetValidationErrors().Count == 0);
     }
 
     [Fact]
@@ -57,6 +58,6 @@ public sealed class ClientOptionsValidationTests
         // 0 was "WhenOffered": a configuration still holding it is refused, not read as some other mode.
         var options = new BlindAIClientOptions { Policy = AttestationPolicy.Strict.RequireMrEnclave(Sgx), FreshEvidence = 0 };
 
-        Assert.Contains(options.GetValidationErrors(requireServer: false), e => e.Contains(nameof(BlindAIClientOptions.FreshEvidence), StringComparison.Ordinal));
+        Assert.Contains(options.GetValidationErrors(), e => e.Contains(nameof(BlindAIClientOptions.FreshEvidence), StringComparison.Ordinal));
     }
 }

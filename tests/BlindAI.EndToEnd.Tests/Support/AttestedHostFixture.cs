@@ -16,7 +16,7 @@ public sealed class AttestedHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Host = await SimulatedHost.StartAsync();
-        Client = await BlindAIClient.ConnectAsync("127.0.0.1", Host.ClientOptions());
+        Client = await BlindAIClient.ConnectAsync(Host.ClientOptions());
     }
 
     public async Task DisposeAsync()

@@ -58,7 +58,7 @@ public sealed class TdxEndToEndTests
         var identity = new SimulatedTdIdentity();
         BlindAIClientOptions options = host.ClientOptions(Pinning(identity).RequireRtmr(3, Measurement.FromBytes(new byte[48].Select((_, i) => (byte)i).ToArray())), Path.Combine(folder.Data, "simulation-root.pem"));
 
-        var refused = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync("127.0.0.1", options));
+        var refused = await Assert.ThrowsAsync<AttestationException>(() => BlindAIClient.ConnectAsync(options));
 
         Assert.Equal(AttestationFailureReason.PolicyViolation, refused.Reason);
     }
@@ -89,7 +89,7 @@ public sealed class TdxEndToEndTests
 
     private static async Task RoundTripAsync(EmulatedHost host, SimulatedTdIdentity identity, string simulationRoot)
     {
-        await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", host.ClientOptions(Pinning(identity), simulationRoot));
+        await using BlindAIClient client = await BlindAIClient.ConnectAsync(host.ClientOptions(Pinning(identity), simulationRoot));
         Assert.Equal(BlindAI.Attestation.Quotes.TeeType.Tdx, client.Attestation.Quote.TeeType);
         UploadedModel model = await client.UploadModelAsync(ModelSource.FromBytes(TestModels.Subtract()));
         Tensor[] inputs = [Tensor.Create<float>([5, 5, 5, 5, 5, 5], [2, 3], "A"), Tensor.Create<float>([1, 2, 3, 4, 5, 6], [2, 3], "B")];

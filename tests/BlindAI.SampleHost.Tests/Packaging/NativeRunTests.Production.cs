@@ -45,6 +45,7 @@ public sealed partial class NativeRunTests
         var environment = EnclaveEnvironment(manifest, sandbox);
         var options = new BlindAIClientOptions
         {
+            Server = new Uri("http://127.0.0.1"),
             UntrustedPort = int.Parse(OptionValue(manifest, "--untrusted-port"), System.Globalization.CultureInfo.InvariantCulture),
             AttestedPort = int.Parse(OptionValue(manifest, "--attested-port"), System.Globalization.CultureInfo.InvariantCulture),
             ManagementPort = int.Parse(OptionValue(manifest, "--management-port"), System.Globalization.CultureInfo.InvariantCulture),
@@ -60,7 +61,7 @@ public sealed partial class NativeRunTests
         try
         {
             // Collateral from the host's /collateral (the client's default), which the host fetched from the PCCS.
-            await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", options);
+            await using BlindAIClient client = await BlindAIClient.ConnectAsync(options);
             UploadedModel model = await client.UploadModelAsync(ModelSource.FromBytes(TestAssets.SileroVad()), new UploadModelOptions { Name = "silero" });
             modelId = model.Id;
             firstOutput = (await client.RunModelAsync(model.Id, inputs)).Single(t => t.Name == "output").ToArray<float>();
@@ -77,7 +78,7 @@ public sealed partial class NativeRunTests
         try
         {
             // A new RA-TLS identity, attested again; the model comes back from the store sealed with the Gramine key.
-            await using BlindAIClient client = await BlindAIClient.ConnectAsync("127.0.0.1", options);
+            await using BlindAIClient client = await BlindAIClient.ConnectAsync(options);
             float[] restored = (await client.RunModelAsync(modelId, inputs)).Single(t => t.Name == "output").ToArray<float>();
             Assert.Equal(firstOutput, restored);
             await client.DeleteModelAsync(modelId);

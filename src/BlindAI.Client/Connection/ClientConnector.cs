@@ -2,52 +2,43 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using BlindAI.Attestation;
 using BlindAI.Client.Attestation;
-using BlindAI.Client.Connection;
 using BlindAI.Client.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace BlindAI.Client;
+namespace BlindAI.Client.Connection;
 
 /// <summary>
-/// Makes <see cref="BlindAIClient"/>s with a logger, a clock and a meter factory (dependency injection registers one);
-/// <see cref="BlindAIClient.ConnectAsync"/> uses a default one without logging.
+/// Attests a server and makes the <see cref="BlindAIClient"/> pinned to it, with a logger, a clock and a meter:
+/// <see cref="BlindAIClient.ConnectAsync"/> uses one without logging, <see cref="BlindAIClientFactory"/> one made from the
+/// container's services.
 /// </summary>
-public sealed class BlindAIConnector
+internal sealed class ClientConnector
 {
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly ClientMetrics _metrics;
 
-    /// <summary>Creates a connector.</summary>
-    /// <param name="loggerFactory">Logging (never receives tensors, models, nonces or tokens); none when <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock used to check collateral validity; the system clock when <see langword="null"/>.</param>
-    /// <param name="meterFactory">Creates the <c>BlindAI.Client</c> meter; a process-wide meter when <see langword="null"/>.</param>
-    public BlindAIConnector(ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null)
+    public ClientConnector(ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null)
     {
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<BlindAIClient>();
         _timeProvider = timeProvider ?? TimeProvider.System;
         _metrics = meterFactory is null ? ClientMetrics.Default : new ClientMetrics(meterFactory);
     }
 
-    internal static BlindAIConnector Default { get; } = new();
+    public static ClientConnector Default { get; } = new();
 
-    /// <summary>Attests the server at <paramref name="host"/> and returns a client pinned to its attested key.</summary>
-    /// <param name="host">The server's host name or IP address.</param>
-    /// <param name="options">Ports, policy, collateral source and (insecure) simulation trust; copied, later changes have no effect.</param>
+    /// <summary>Attests the server <see cref="BlindAIClientOptions.Server"/> names and returns a client pinned to its attested key.</summary>
+    /// <param name="options">Copied: later changes have no effect.</param>
     /// <param name="cancellationToken">Cancels the connection.</param>
-    /// <returns>The connected client.</returns>
-    /// <exception cref="AttestationException">The server failed verification.</exception>
-    /// <exception cref="AttestationFormatException">The server's evidence is malformed.</exception>
-    /// <exception cref="ArgumentException">The options are invalid.</exception>
-    /// <exception cref="HttpRequestException">The server cannot be reached.</exception>
-    /// <exception cref="TimeoutException">The server did not answer in time.</exception>
-    public async Task<BlindAIClient> ConnectAsync(string host, BlindAIClientOptions options, CancellationToken cancellationToken = default)
+    public async Task<BlindAIClient> ConnectAsync(BlindAIClientOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         BlindAIClientOptions snapshot = Copy(options);
-        snapshot.Validate(requireServer: false);
-        ServerEndpoints endpoints = ServerEndpoints.For(host, snapshot);
+        snapshot.Validate();
+        ServerEndpoints endpoints = ServerEndpoints.For(snapshot);
+        string host = endpoints.Untrusted.Authority;
+        using Activity? connect = ClientActivities.Start("connect", endpoints.Untrusted);
         if (snapshot.InsecureSimulationRoot is { } root)
         {
             ClientLog.TrustingSimulationRoot(_logger, root.ToTrustAnchor().Sha256Hex, host);
@@ -65,6 +56,7 @@ public sealed class BlindAIConnector
         catch (AttestationException ex)
         {
             untrusted.Dispose();
+            ClientActivities.Fail(connect, ex);
             ClientLog.AttestationFailed(_logger, host, ex.Step, ex.Reason);
             _metrics.Attestation("rejected", 0);
             throw;
@@ -72,11 +64,14 @@ public sealed class BlindAIConnector
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             untrusted.Dispose();
-            throw new TimeoutException($"The server {host} did not complete attestation within {snapshot.RequestTimeout}.", ex);
+            var timeout = new TimeoutException($"The server {host} did not complete attestation within {snapshot.RequestTimeout}.", ex);
+            ClientActivities.Fail(connect, timeout);
+            throw timeout;
         }
-        catch
+        catch (Exception ex)
         {
             untrusted.Dispose();
+            ClientActivities.Fail(connect, ex);
             throw;
         }
 
@@ -90,14 +85,16 @@ public sealed class BlindAIConnector
         {
             await client.ProbeAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
             client.Dispose();
+            ClientActivities.Fail(connect, ex);
             throw;
         }
 
         double elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         _metrics.Attestation("verified", elapsed);
+        ClientActivities.Attested(connect, report);
         ClientLog.Attested(
             _logger,
             host,
@@ -109,18 +106,23 @@ public sealed class BlindAIConnector
         return client;
     }
 
-    private static BlindAIClientOptions Copy(BlindAIClientOptions options) => new()
+    private static BlindAIClientOptions Copy(BlindAIClientOptions options)
     {
-        Server = options.Server,
-        UntrustedPort = options.UntrustedPort,
-        AttestedPort = options.AttestedPort,
-        ManagementPort = options.ManagementPort,
-        Policy = options.Policy,
-        CollateralProvider = options.CollateralProvider,
-        InsecureSimulationRoot = options.InsecureSimulationRoot,
-        FreshEvidence = options.FreshEvidence,
-        ManagementToken = options.ManagementToken,
-        RequestTimeout = options.RequestTimeout,
-        ConnectTimeout = options.ConnectTimeout,
-    };
+        var copy = new BlindAIClientOptions
+        {
+            Server = options.Server,
+            UntrustedPort = options.UntrustedPort,
+            AttestedPort = options.AttestedPort,
+            ManagementPort = options.ManagementPort,
+            Policy = options.Policy,
+            CollateralProvider = options.CollateralProvider,
+            InsecureSimulationRoot = options.InsecureSimulationRoot,
+            FreshEvidence = options.FreshEvidence,
+            ManagementToken = options.ManagementToken,
+            RequestTimeout = options.RequestTimeout,
+            ConnectTimeout = options.ConnectTimeout,
+        };
+        copy.BindingErrors.AddRange(options.BindingErrors);
+        return copy;
+    }
 }
