@@ -4,8 +4,9 @@ using BlindAI.Client;
 using BlindAI.Client.Attestation;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Inference;
-using BlindAI.SampleHost.Hosting;
+using BlindAI.Server;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace BlindAI.LoadTest;
 
 /// <summary>
-/// The server under load: the real sample host started in this process (simulation, loopback, ephemeral ports, a
+/// The server under load: a BlindAI server composed from BlindAI.Server in this process (simulation, loopback, ephemeral ports, a
 /// temporary data folder so uploads are sealed to disk as in production), or a host already running on this machine.
 /// </summary>
 internal sealed class LoadTarget : IAsyncDisposable
@@ -46,27 +47,34 @@ internal sealed class LoadTarget : IAsyncDisposable
         }
 
         string data = Directory.CreateTempSubdirectory("blindai-load-").FullName;
-        string[] args =
-        [
-            "--simulation", "--data-dir", data, "--listen-address", "127.0.0.1", "--management-address", "127.0.0.1",
-            "--untrusted-port", "0", "--attested-port", "0", "--management-port", "0",
-        ];
-        WebApplication app = SampleHostApplication.Build(args, builder =>
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["BlindAI:Simulation"] = "true",
+            ["BlindAI:DataDirectory"] = data,
+            ["BlindAI:ListenAddress"] = "127.0.0.1",
+            ["BlindAI:UntrustedPort"] = "0",
+            ["BlindAI:AttestedPort"] = "0",
+            ["BlindAI:ManagementPort"] = "0",
+            ["BlindAI:Inference:IntraOpThreads"] = "1",
+
             // Warnings and errors of the host still reach the console: an unexpected server error must be visible.
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
-            });
-            builder.Configuration.AddInMemoryCollection(options.HostSettings);
-            builder.Logging.ClearProviders();
-            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
         });
+        builder.Configuration.AddInMemoryCollection(options.HostSettings);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        builder.Services.AddBlindAIServer(builder.Configuration.GetSection(BlindAIServerOptions.SectionName));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenBlindAI());
+        WebApplication app = builder.Build();
+        app.MapBlindAI();
         try
         {
-            ListenerEndpoints listeners = await SampleHostApplication.StartAsync(app, cancellationToken).ConfigureAwait(false);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            ListenerEndpoints listeners = app.Services.GetRequiredService<ListenerEndpoints>();
             BlindAIClientOptions client = ClientOptionsFor(
                 "127.0.0.1",
                 policy,

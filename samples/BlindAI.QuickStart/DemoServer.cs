@@ -1,13 +1,16 @@
-using BlindAI.SampleHost.Hosting;
+using BlindAI.Server;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
 namespace BlindAI.QuickStart;
 
 /// <summary>
-/// The sample host in simulation mode (an SGX enclave or a TDX trust domain) on loopback, in this process, with ephemeral ports and a temporary data folder.
-/// In production the server runs in an SGX enclave on another machine; the client code below does not change.
+/// A BlindAI server composed from <c>BlindAI.Server</c> in simulation mode (an SGX enclave or a TDX trust domain) on
+/// loopback, in this process, with ephemeral ports and a temporary data folder. In production the server runs in an
+/// SGX enclave on another machine; the client code below does not change.
 /// </summary>
 internal sealed class DemoServer : IAsyncDisposable
 {
@@ -34,23 +37,28 @@ internal sealed class DemoServer : IAsyncDisposable
     public int ManagementPort { get; }
 
     /// <summary>Starts the server.</summary>
-    /// <param name="tdx">Simulate a TDX trust domain (<c>--simulation tdx</c>) instead of an SGX enclave.</param>
+    /// <param name="tdx">Simulate a TDX trust domain instead of an SGX enclave.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
     public static async Task<DemoServer> StartAsync(bool tdx, CancellationToken cancellationToken)
     {
         string data = Directory.CreateTempSubdirectory("blindai-quickstart-").FullName;
-        string[] args =
-        [
-            "--simulation", tdx ? "tdx" : "sgx", "--data-dir", data, "--listen-address", "127.0.0.1", "--management-address", "127.0.0.1",
-            "--untrusted-port", "0", "--attested-port", "0", "--management-port", "0",
-        ];
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+
         // Only the server's warnings (such as the loud simulation notice) reach the console.
-        WebApplication app = SampleHostApplication.Build(args, builder => builder.Logging
-            .ClearProviders()
-            .AddSimpleConsole(console => console.SingleLine = true)
-            .AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning));
-        ListenerEndpoints listeners = await SampleHostApplication.StartAsync(app, cancellationToken);
-        return new DemoServer(app, data, listeners);
+        builder.Logging.ClearProviders().AddSimpleConsole(console => console.SingleLine = true).AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
+        builder.Services.AddBlindAIServer(options =>
+        {
+            options.Simulation = true;
+            options.SimulationTee = tdx ? SimulatedTee.Tdx : SimulatedTee.Sgx;
+            options.DataDirectory = data;
+            options.ListenAddress = "127.0.0.1";
+            options.UntrustedPort = options.AttestedPort = options.ManagementPort = 0;
+        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenBlindAI());
+        WebApplication app = builder.Build();
+        app.MapBlindAI();
+        await app.StartAsync(cancellationToken);
+        return new DemoServer(app, data, app.Services.GetRequiredService<ListenerEndpoints>());
     }
 
     public async ValueTask DisposeAsync()

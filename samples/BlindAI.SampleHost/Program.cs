@@ -1,2 +1,2 @@
-// BlindAI-compatible confidential inference server: see Hosting/SampleHostApplication.cs for the composition.
-return await BlindAI.SampleHost.Hosting.SampleHostApplication.RunAsync(args).ConfigureAwait(false);
+// BlindAI-compatible confidential inference server: see SampleHostApplication.cs for the composition of BlindAI.Server.
+return await BlindAI.SampleHost.SampleHostApplication.RunAsync(args).ConfigureAwait(false);

@@ -11,7 +11,7 @@ using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Problems;
 using BlindAI.Protocol.Tensors;
-using BlindAI.SampleHost.Models;
+using BlindAI.Server.Models;
 using BlindAI.Testing;
 
 namespace BlindAI.Security.Tests;

@@ -3,7 +3,9 @@ using BlindAI.Attestation;
 using BlindAI.Client;
 using BlindAI.Inference;
 using BlindAI.Protocol.Messages;
-using BlindAI.SampleHost.Hosting;
+using BlindAI.SampleHost;
+using BlindAI.Server;
+using BlindAI.Server.Hosting;
 using BlindAI.Security.Tests.Support;
 
 namespace BlindAI.Security.Tests;
@@ -24,14 +26,14 @@ public sealed class TimingSafetyTests
     ];
 
     private static readonly Assembly ClientAssembly = typeof(BlindAIClient).Assembly;
-    private static readonly Assembly HostAssembly = typeof(SampleHostApplication).Assembly;
+    private static readonly Assembly HostAssembly = typeof(BlindAIServerOptions).Assembly;
     private static readonly Assembly InferenceAssembly = typeof(IInferenceEngine).Assembly;
     private static readonly Assembly AttestationAssembly = typeof(Measurement).Assembly;
 
     [Fact]
     public void Timing_safe_comparison_of_the_management_token()
     {
-        MethodInfo check = Method(HostAssembly, "BlindAI.SampleHost.Endpoints.ManagementAuthorizationFilter", "InvokeAsync");
+        MethodInfo check = Method(HostAssembly, "BlindAI.Server.Endpoints.ManagementAuthorizationFilter", "InvokeAsync");
 
         AssertFixedTime(check);
         // Both sides are SHA-256 digests, so the comparison time does not depend on the token's length either.

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using BlindAI.Attestation.Policy;
 using BlindAI.Client;
 using BlindAI.Client.Attestation;
-using BlindAI.SampleHost.Hosting;
+using BlindAI.SampleHost;
+using BlindAI.Server;
+using BlindAI.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 

@@ -3,7 +3,9 @@ using BlindAI.Attestation.Policy;
 using BlindAI.Client;
 using BlindAI.Client.Attestation;
 using BlindAI.Enclave.Simulation;
-using BlindAI.SampleHost.Hosting;
+using BlindAI.SampleHost;
+using BlindAI.Server;
+using BlindAI.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +22,7 @@ namespace BlindAI.Testing;
 /// </summary>
 public sealed class RestartableHost : IAsyncDisposable
 {
-    private const string RenewalCategory = "BlindAI.SampleHost.Hosting.CertificateRenewalService";
+    private const string RenewalCategory = "BlindAI.Server.Hosting.CertificateRenewalService";
     private const string ConnectionsCategory = "Microsoft.AspNetCore.Server.Kestrel.Connections";
     private readonly TimeProvider? _clock;
     private readonly IReadOnlyDictionary<string, string?>? _settings;

@@ -4,8 +4,9 @@ using BlindAI.Client;
 using BlindAI.Client.Attestation;
 using BlindAI.Enclave.Simulation;
 using BlindAI.Inference;
-using BlindAI.SampleHost.Hosting;
+using BlindAI.Server;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace BlindAI.Benchmarks.Client;
 
 /// <summary>
-/// The real sample host in simulation mode, in the benchmark process, on loopback with ephemeral ports and real TLS
+/// A BlindAI server composed from BlindAI.Server in simulation mode, in the benchmark process, on loopback with ephemeral ports and real TLS
 /// (as the client tests run it), with logging off. Its engine is the in-process baseline the client is compared with:
 /// same sessions, same thread settings.
 /// </summary>
@@ -48,19 +49,27 @@ internal sealed class LoopbackHost : IAsyncDisposable
     public static LoopbackHost Start()
     {
         string data = Directory.CreateTempSubdirectory("blindai-client-bench-").FullName;
-        string[] args =
-        [
-            "--simulation", "--data-dir", data, "--listen-address", "127.0.0.1", "--management-address", "127.0.0.1",
-            "--untrusted-port", "0", "--attested-port", "0", "--management-port", "0",
-        ];
-        WebApplication app = SampleHostApplication.Build(args, builder =>
-        {
-            builder.Logging.ClearProviders();
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
 
-            // The shipped appsettings.json value, set here because BenchmarkDotNet's generated project may not copy it.
-            builder.Configuration.AddInMemoryCollection([new("BlindAI:Inference:IntraOpThreads", "1"), new("BlindAI:PersistModels", "false")]);
+        // The shipped appsettings.json's engine setting is set here because BenchmarkDotNet's generated project may not copy it.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["BlindAI:Simulation"] = "true",
+            ["BlindAI:DataDirectory"] = data,
+            ["BlindAI:PersistModels"] = "false",
+            ["BlindAI:ListenAddress"] = "127.0.0.1",
+            ["BlindAI:UntrustedPort"] = "0",
+            ["BlindAI:AttestedPort"] = "0",
+            ["BlindAI:ManagementPort"] = "0",
+            ["BlindAI:Inference:IntraOpThreads"] = "1",
         });
-        ListenerEndpoints listeners = SampleHostApplication.StartAsync(app, CancellationToken.None).GetAwaiter().GetResult();
+        builder.Services.AddBlindAIServer(builder.Configuration.GetSection(BlindAIServerOptions.SectionName));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenBlindAI());
+        WebApplication app = builder.Build();
+        app.MapBlindAI();
+        app.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        ListenerEndpoints listeners = app.Services.GetRequiredService<ListenerEndpoints>();
         return new LoopbackHost(app, data, listeners);
     }
 

@@ -14,7 +14,7 @@ internal sealed class StageDurations : IDisposable
     private static readonly string[] Instruments =
     [
         "blindai.client.request.duration", "http.client.request.duration", "http.server.request.duration",
-        "blindai.host.inference.duration", "blindai.inference.run.duration",
+        "blindai.server.inference.duration", "blindai.inference.run.duration",
     ];
 
     private readonly MeterListener _listener = new();

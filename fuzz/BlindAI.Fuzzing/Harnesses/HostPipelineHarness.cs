@@ -5,7 +5,7 @@ using BlindAI.Protocol;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Tensors;
-using BlindAI.SampleHost.Hosting;
+using BlindAI.Server;
 using BlindAI.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -21,7 +21,7 @@ using Microsoft.Extensions.Options;
 namespace BlindAI.Fuzzing.Harnesses;
 
 /// <summary>
-/// The sample host's whole HTTP pipeline (listener routing, problem middleware, rate limiting, timeouts, endpoints,
+/// The whole HTTP pipeline of a BlindAI server composed from BlindAI.Server (listener routing, problem middleware, rate limiting, timeouts, endpoints,
 /// codec, model store, ONNX Runtime), in process through <see cref="TestServer"/> instead of sockets. The first input
 /// byte picks the route (run on the attested listener; upload and delete on the management listener; fresh evidence on
 /// the untrusted listener), the rest is the request body. Any 5xx answer but 503 (back-pressure), or any exception out
@@ -57,32 +57,33 @@ internal sealed class HostPipelineHarness : IHarness
         _dataDirectory = Environment.GetEnvironmentVariable("BLINDAI_FUZZ_HOST_DATA") is { Length: > 0 } configured
             ? Directory.CreateDirectory(configured).FullName
             : Directory.CreateTempSubdirectory("blindai-fuzz-host-").FullName;
-        string[] args =
-        [
-            "--data-dir", _dataDirectory, "--simulation", "--listen-address", "127.0.0.1",
-            "--untrusted-port", UntrustedPort.ToString(CultureInfo.InvariantCulture),
-            "--attested-port", AttestedPort.ToString(CultureInfo.InvariantCulture),
-            "--management-port", ManagementPort.ToString(CultureInfo.InvariantCulture),
-        ];
-        _app = SampleHostApplication.Build(args, builder =>
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        if (Environment.GetEnvironmentVariable("BLINDAI_FUZZ_HOST_LOG") != "1")
         {
-            builder.WebHost.UseTestServer();
-            if (Environment.GetEnvironmentVariable("BLINDAI_FUZZ_HOST_LOG") != "1")
-            {
-                builder.Logging.ClearProviders();
-            }
+            builder.Logging.ClearProviders();
+        }
 
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["BlindAI:Limits:MaxRunBodyBytes"] = MaxBodyBytes.ToString(CultureInfo.InvariantCulture),
-                ["BlindAI:Limits:MaxUploadBodyBytes"] = MaxBodyBytes.ToString(CultureInfo.InvariantCulture),
-            });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["BlindAI:Simulation"] = "true",
+            ["BlindAI:DataDirectory"] = _dataDirectory,
+            ["BlindAI:ListenAddress"] = "127.0.0.1",
+            ["BlindAI:UntrustedPort"] = UntrustedPort.ToString(CultureInfo.InvariantCulture),
+            ["BlindAI:AttestedPort"] = AttestedPort.ToString(CultureInfo.InvariantCulture),
+            ["BlindAI:ManagementPort"] = ManagementPort.ToString(CultureInfo.InvariantCulture),
+            ["BlindAI:Limits:MaxRunBodyBytes"] = MaxBodyBytes.ToString(CultureInfo.InvariantCulture),
+            ["BlindAI:Limits:MaxUploadBodyBytes"] = MaxBodyBytes.ToString(CultureInfo.InvariantCulture),
         });
+        builder.Services.AddBlindAIServer(builder.Configuration.GetSection(BlindAIServerOptions.SectionName));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenBlindAI());
+        _app = builder.Build();
+        _app.MapBlindAI();
 
         // Kestrel is not the server here, but its options callback is what registers the three listeners the routing
         // middleware maps local ports to.
         _ = _app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value;
-        SampleHostApplication.StartAsync(_app, CancellationToken.None).GetAwaiter().GetResult();
+        _app.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         _server = (TestServer)_app.Services.GetRequiredService<IServer>();
 
         HttpContext uploaded = Send(ProtocolRoutes.Upload, ManagementPort, MessageCodec.Default.EncodeUploadModel(UploadModel.Create(Model, "identity")));

@@ -42,7 +42,7 @@ internal sealed partial class ProblemDetailsSerializer
         return IsJson(mediaType) ? FromJson(body) : FromCbor(body);
     }
 
-    /// <summary>Writes the document in the given media type (the one a server picked from the client's <c>Accept</c> header).</summary>
+    /// <summary>Writes the document in the given media type (the one a server picked from the client's <c>Accept</c> header; the server package negotiates it).</summary>
     /// <param name="problem">The problem.</param>
     /// <param name="mediaType"><c>application/problem+json</c> (or any JSON type) or <c>application/problem+cbor</c> (or any CBOR type).</param>
     /// <returns>The body.</returns>
@@ -50,44 +50,6 @@ internal sealed partial class ProblemDetailsSerializer
     public byte[] Serialize(ProblemDetails problem, string mediaType)
     {
         return IsJson(mediaType) ? ToJson(problem) : ToCbor(problem);
-    }
-
-    /// <summary>
-    /// Chooses the problem media type for a request's <c>Accept</c> header: <c>application/problem+json</c> when the
-    /// client prefers JSON (<c>application/problem+json</c> or <c>application/json</c> with the highest q-value),
-    /// otherwise <c>application/problem+cbor</c>, matching the CBOR of every other body (also for a missing header
-    /// or <c>*/*</c>, which the original Python client sends and never reads the error body of).
-    /// </summary>
-    /// <param name="accept">The <c>Accept</c> header value, or <see langword="null"/>.</param>
-    /// <returns><see cref="ProtocolMediaTypes.ProblemJson"/> or <see cref="ProtocolMediaTypes.ProblemCbor"/>.</returns>
-    public static string SelectMediaType(string? accept)
-    {
-        double json = -1, cbor = -1;
-        foreach (string range in (accept ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            string[] parts = range.Split(';', StringSplitOptions.TrimEntries);
-            double quality = 1;
-            foreach (string parameter in parts.AsSpan(1))
-            {
-                if (parameter.StartsWith("q=", StringComparison.OrdinalIgnoreCase)
-                    && double.TryParse(parameter.AsSpan(2), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double q))
-                {
-                    quality = q;
-                }
-            }
-
-            string type = parts[0];
-            if (type.Equals(ProtocolMediaTypes.ProblemJson, StringComparison.OrdinalIgnoreCase) || type.Equals("application/json", StringComparison.OrdinalIgnoreCase))
-            {
-                json = Math.Max(json, quality);
-            }
-            else if (type.Equals(ProtocolMediaTypes.ProblemCbor, StringComparison.OrdinalIgnoreCase) || type.Equals(ProtocolMediaTypes.Cbor, StringComparison.OrdinalIgnoreCase))
-            {
-                cbor = Math.Max(cbor, quality);
-            }
-        }
-
-        return json > 0 && json > cbor ? ProtocolMediaTypes.ProblemJson : ProtocolMediaTypes.ProblemCbor;
     }
 
     /// <summary>Whether a media type (parameters allowed) is JSON (<see langword="true"/>) or CBOR (<see langword="false"/>).</summary>

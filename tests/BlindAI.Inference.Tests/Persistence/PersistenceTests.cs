@@ -6,7 +6,7 @@ using BlindAI.Enclave.Sealing;
 using BlindAI.Inference.Persistence;
 using BlindAI.Inference.Tests.Support;
 using BlindAI.Protocol.Tensors;
-using BlindAI.SampleHost.Models;
+using BlindAI.Server.Models;
 using BlindAI.Testing;
 
 namespace BlindAI.Inference.Tests.Persistence;

@@ -208,17 +208,4 @@ public sealed class ProblemDetailsTests
         Assert.Equal(problem.Violations.ToArray(), parsed.Violations.ToArray());
         Assert.Equal(problem with { Violations = parsed.Violations, Extensions = parsed.Extensions }, parsed);
     }
-
-    [Theory]
-    [InlineData(null, ProtocolMediaTypes.ProblemCbor)]
-    [InlineData("*/*", ProtocolMediaTypes.ProblemCbor)]
-    [InlineData("application/cbor", ProtocolMediaTypes.ProblemCbor)]
-    [InlineData("application/problem+json", ProtocolMediaTypes.ProblemJson)]
-    [InlineData("application/json", ProtocolMediaTypes.ProblemJson)]
-    [InlineData("application/problem+cbor, application/problem+json;q=0.5", ProtocolMediaTypes.ProblemCbor)]
-    [InlineData("application/problem+cbor;q=0.2, application/problem+json", ProtocolMediaTypes.ProblemJson)]
-    [InlineData("application/problem+json;q=0", ProtocolMediaTypes.ProblemCbor)]
-    [InlineData("text/html, application/xhtml+xml", ProtocolMediaTypes.ProblemCbor)]
-    public void Media_type_follows_the_accept_header(string? accept, string expected) =>
-        Assert.Equal(expected, ProblemDetailsSerializer.SelectMediaType(accept));
 }

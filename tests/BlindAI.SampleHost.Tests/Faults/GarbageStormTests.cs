@@ -27,7 +27,7 @@ public sealed class GarbageStormTests
         {
             ["BlindAI:Limits:MaxUploadBodyBytes"] = (256 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        int untrusted = host.Listeners.GetEndPoint(Hosting.ListenerRole.Untrusted).Port;
+        int untrusted = host.Listeners.GetEndPoint(BlindAI.Server.ListenerRole.Untrusted).Port;
         int attested = host.AttestedUri.Port, management = host.ManagementUri.Port;
         using var stop = new CancellationTokenSource();
 

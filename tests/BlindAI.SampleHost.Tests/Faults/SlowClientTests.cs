@@ -33,7 +33,7 @@ public sealed class SlowClientTests
         // Ten on the plain port, ten on the attested port after a real TLS handshake.
         Task<string>[] slowlorises =
         [
-            .. Enumerable.Range(0, 10).Select(_ => DribbleHeadersAsync(host.Listeners.GetEndPoint(Hosting.ListenerRole.Untrusted).Port, null)),
+            .. Enumerable.Range(0, 10).Select(_ => DribbleHeadersAsync(host.Listeners.GetEndPoint(BlindAI.Server.ListenerRole.Untrusted).Port, null)),
             .. Enumerable.Range(0, 10).Select(_ => DribbleHeadersAsync(host.AttestedUri.Port, host.CertificateDer)),
         ];
 

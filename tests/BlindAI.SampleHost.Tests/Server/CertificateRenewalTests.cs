@@ -12,10 +12,12 @@ using BlindAI.Protocol;
 using BlindAI.Protocol.Cbor;
 using BlindAI.Protocol.Messages;
 using BlindAI.Protocol.Problems;
-using BlindAI.SampleHost.Attestation;
-using BlindAI.SampleHost.Configuration;
-using BlindAI.SampleHost.Hosting;
-using BlindAI.SampleHost.Problems;
+using BlindAI.Server.Attestation;
+using BlindAI.Server.Configuration;
+using BlindAI.SampleHost;
+using BlindAI.Server;
+using BlindAI.Server.Hosting;
+using BlindAI.Server.Problems;
 using BlindAI.SampleHost.Tests.Support;
 using BlindAI.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -148,7 +150,7 @@ public sealed class CertificateRenewalTests
 
         var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => RunningHost.StartAsync(settings));
 
-        Assert.Contains(error.Failures, f => f.Contains(nameof(SampleHostOptions.CertificateRenewalFraction), StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains(nameof(BlindAIServerOptions.CertificateRenewalFraction), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -275,8 +277,8 @@ public sealed class CertificateRenewalTests
     /// <summary>The health routes, as the host maps them.</summary>
     private static class UntrustedEndpointsRoutes
     {
-        public const string Live = Endpoints.UntrustedEndpoints.Live;
-        public const string Ready = Endpoints.UntrustedEndpoints.Ready;
+        public const string Live = BlindAI.Server.Endpoints.UntrustedEndpoints.Live;
+        public const string Ready = BlindAI.Server.Endpoints.UntrustedEndpoints.Ready;
     }
 
     /// <summary>A fake clock that counts the timers made on it, so a test advances it only once the service waits.</summary>

@@ -18,7 +18,7 @@ public sealed class MetricsTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "BlindAI.SampleHost")
+            if (instrument.Meter.Name == BlindAI.Server.BlindAIServerTelemetry.MeterName)
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -35,12 +35,12 @@ public sealed class MetricsTests
         await host.Untrusted.GetAsync("/quote");
         listener.RecordObservableInstruments();
 
-        Assert.Contains(measurements, m => m.Instrument == "blindai.host.requests" && m.Tags["route"] == "/run" && m.Tags["outcome"] == "ok");
-        Assert.Contains(measurements, m => m.Instrument == "blindai.host.requests" && m.Tags["route"] == "/run" && m.Tags["outcome"] == "unknown-model");
-        Assert.Contains(measurements, m => m.Instrument == "blindai.host.requests" && m.Tags["route"] == "/upload" && m.Tags["outcome"] == "ok");
-        Assert.Contains(measurements, m => m.Instrument == "blindai.host.inference.duration" && m.Tags["outcome"] == "ok" && m.Value > 0);
-        Assert.Contains(measurements, m => m.Instrument == "blindai.host.attestation.requests" && m.Tags["kind"] == "quote");
-        Assert.Contains(measurements, m => m.Instrument == "blindai.host.models.loaded" && m.Value >= 1);
+        Assert.Contains(measurements, m => m.Instrument == "blindai.server.requests" && m.Tags["route"] == "/run" && m.Tags["outcome"] == "ok");
+        Assert.Contains(measurements, m => m.Instrument == "blindai.server.requests" && m.Tags["route"] == "/run" && m.Tags["outcome"] == "unknown-model");
+        Assert.Contains(measurements, m => m.Instrument == "blindai.server.requests" && m.Tags["route"] == "/upload" && m.Tags["outcome"] == "ok");
+        Assert.Contains(measurements, m => m.Instrument == "blindai.server.inference.duration" && m.Tags["outcome"] == "ok" && m.Value > 0);
+        Assert.Contains(measurements, m => m.Instrument == "blindai.server.attestation.requests" && m.Tags["kind"] == "quote");
+        Assert.Contains(measurements, m => m.Instrument == "blindai.server.models.loaded" && m.Value >= 1);
     }
 
     private static Dictionary<string, string?> ToDictionary(ReadOnlySpan<KeyValuePair<string, object?>> tags)

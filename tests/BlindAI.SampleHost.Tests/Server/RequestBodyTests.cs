@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using BlindAI.Protocol.Problems;
-using BlindAI.SampleHost.Endpoints;
-using BlindAI.SampleHost.Problems;
+using BlindAI.Server.Endpoints;
+using BlindAI.Server.Problems;
 using Microsoft.AspNetCore.Http;
 
 namespace BlindAI.SampleHost.Tests.Server;

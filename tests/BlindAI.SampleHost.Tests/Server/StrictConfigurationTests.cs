@@ -1,6 +1,8 @@
 using System.Text.Json;
-using BlindAI.SampleHost.Configuration;
-using BlindAI.SampleHost.Hosting;
+using BlindAI.Server.Configuration;
+using BlindAI.SampleHost;
+using BlindAI.Server;
+using BlindAI.Server.Hosting;
 using BlindAI.SampleHost.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -81,7 +83,7 @@ public sealed class StrictConfigurationTests
                 "--BlindAI:Limits:MaxQueuedRequests", "3", "--blindai:PersistModels=false",
             ]);
 
-            SampleHostOptions options = app.Services.GetRequiredService<IOptions<SampleHostOptions>>().Value;
+            BlindAIServerOptions options = app.Services.GetRequiredService<IOptions<BlindAIServerOptions>>().Value;
             Assert.Equal((0, 0, 0), (options.UntrustedPort, options.AttestedPort, options.ManagementPort));
             Assert.Equal(("127.0.0.1", "::1"), (options.ListenAddress, options.ManagementListenAddress));
             Assert.Equal(hash, options.ManagementTokenSha256);
@@ -159,7 +161,7 @@ public sealed class StrictConfigurationTests
             ["BlindAI:CollateralSource"] = "None",
         });
 
-        Assert.Equal(5, host.App.Services.GetRequiredService<IOptions<SampleHostOptions>>().Value.Limits.MaxQueuedRequests);
+        Assert.Equal(5, host.App.Services.GetRequiredService<IOptions<BlindAIServerOptions>>().Value.Limits.MaxQueuedRequests);
         Assert.Equal(TimeSpan.FromDays(7), host.App.Services.GetRequiredService<IOptions<Enclave.DependencyInjection.BlindAIEnclaveOptions>>().Value.Certificate.Validity);
     }
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BlindAI.SampleHost.Tests.Support;
 
-/// <summary>The <c>blindai.host.requests</c> measurements (route, outcome) of one host, as the server itself counted them.</summary>
+/// <summary>The <c>blindai.server.requests</c> measurements (route, outcome) of one host, as the server itself counted them.</summary>
 internal sealed class RequestOutcomes : IDisposable
 {
     private readonly MeterListener _listener = new();
@@ -16,7 +16,7 @@ internal sealed class RequestOutcomes : IDisposable
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             // Only this host's meter: other hosts of parallel tests publish the same instrument names.
-            if (instrument.Name == "blindai.host.requests" && ReferenceEquals(instrument.Meter.Scope, factory))
+            if (instrument.Name == "blindai.server.requests" && ReferenceEquals(instrument.Meter.Scope, factory))
             {
                 listener.EnableMeasurementEvents(instrument);
             }

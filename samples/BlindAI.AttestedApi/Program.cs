@@ -1,0 +1,3 @@
+// An ordinary minimal-API service, attestable: see AttestedApiApplication.cs.
+WebApplication app = BlindAI.AttestedApi.AttestedApiApplication.Build(args);
+await app.RunAsync().ConfigureAwait(false);
