@@ -1,4 +1,5 @@
 using System.Text;
+using BlindAI.Attestation.Collateral;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -70,4 +71,20 @@ public sealed record SimulatedCollateral
     /// <summary>The QE Identity as Intel PCS returns it: <c>{"enclaveIdentity":{…},"signature":"…"}</c>.</summary>
     /// <returns>The response body.</returns>
     public string ToPcsQeIdentityResponse() => $"{{\"enclaveIdentity\":{QeIdentity},\"signature\":\"{Convert.ToHexStringLower(QeIdentitySignature.Span)}\"}}";
+
+    /// <summary>
+    /// This collateral as a PCS or PCCS client returns it (parsed, not yet verified): what a collateral provider for the
+    /// simulated platform, or a test standing in for one, hands to the verifier.
+    /// </summary>
+    /// <returns>The parsed collateral.</returns>
+    public QuoteCollateral ToQuoteCollateral() => QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
+    {
+        TcbInfoBody = Encoding.UTF8.GetBytes(ToPcsTcbInfoResponse()),
+        TcbInfoIssuerChain = TcbInfoIssuerChain,
+        QeIdentityBody = Encoding.UTF8.GetBytes(ToPcsQeIdentityResponse()),
+        QeIdentityIssuerChain = QeIdentityIssuerChain,
+        PckCrl = PckCrl,
+        PckCrlIssuerChain = PckCrlIssuerChain,
+        RootCaCrl = RootCaCrl,
+    });
 }

@@ -65,16 +65,7 @@ internal sealed class SimulationPlatform : ICollateralProvider, IDisposable
     public Task<QuoteCollateral> GetCollateralAsync(CollateralRequest request, CancellationToken cancellationToken = default)
     {
         SimulatedCollateral collateral = Platform.CreateCollateral(new SimulatedCollateralOptions { Tdx = Tee == SimulatedTee.Tdx });
-        return Task.FromResult(QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
-        {
-            TcbInfoBody = Encoding.UTF8.GetBytes(collateral.ToPcsTcbInfoResponse()),
-            TcbInfoIssuerChain = collateral.TcbInfoIssuerChain,
-            QeIdentityBody = Encoding.UTF8.GetBytes(collateral.ToPcsQeIdentityResponse()),
-            QeIdentityIssuerChain = collateral.QeIdentityIssuerChain,
-            PckCrl = collateral.PckCrl,
-            PckCrlIssuerChain = collateral.PckCrlIssuerChain,
-            RootCaCrl = collateral.RootCaCrl,
-        }));
+        return Task.FromResult(collateral.ToQuoteCollateral());
     }
 
     public void Dispose() => Platform.Dispose();

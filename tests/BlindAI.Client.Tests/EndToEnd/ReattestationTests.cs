@@ -139,16 +139,7 @@ public sealed class ReattestationTests
         {
             using SimulatedTeePlatform platform = SimulatedTeePlatform.Load(Path.Combine(host.DataDirectory, "simulation"));
             SimulatedCollateral c = platform.CreateCollateral();
-            return QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
-            {
-                TcbInfoBody = Encoding.UTF8.GetBytes(c.ToPcsTcbInfoResponse()),
-                TcbInfoIssuerChain = c.TcbInfoIssuerChain,
-                QeIdentityBody = Encoding.UTF8.GetBytes(c.ToPcsQeIdentityResponse()),
-                QeIdentityIssuerChain = c.QeIdentityIssuerChain,
-                PckCrl = c.PckCrl,
-                PckCrlIssuerChain = c.PckCrlIssuerChain,
-                RootCaCrl = c.RootCaCrl,
-            });
+            return c.ToQuoteCollateral();
         }),
     };
 

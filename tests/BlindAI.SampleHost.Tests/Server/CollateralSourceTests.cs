@@ -21,16 +21,7 @@ public sealed class CollateralSourceTests
             // The host will load this platform from its data folder; the provider holds collateral it signed.
             using SimulatedTeePlatform platform = SimulatedTeePlatform.LoadOrCreate(Path.Combine(data, "simulation"));
             SimulatedCollateral signed = platform.CreateCollateral();
-            QuoteCollateral collateral = QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
-            {
-                TcbInfoBody = Encoding.UTF8.GetBytes(signed.ToPcsTcbInfoResponse()),
-                TcbInfoIssuerChain = signed.TcbInfoIssuerChain,
-                QeIdentityBody = Encoding.UTF8.GetBytes(signed.ToPcsQeIdentityResponse()),
-                QeIdentityIssuerChain = signed.QeIdentityIssuerChain,
-                PckCrl = signed.PckCrl,
-                PckCrlIssuerChain = signed.PckCrlIssuerChain,
-                RootCaCrl = signed.RootCaCrl,
-            });
+            QuoteCollateral collateral = signed.ToQuoteCollateral();
 
             await using RunningHost host = await RunningHost.StartAsync(
                 dataDirectory: data,

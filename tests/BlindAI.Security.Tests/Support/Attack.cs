@@ -46,16 +46,7 @@ internal static class Attack
     public static QuoteCollateral Resolved(SimulatedHost host, SimulatedCollateralOptions options) => Resolved(Forge(host, options));
 
     /// <summary>Forged collateral as a client-side source (PCS, PCCS) would return it.</summary>
-    public static QuoteCollateral Resolved(SimulatedCollateral collateral) => QuoteCollateral.FromPcsResponses(new PcsCollateralResponses
-    {
-        TcbInfoBody = Encoding.UTF8.GetBytes(collateral.ToPcsTcbInfoResponse()),
-        TcbInfoIssuerChain = collateral.TcbInfoIssuerChain,
-        QeIdentityBody = Encoding.UTF8.GetBytes(collateral.ToPcsQeIdentityResponse()),
-        QeIdentityIssuerChain = collateral.QeIdentityIssuerChain,
-        PckCrl = collateral.PckCrl,
-        PckCrlIssuerChain = collateral.PckCrlIssuerChain,
-        RootCaCrl = collateral.RootCaCrl,
-    });
+    public static QuoteCollateral Resolved(SimulatedCollateral collateral) => collateral.ToQuoteCollateral();
 
     /// <summary>Collateral signed by the host's own simulated platform (its "Intel"), with the given changes.</summary>
     public static SimulatedCollateral Forge(SimulatedHost host, SimulatedCollateralOptions options)
