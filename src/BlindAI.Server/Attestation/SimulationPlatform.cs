@@ -1,4 +1,3 @@
-using System.Text;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Enclave.Simulation;
 

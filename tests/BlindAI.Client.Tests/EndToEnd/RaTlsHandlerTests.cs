@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Policy;

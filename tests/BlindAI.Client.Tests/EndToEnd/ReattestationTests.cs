@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using BlindAI.Attestation;
 using BlindAI.Attestation.Collateral;
 using BlindAI.Attestation.Policy;
